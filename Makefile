@@ -1,0 +1,48 @@
+# Hotline: `make run` starts the console with demo data, `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/hotline_ci
+REDIS_URL ?= redis://127.0.0.1:6379/14
+
+.PHONY: install run test test-integration test-browser test-all lint messages demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	cd hotline && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+	for app in diagnostics exchanges carriers calls; do \
+	  if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); fi; \
+	done
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -q -m "not integration and not browser" -n 2
+
+test-integration: install
+	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) CACHE_URL=$(REDIS_URL) \
+	  $(BIN)/python -m pytest -q -m integration -p no:xdist
+
+test-browser: install
+	$(BIN)/python -m pytest -q -m browser -p no:xdist
+
+test-all: test test-integration test-browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var

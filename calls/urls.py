@@ -1,0 +1,4 @@
+"""Console pages of the calls app."""
+
+app_name = "calls"
+urlpatterns = []

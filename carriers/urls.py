@@ -1,0 +1,4 @@
+"""Console pages of the carriers app."""
+
+app_name = "carriers"
+urlpatterns = []

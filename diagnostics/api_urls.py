@@ -1,0 +1,3 @@
+"""API endpoints of the diagnostics app, mounted under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Console pages of the diagnostics app."""
+
+app_name = "diagnostics"
+urlpatterns = []

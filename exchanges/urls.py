@@ -1,0 +1,4 @@
+"""Console pages of the exchanges app."""
+
+app_name = "exchanges"
+urlpatterns = []

@@ -1,0 +1,99 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from hotline.models import Address, Case, Customer, Handset, Symptom
+from hotline.validators import normalise_phone, normalise_postcode, validate_imei
+
+
+def _django_validator(func):
+    def run(value, *args):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return func(value, *args)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    return run
+
+
+class HandsetOutputSerializer(serializers.ModelSerializer):
+    model = serializers.StringRelatedField()
+    warranty_end = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Handset
+        fields = ["imei", "model", "purchase_date", "warranty_end", "firmware_version"]
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    customer = serializers.CharField(source="customer.full_name")
+    handset = HandsetOutputSerializer()
+    distributor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["number", "status", "status_label", "channel", "symptom", "description",
+                  "customer", "handset", "distributor", "created_at", "updated_at"]
+
+
+class AddressInputSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=200)
+    postcode = serializers.CharField(max_length=12)
+    city = serializers.CharField(max_length=100)
+    access_notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=80)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40)
+    country = serializers.CharField(max_length=2, default="FR")
+    language = serializers.ChoiceField(choices=["en", "fr"], default="fr")
+    address = AddressInputSerializer()
+
+    def validate(self, data):
+        country = data["country"].upper()
+        data["country"] = country
+        errors = {}
+        try:
+            data["phone"] = _django_validator(normalise_phone)(data["phone"], country)
+        except serializers.ValidationError as exc:
+            errors["phone"] = exc.detail
+        try:
+            data["address"]["postcode"] = _django_validator(normalise_postcode)(
+                data["address"]["postcode"], country)
+        except serializers.ValidationError as exc:
+            errors["address"] = {"postcode": exc.detail}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class CaseCreateInputSerializer(serializers.Serializer):
+    imei = serializers.CharField(max_length=20)
+    model_id = serializers.IntegerField(required=False, help_text=_(
+        "The handset model, needed only when the IMEI's TAC is not in the catalogue."))
+    purchase_date = serializers.DateField(required=False)
+    symptom = serializers.ChoiceField(choices=Symptom.choices)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    customer = CustomerInputSerializer()
+
+    def validate_imei(self, value):
+        return _django_validator(validate_imei)(value)
+
+
+class CustomerOutputSerializer(serializers.ModelSerializer):
+    phones = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "first_name", "last_name", "email", "country", "language", "phones"]
+
+
+class AddressOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["street", "postcode", "city", "country", "access_notes"]

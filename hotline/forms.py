@@ -1,0 +1,74 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hotline.models import Customer, Handset, HandsetModel, Symptom
+from hotline.validators import normalise_phone, normalise_postcode, validate_imei
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Phone, IMEI, case number or name"), max_length=100,
+        widget=forms.TextInput(attrs={
+            "autofocus": True, "placeholder": _("06 12 34 56 78, 35…, HL-2026-000123, Dupont")}),
+    )
+
+
+class CustomerForm(forms.ModelForm):
+    phone = forms.CharField(label=_("Phone number"), max_length=40)
+    street = forms.CharField(label=_("Street"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=12)
+    city = forms.CharField(label=_("City"), max_length=100)
+    access_notes = forms.CharField(label=_("Access notes"), max_length=300, required=False)
+
+    class Meta:
+        model = Customer
+        fields = ["first_name", "last_name", "email", "country", "language"]
+
+    def clean(self):
+        data = super().clean()
+        country = (data.get("country") or "FR").upper()
+        data["country"] = country
+        if data.get("phone"):
+            try:
+                data["phone"] = normalise_phone(data["phone"], region=country)
+            except ValidationError as exc:
+                self.add_error("phone", exc)
+        if data.get("postcode"):
+            try:
+                data["postcode"] = normalise_postcode(data["postcode"], country)
+            except ValidationError as exc:
+                self.add_error("postcode", exc)
+        return data
+
+
+class HandsetForm(forms.Form):
+    imei = forms.CharField(label=_("IMEI"), max_length=20, help_text=_("Dial *#06# to show it."))
+    model = forms.ModelChoiceField(
+        label=_("Model"), queryset=HandsetModel.objects.all(), required=False,
+        help_text=_("Only needed when the IMEI's TAC is not in the catalogue."),
+    )
+    purchase_date = forms.DateField(label=_("Purchase date"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    firmware_version = forms.CharField(label=_("Firmware version"), required=False)
+
+    def clean_imei(self):
+        imei = validate_imei(self.cleaned_data["imei"])
+        if Handset.objects.filter(imei=imei).exists():
+            raise ValidationError(_("This IMEI is already registered."))
+        return imei
+
+
+class CaseForm(forms.Form):
+    handset = forms.ModelChoiceField(label=_("Handset"), queryset=Handset.objects.none())
+    symptom = forms.ChoiceField(label=_("Symptom"), choices=Symptom.choices)
+    description = forms.CharField(label=_("What the customer says"), widget=forms.Textarea(
+        attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handset"].queryset = customer.handsets.select_related("model")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

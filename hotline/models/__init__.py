@@ -1,0 +1,27 @@
+"""Hotline's core domain. Imports no other app of ours."""
+
+from hotline.models.audit import AuditEvent
+from hotline.models.cases import Case, CaseChannel, CaseStatus, Sequence, Symptom
+from hotline.models.catalogue import HandsetModel, ModelVariant, Tac
+from hotline.models.handsets import Handset
+from hotline.models.outbox import OutboxMessage
+from hotline.models.parties import Address, Customer, CustomerPhone, Distributor, Profile
+
+__all__ = [
+    "Address",
+    "AuditEvent",
+    "Case",
+    "CaseChannel",
+    "CaseStatus",
+    "Customer",
+    "CustomerPhone",
+    "Distributor",
+    "Handset",
+    "HandsetModel",
+    "ModelVariant",
+    "OutboxMessage",
+    "Profile",
+    "Sequence",
+    "Symptom",
+    "Tac",
+]

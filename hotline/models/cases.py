@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from hotline.models.handsets import Handset
+from hotline.models.parties import Customer, Distributor
+
+
+class Sequence(models.Model):
+    """A named counter, incremented under a row lock so that numbers are never reused."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
+
+
+class CaseChannel(models.TextChoices):
+    PHONE = "phone", _("phone")
+    DISTRIBUTOR = "distributor", _("distributor")
+    WEB = "web", _("web")
+
+
+class Symptom(models.TextChoices):
+    """What the customer reports; diagnostic scripts are written per symptom."""
+
+    WONT_POWER_ON = "wont_power_on", _("won't power on")
+    BATTERY_DRAIN = "battery_drain", _("battery drains fast")
+    WONT_CHARGE = "wont_charge", _("won't charge")
+    NO_NETWORK = "no_network", _("no network / SIM not detected")
+    SCREEN = "screen", _("screen dead, cracked or touch not responding")
+    AUDIO = "audio", _("no sound or microphone")
+    CAMERA = "camera", _("camera fault")
+    SOFTWARE = "software", _("apps crash, frozen or boot loop")
+    OVERHEATING = "overheating", _("overheating")
+    LIQUID = "liquid", _("liquid contact")
+    OTHER = "other", _("other")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DIAGNOSING = "diagnosing", _("diagnosing")
+    ADVISED = "advised", _("advised")
+    AWAITING_CONSENT = "awaiting_consent", _("awaiting consent")
+    IN_SERVICE = "in_service", _("in service")
+    REFERRED = "referred", _("referred")
+    DECLINED = "declined", _("declined")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+OPEN_CASE_STATES = [
+    CaseStatus.OPEN,
+    CaseStatus.DIAGNOSING,
+    CaseStatus.ADVISED,
+    CaseStatus.AWAITING_CONSENT,
+    CaseStatus.IN_SERVICE,
+    CaseStatus.REFERRED,
+    CaseStatus.DECLINED,
+    CaseStatus.RESOLVED,
+]
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_CASE_STATES)
+
+    def visible_to_distributor(self, distributor):
+        return self.filter(models.Q(distributor=distributor) | models.Q(handset__sold_by=distributor))
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A customer's after-sales request about one handset."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer")
+    )
+    handset = models.ForeignKey(
+        Handset, on_delete=models.PROTECT, related_name="cases", verbose_name=_("handset"),
+        null=True, blank=True,
+    )
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="cases", null=True, blank=True,
+        verbose_name=_("opened by distributor"),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=CaseChannel.choices, default=CaseChannel.PHONE
+    )
+    symptom = models.CharField(_("symptom"), max_length=30, choices=Symptom.choices)
+    description = models.TextField(_("what the customer says"), blank=True)
+    status = FSMField(
+        _("status"), default=CaseStatus.OPEN, choices=CaseStatus.choices, protected=True,
+        db_index=True,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("override_decision", _("Can override a proposed decision")),
+            ("cancel_in_service", _("Can cancel a case in service")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATES
+
+    # Transitions only set fields; services call them, save and write the audit event.
+    @transition(field=status, source=CaseStatus.OPEN, target=CaseStatus.DIAGNOSING)
+    def start_diagnosis(self):
+        """Start the guided diagnosis."""
+
+    @transition(
+        field=status,
+        source=[CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
+                CaseStatus.ADVISED, CaseStatus.REFERRED, CaseStatus.DECLINED],
+        target=CaseStatus.CANCELLED,
+    )
+    def cancel(self):
+        """Cancel the case."""

@@ -1,0 +1,62 @@
+"""The transactional outbox: side effects that must happen once, after commit, even if the
+broker is down when the transaction commits."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from hotline.celery import app as celery_app
+from hotline.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = datetime.timedelta(minutes=10)
+
+
+def outbox_enqueue(*, task: str, kwargs: dict, key: str) -> OutboxMessage:
+    """Record a task to run after commit; the same key is enqueued only once."""
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=key, defaults={"task": task, "kwargs": kwargs}
+    )
+    if created:
+        transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk))
+    return message
+
+
+def outbox_dispatch(*, message_id: int) -> bool:
+    """Hand one message to Celery; on failure leave it for the relay. Return True if sent."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, dispatched_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            celery_app.tasks[message.task].apply_async(
+                kwargs=message.kwargs, task_id=message.idempotency_key
+            )
+        except Exception as exc:  # broker down, unknown task: keep it and retry later
+            delay = min(MAX_BACKOFF, datetime.timedelta(seconds=5 * 2 ** min(message.attempts, 8)))
+            message.available_at = timezone.now() + delay
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            message.save(update_fields=["attempts", "available_at", "last_error"])
+            log.warning("outbox dispatch failed", extra={"key": message.idempotency_key,
+                                                         "error": message.last_error})
+            return False
+        message.dispatched_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "dispatched_at", "last_error"])
+        return True
+
+
+def outbox_relay(*, limit: int = 500) -> int:
+    """Send the messages that are due; return how many were sent."""
+    ids = list(OutboxMessage.objects.due().values_list("pk", flat=True)[:limit])
+    return sum(outbox_dispatch(message_id=pk) for pk in ids)

@@ -1,0 +1,78 @@
+"""Reads of the core domain: search, customer and case lists."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from hotline.models import Case, Customer, Handset
+from hotline.validators import normalise_imei, normalise_phone
+
+CASE_NUMBER = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,6}$", re.I)
+
+
+def search(*, query: str, region: str | None = None) -> dict:
+    """Find customers, handsets and cases for what an operator typed.
+
+    Recognises a case number, an IMEI (or its first digits), a phone number in any common
+    format, and otherwise searches names and e-mail.
+    """
+    text = (query or "").strip()
+    result = {"kind": "none", "customers": Customer.objects.none(),
+              "handsets": Handset.objects.none(), "cases": Case.objects.none()}
+    if len(text) < 2:
+        return result
+    if CASE_NUMBER.match(text):
+        prefix, year, number = text.upper().split("-")
+        result["cases"] = case_list().filter(number=f"{prefix}-{year}-{int(number):06d}")
+        result["kind"] = "case"
+        return result
+    digits = normalise_imei(text)
+    if digits.isdigit() and len(digits) in (14, 15) and not text.startswith(("+", "00")):
+        handsets = Handset.objects.filter(imei__startswith=digits[:14]).select_related(
+            "model", "owner")
+        if handsets.exists():
+            result["handsets"] = handsets
+            result["customers"] = customer_list().filter(handsets__in=handsets).distinct()
+            result["kind"] = "imei"
+            return result
+    if re.fullmatch(r"[\d\s().+\-/]{6,}", text):
+        try:
+            e164 = normalise_phone(text, region)
+        except ValidationError:
+            e164 = None
+        if e164:
+            result["customers"] = customers_by_phone(e164)
+            result["kind"] = "phone"
+            return result
+    words = text.split()
+    name_filter = Q()
+    for word in words:
+        name_filter &= (Q(last_name__icontains=word) | Q(first_name__icontains=word)
+                        | Q(email__icontains=word))
+    result["customers"] = customer_list().filter(name_filter)
+    result["kind"] = "name"
+    return result
+
+
+def customers_by_phone(e164: str) -> QuerySet[Customer]:
+    """Return the customers who have this number (there may be several)."""
+    return customer_list().filter(phones__number=e164).distinct()
+
+
+def customer_list() -> QuerySet[Customer]:
+    return Customer.objects.prefetch_related("phones").order_by("last_name", "first_name", "id")
+
+
+def case_list(*, filters: dict | None = None) -> QuerySet[Case]:
+    qs = Case.objects.select_related("customer", "handset__model", "distributor")
+    filters = filters or {}
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("customer"):
+        qs = qs.filter(customer=filters["customer"])
+    if filters.get("distributor"):
+        qs = qs.visible_to_distributor(filters["distributor"])
+    return qs.order_by("-created_at", "-id")

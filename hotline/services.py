@@ -1,0 +1,143 @@
+"""Use cases of the core domain: customers, handsets, cases."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hotline.errors import CaseError
+from hotline.models import (
+    Address,
+    Case,
+    CaseChannel,
+    Customer,
+    CustomerPhone,
+    Distributor,
+    Handset,
+    HandsetModel,
+    Sequence,
+)
+from hotline.validators import normalise_phone
+from hotline.workflow import record_event, transition
+
+
+def sequence_next(*, name: str) -> int:
+    """Return the next value of counter `name`; concurrent callers never get the same one.
+
+    The UPDATE takes the row lock, so a second transaction waits until the first commits and
+    then reads the incremented value. Call inside the transaction that uses the number.
+    """
+    for _attempt in range(3):
+        if Sequence.objects.filter(name=name).update(value=F("value") + 1):
+            return Sequence.objects.get(name=name).value
+        try:
+            with transaction.atomic():
+                Sequence.objects.create(name=name, value=1)
+            return 1
+        except IntegrityError:
+            continue  # someone created it first: increment theirs
+    raise RuntimeError(f"could not allocate a number from sequence {name}")
+
+
+def case_number_next(*, year: int | None = None) -> str:
+    """Return the next case number, e.g. HL-2026-000123."""
+    year = year or timezone.localdate().year
+    prefix = settings.HOTLINE_CASE_PREFIX
+    return f"{prefix}-{year}-{sequence_next(name=f'case-{year}'):06d}"
+
+
+def customer_create(
+    *, last_name: str, first_name: str = "", email: str = "", country: str = "FR",
+    language: str = "fr", phones: list[str] | tuple[str, ...] = (),
+    address: dict | None = None, actor=None,
+) -> Customer:
+    """Create a customer with phone numbers (normalised to E.164) and an address."""
+    country = (country or "FR").upper()
+    errors: dict[str, list[str]] = {}
+    normalised = []
+    for raw in phones:
+        try:
+            normalised.append(normalise_phone(raw, region=country))
+        except ValidationError as exc:
+            errors.setdefault("phones", []).extend(exc.messages)
+    customer = Customer(first_name=first_name, last_name=last_name, email=email,
+                        country=country, language=language)
+    try:
+        customer.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    address_obj = None
+    if address:
+        address_obj = Address(customer=customer, **{"country": country, **address})
+        try:
+            address_obj.full_clean(exclude=["customer"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(f"address.{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        customer.save()
+        for number in dict.fromkeys(normalised):
+            CustomerPhone.objects.create(customer=customer, number=number)
+        if address_obj is not None:
+            address_obj.customer = customer
+            address_obj.save()
+        record_event(customer, action="customer_created", actor=actor)
+    return customer
+
+
+def handset_register(
+    *, imei: str, owner: Customer | None = None, model: HandsetModel | None = None,
+    purchase_date: datetime.date | None = None, sold_by: Distributor | None = None,
+    firmware_version: str = "", actor=None,
+) -> Handset:
+    """Register a handset; the model comes from the IMEI's TAC unless given."""
+    handset = Handset(imei=imei, owner=owner, model=model, purchase_date=purchase_date,
+                      sold_by=sold_by, firmware_version=firmware_version)
+    handset.full_clean()
+    with transaction.atomic():
+        handset.save()
+        record_event(handset, action="handset_registered", actor=actor,
+                     data={"imei": handset.imei, "model": str(handset.model)})
+    return handset
+
+
+def case_open(
+    *, customer: Customer, symptom: str, handset: Handset | None = None, description: str = "",
+    channel: str = CaseChannel.PHONE, distributor: Distributor | None = None, actor=None,
+) -> Case:
+    """Open a case with a fresh number."""
+    if handset is not None and handset.owner_id not in (None, customer.pk):
+        raise CaseError("This handset is registered to another customer.", field="handset")
+    case = Case(customer=customer, handset=handset, symptom=symptom, description=description,
+                channel=channel, distributor=distributor,
+                opened_by=actor if actor is not None and actor.is_authenticated else None)
+    case.full_clean(exclude=["number", "status"])
+    with transaction.atomic():
+        if handset is not None and handset.owner_id is None:
+            handset.owner = customer
+            handset.save(update_fields=["owner"])
+        case.number = case_number_next()
+        case.save()
+        record_event(case, action="opened", actor=actor, target=case.status,
+                     data={"channel": channel, "symptom": symptom})
+    return case
+
+
+def case_start_diagnosis(*, case: Case, actor=None) -> Case:
+    """Move an open case to diagnosing."""
+    return transition(case, "start_diagnosis", actor=actor)
+
+
+def case_cancel(*, case: Case, reason: str, actor=None) -> Case:
+    """Cancel a case, with the reason it was cancelled."""
+    if not reason.strip():
+        raise CaseError("Say why the case is cancelled.", field="reason")
+    return transition(case, "cancel", actor=actor, reason=reason)

@@ -1,0 +1,186 @@
+import pytest
+from django.urls import reverse
+
+from hotline.models import Case, Customer, Handset
+from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_names(response):
+    return [item["url_name"] for item in response.context["nav_items"]]
+
+
+def test_the_console_needs_a_login(client):
+    response = client.get(reverse("console:home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_login_page_renders(client):
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_an_operator_sees_the_console_but_not_the_admin(operator_client):
+    response = operator_client.get(reverse("console:home"))
+
+    assert response.status_code == 200
+    assert "console:home" in nav_names(response)
+    assert "admin:index" not in nav_names(response)
+    assert "api-docs" not in nav_names(response)
+
+
+def test_a_supervisor_who_is_staff_sees_the_admin_and_the_api(client):
+    user = UserFactory(roles=["supervisor"], is_staff=True)
+    client.force_login(user)
+
+    names = nav_names(client.get(reverse("console:home")))
+
+    assert {"console:home", "admin:index", "api-docs"} <= set(names)
+
+
+@pytest.mark.parametrize("role", ["qa", "technician", "distributor"])
+def test_other_roles_may_not_open_the_console(client, role):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(reverse("console:home")).status_code == 403
+
+
+def test_a_distributor_sees_only_the_api_in_the_navigation(client):
+    client.force_login(UserFactory(roles=["distributor"]))
+
+    response = client.get(reverse("login"))
+
+    assert nav_names(response) == ["api-docs"]
+
+
+@pytest.mark.parametrize("typed", ["06 12 34 56 78", "+33612345678", "0033 6 12 34 56 78"])
+def test_search_by_phone_in_any_format_finds_the_customer(operator_client, typed):
+    customer = CustomerFactory(phone="+33612345678")
+
+    response = operator_client.get(reverse("console:search"), {"q": typed})
+
+    assert response.status_code == 302
+    assert response.url == reverse("console:customer_detail", args=[customer.pk])
+
+
+def test_search_by_phone_lists_every_customer_who_shares_the_number(operator_client):
+    CustomerFactory(phone="+33612345678", last_name="Dupont")
+    CustomerFactory(phone="+33612345678", last_name="Durand")
+
+    response = operator_client.get(reverse("console:search"), {"q": "0612345678"})
+
+    assert response.status_code == 200
+    assert b"Dupont" in response.content and b"Durand" in response.content
+
+
+def test_search_by_imei_and_by_case_number(operator_client):
+    case = CaseFactory()
+
+    by_imei = operator_client.get(reverse("console:search"), {"q": case.handset.imei})
+    by_number = operator_client.get(reverse("console:search"), {"q": case.number.lower()})
+
+    assert by_imei.url == reverse("console:customer_detail", args=[case.customer.pk])
+    assert by_number.url == reverse("console:case_detail", args=[case.number])
+
+
+def test_search_by_name_over_htmx_returns_the_results_fragment(operator_client):
+    CustomerFactory(last_name="Lefebvre")
+    CustomerFactory(last_name="Lefebvre-Roux")
+
+    response = operator_client.get(reverse("console:search"), {"q": "lefeb"},
+                                   HTTP_HX_REQUEST="true")
+
+    assert b"<html" not in response.content
+    assert response.content.count(b"Lefebvre") >= 2
+
+
+def test_creating_a_customer_with_a_bad_phone_shows_the_field_error_and_saves_nothing(
+    operator_client,
+):
+    response = operator_client.post(reverse("console:customer_create"), {
+        "first_name": "Ana", "last_name": "Lopez", "country": "FR", "language": "fr",
+        "phone": "06 12", "street": "1 rue Haute", "postcode": "75001", "city": "Paris",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"]
+    assert Customer.objects.count() == 0
+
+
+def test_creating_a_customer_then_a_handset_then_a_case(operator_client, catalogue):
+    operator_client.post(reverse("console:customer_create"), {
+        "first_name": "Ana", "last_name": "Lopez", "country": "FR", "language": "fr",
+        "phone": "06 11 22 33 44", "street": "1 rue Haute", "postcode": "75001",
+        "city": "Paris",
+    })
+    customer = Customer.objects.get()
+    operator_client.post(reverse("console:handset_add", args=[customer.pk]),
+                         {"imei": "35999101 000011 2"})
+    handset = Handset.objects.get()
+
+    response = operator_client.post(reverse("console:case_create", args=[customer.pk]),
+                                    {"handset": handset.pk, "symptom": "screen"})
+
+    case = Case.objects.get()
+    assert handset.model.name == "N5"
+    assert response.url == reverse("console:case_detail", args=[case.number])
+    page = operator_client.get(response.url)
+    assert case.number.encode() in page.content
+    assert b"Nordline N5" in page.content
+
+
+def test_a_handset_with_an_unknown_tac_asks_for_the_model_on_the_form(operator_client, catalogue):
+    customer = CustomerFactory()
+
+    response = operator_client.post(reverse("console:handset_add", args=[customer.pk]),
+                                    {"imei": "490154203237518"})
+
+    assert "pick the handset model" in str(response.context["form"].errors["model"])
+    assert Handset.objects.count() == 0
+
+
+def test_the_case_page_shows_the_timeline_and_cancels_with_a_reason(operator_client):
+    case = CaseFactory()
+    from hotline.services import case_open  # a case opened through the service has an event
+
+    case = case_open(customer=case.customer, handset=case.handset, symptom="audio")
+
+    operator_client.post(reverse("console:case_cancel", args=[case.number]),
+                         {"reason": "customer fixed it"})
+    page = operator_client.get(reverse("console:case_detail", args=[case.number]))
+
+    case.refresh_from_db()
+    assert case.status == "cancelled"
+    assert b"customer fixed it" in page.content
+
+
+def test_the_case_list_paginates(operator_client):
+    handset = HandsetFactory()
+    for _ in range(55):
+        CaseFactory(handset=handset)
+
+    response = operator_client.get(reverse("console:case_list"))
+
+    assert len(response.context["page"].object_list) == 50
+    assert response.context["page"].paginator.num_pages == 2
+
+
+def test_the_console_speaks_french(operator_client):
+    operator_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+
+    response = operator_client.get(reverse("console:home"))
+
+    assert "Trouver l’appelant".encode() in response.content
+
+
+def test_the_customer_page_query_count_does_not_grow_with_handsets(
+    operator_client, django_assert_max_num_queries,
+):
+    customer = CustomerFactory()
+    for _ in range(10):
+        HandsetFactory(owner=customer)
+
+    with django_assert_max_num_queries(14):
+        operator_client.get(reverse("console:customer_detail", args=[customer.pk]))

@@ -1,0 +1,59 @@
+from unittest import mock
+
+import pytest
+import time_machine
+
+from hotline.celery import app as celery_app
+from hotline.models import AuditEvent, OutboxMessage
+from hotline.outbox import outbox_enqueue, outbox_relay
+from hotline.tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_runs_its_task_after_commit(django_capture_on_commit_callbacks):
+    case = CaseFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_enqueue(task="hotline.tasks.touch_case", kwargs={"case_id": case.pk, "note": "hi"},
+                       key=f"touch-{case.pk}")
+
+    assert OutboxMessage.objects.get().dispatched_at is not None
+    assert AuditEvent.objects.filter(case=case, action="worker_check").count() == 1
+
+
+def test_the_same_key_is_enqueued_once(django_capture_on_commit_callbacks):
+    case = CaseFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            outbox_enqueue(task="hotline.tasks.touch_case",
+                           kwargs={"case_id": case.pk, "note": "x"}, key="same")
+
+    assert OutboxMessage.objects.count() == 1
+    assert AuditEvent.objects.filter(action="worker_check").count() == 1
+
+
+def test_when_the_broker_is_down_the_message_waits_and_the_relay_sends_it_later(
+    django_capture_on_commit_callbacks,
+):
+    case = CaseFactory()
+    task = celery_app.tasks["hotline.tasks.touch_case"]
+
+    with mock.patch.object(task, "apply_async", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_enqueue(task=task.name, kwargs={"case_id": case.pk, "note": "x"}, key="k1")
+    message = OutboxMessage.objects.get()
+    assert message.dispatched_at is None
+    assert "broker down" in message.last_error
+    assert outbox_relay() == 0  # not due yet: it backs off
+
+    with time_machine.travel(message.available_at, tick=False):
+        sent = outbox_relay()
+
+    message.refresh_from_db()
+    assert sent == 1
+    assert message.dispatched_at is not None
+    assert message.attempts == 2
+    assert AuditEvent.objects.filter(case=case, action="worker_check").count() == 1
+    assert outbox_relay() == 0

@@ -1,0 +1,33 @@
+"""The root URLconf: the only place (with settings) that knows every app."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from hotline import health, views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include("hotline.console_urls")),
+    path("diagnostics/", include("diagnostics.urls")),
+    path("exchanges/", include("exchanges.urls")),
+    path("carriers/", include("carriers.urls")),
+    path("calls/", include("calls.urls")),
+    path("api/v1/", include("hotline.api.urls")),
+    path("api/v1/", include("diagnostics.api_urls")),
+    path("api/v1/", include("exchanges.api_urls")),
+    path("api/v1/", include("carriers.api_urls")),
+    path("api/v1/", include("calls.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,202 @@
+"""The operators' console: search, customers, handsets, cases."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hotline import selectors, services
+from hotline.errors import DomainError
+from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
+from hotline.models import Case, CaseStatus, Customer
+from hotline.panels import panels_for
+from hotline.roles import OPERATOR, SUPERVISOR, has_role
+from hotline.workflow import allowed_transitions
+
+CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
+
+
+def role_required(*roles):
+    """Allow only users with one of `roles` (superusers have them all)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied(_("Your role does not give access to this page."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@login_required
+def landing(request):
+    """Send each user to the first page their role gives them."""
+    from hotline.navigation import nav_for
+
+    items = [item for item in nav_for(request.user) if item["url_name"] != "admin:index"]
+    if has_role(request.user, *CONSOLE_ROLES) or not items:
+        return redirect("console:home")
+    return redirect(items[0]["url"])
+
+
+@role_required(*CONSOLE_ROLES)
+def home(request):
+    form = SearchForm()
+    recent = selectors.case_list().filter(status__in=[
+        CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
+        CaseStatus.IN_SERVICE])[:15]
+    return render(request, "hotline/home.html", {"form": form, "recent_cases": recent})
+
+
+@role_required(*CONSOLE_ROLES)
+def search(request):
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = selectors.search(query=form.cleaned_data["q"])
+        cases, customers, handsets = result["cases"], result["customers"], result["handsets"]
+        if result["kind"] == "case" and len(cases) == 1:
+            return redirect("console:case_detail", number=cases[0].number)
+        if len(customers) == 1 and not request.htmx:
+            return redirect("console:customer_detail", pk=customers[0].pk)
+        result = {"kind": result["kind"], "customers": list(customers[:50]),
+                  "handsets": list(handsets[:50]), "cases": list(cases[:50])}
+    template = "hotline/search.html#results" if request.htmx else "hotline/search.html"
+    return render(request, template, {"form": form, "result": result,
+                                      "query": request.GET.get("q", "")})
+
+
+@role_required(*CONSOLE_ROLES)
+def customer_detail(request, pk):
+    customer = get_object_or_404(
+        Customer.objects.prefetch_related("phones", "addresses", "handsets__model"), pk=pk)
+    cases = selectors.case_list(filters={"customer": customer})
+    return render(request, "hotline/customer_detail.html", {
+        "customer": customer, "cases": cases,
+        "panels": panels_for("customer", request, customer),
+    })
+
+
+@role_required(*CONSOLE_ROLES)
+def customer_create(request):
+    form = CustomerForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer = services.customer_create(
+                first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
+                country=data["country"], language=data["language"], phones=[data["phone"]],
+                address={"street": data["street"], "postcode": data["postcode"],
+                         "city": data["city"], "access_notes": data["access_notes"]},
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Customer created."))
+            return redirect("console:customer_detail", pk=customer.pk)
+    return render(request, "hotline/form.html", {"form": form, "title": _("New customer")})
+
+
+@role_required(*CONSOLE_ROLES)
+def handset_add(request, pk):
+    customer = get_object_or_404(Customer, pk=pk)
+    form = HandsetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.handset_register(
+                imei=data["imei"], owner=customer, model=data["model"],
+                purchase_date=data["purchase_date"], firmware_version=data["firmware_version"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Handset registered."))
+            return redirect("console:customer_detail", pk=customer.pk)
+    return render(request, "hotline/form.html", {
+        "form": form, "title": _("New handset for %(name)s") % {"name": customer}})
+
+
+@role_required(*CONSOLE_ROLES)
+def case_create(request, pk):
+    customer = get_object_or_404(Customer, pk=pk)
+    form = CaseForm(request.POST or None, customer=customer,
+                    initial={"handset": request.GET.get("handset")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                customer=customer, handset=data["handset"], symptom=data["symptom"],
+                description=data["description"], actor=request.user,
+            )
+        except (ValidationError, DomainError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect("console:case_detail", number=case.number)
+    return render(request, "hotline/form.html", {
+        "form": form, "title": _("New case for %(name)s") % {"name": customer}})
+
+
+@role_required(*CONSOLE_ROLES)
+def case_list(request):
+    status = request.GET.get("status") or None
+    qs = selectors.case_list(filters={"status": status})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "hotline/case_list.html", {
+        "page": page, "status": status, "statuses": CaseStatus.choices})
+
+
+@role_required(*CONSOLE_ROLES)
+def case_detail(request, number):
+    case = get_object_or_404(
+        Case.objects.select_related("customer", "handset__model", "distributor"), number=number)
+    return render(request, "hotline/case_detail.html", {
+        "case": case,
+        "events": case.audit_events.select_related("actor").order_by("at", "id"),
+        "previous_cases": (case.handset.cases.exclude(pk=case.pk).order_by("-created_at")
+                           if case.handset_id else []),
+        "transitions": allowed_transitions(case, request.user),
+        "panels": panels_for("case", request, case),
+        "cancel_form": CancelForm(),
+    })
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def case_cancel(request, number):
+    case = get_object_or_404(Case, number=number)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the case is cancelled."))
+    else:
+        try:
+            services.case_cancel(case=case, reason=form.cleaned_data["reason"],
+                                 actor=request.user)
+            messages.success(request, _("Case cancelled."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("console:case_detail", number=case.number)
+
+
+def _add_errors(form, exc) -> None:
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

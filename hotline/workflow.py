@@ -1,0 +1,102 @@
+"""Run FSM transitions the one way Hotline allows: guarded, atomic, audited.
+
+Every model with a django-fsm-2 state goes through `transition()`: it refuses an illegal
+transition with a message naming the current state and what is allowed, refuses a stale
+object (someone else changed it first), checks the role's permission, saves, and records an
+AuditEvent in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+
+from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
+from hotline.models import AuditEvent
+
+
+def state_field_name(obj) -> str:
+    return getattr(obj, "fsm_state_field", "status")
+
+
+def allowed_transitions(obj, user=None) -> list[str]:
+    """Return the names of the transitions the object's state (and the user) allow now."""
+    field = state_field_name(obj)
+    if user is None:
+        found = getattr(obj, f"get_available_{field}_transitions")()
+    else:
+        found = getattr(obj, f"get_available_user_{field}_transitions")(user)
+    return sorted({t.name for t in found})
+
+
+def record_event(
+    subject, *, action: str, actor=None, actor_label: str = "", source: str = "",
+    target: str = "", reason: str = "", data: dict | None = None, case=None,
+) -> AuditEvent:
+    """Write one audit event about `subject`."""
+    if case is None:
+        case = subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None)
+    return AuditEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        case=case,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label,
+        action=action,
+        source=source,
+        target=target,
+        reason=reason or "",
+        data=data or {},
+    )
+
+
+def transition(
+    obj, name: str, *, actor=None, actor_label: str = "", reason: str = "",
+    data: dict | None = None, check_permission: bool = True, **kwargs: Any,
+):
+    """Apply transition `name` to `obj`, save it and audit it, atomically. Return `obj`."""
+    field = state_field_name(obj)
+    method = getattr(obj, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise IllegalTransition(f"{name!r} is not a transition of {obj._meta.verbose_name}.")
+    source = getattr(obj, field)
+    allowed = allowed_transitions(obj)
+    if name not in allowed:
+        raise IllegalTransition(_refusal(obj, source, name, allowed), code="illegal_transition")
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
+        raise PermissionRefused(
+            f"Your role may not {name.replace('_', ' ')} a {obj._meta.verbose_name}.",
+            code="transition_permission",
+        )
+    with transaction.atomic():
+        try:
+            method(**kwargs)
+        except TransitionNotAllowed:
+            raise IllegalTransition(
+                _refusal(obj, source, name, allowed_transitions(obj)), code="illegal_transition"
+            ) from None
+        try:
+            obj.save()
+        except ConcurrentTransition:
+            raise StaleObject(
+                f"This {obj._meta.verbose_name} changed while you were working on it: "
+                "reload it and try again.",
+                code="stale",
+            ) from None
+        record_event(
+            obj, action=name, actor=actor, actor_label=actor_label, source=str(source),
+            target=str(getattr(obj, field)), reason=reason, data=data,
+        )
+    return obj
+
+
+def _refusal(obj, source, name: str, allowed: list[str]) -> str:
+    label = getattr(obj, f"get_{state_field_name(obj)}_display", lambda: source)()
+    what = ", ".join(allowed) if allowed else "nothing (it is final)"
+    return (
+        f"Cannot {name.replace('_', ' ')} {obj._meta.verbose_name} {obj}: it is {label} "
+        f"({source}); allowed now: {what}."
+    )

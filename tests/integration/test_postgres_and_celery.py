@@ -1,0 +1,81 @@
+import threading
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache, caches
+from django.db import connection, transaction
+
+from hotline import services
+from hotline.celery import app as celery_app
+from hotline.models import AuditEvent, Case
+from hotline.outbox import outbox_enqueue
+from hotline.tests.factories import HandsetFactory
+
+
+def run_concurrently(count, target):
+    """Run `target(i)` in `count` threads that start together; return results or errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = target(i)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_case_creation_never_duplicates_a_number():
+    handsets = [HandsetFactory() for _ in range(12)]
+
+    def open_case(i):
+        with transaction.atomic():
+            return services.case_open(customer=handsets[i].owner, handset=handsets[i],
+                                      symptom="screen").number
+
+    numbers, errors = run_concurrently(12, open_case)
+
+    assert errors == []
+    assert len(set(numbers)) == 12
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 13))
+    assert Case.objects.count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_a_task_from_the_outbox_that_changes_a_row():
+    handset = HandsetFactory()
+    case = services.case_open(customer=handset.owner, handset=handset, symptom="audio")
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=10):
+        with transaction.atomic():
+            outbox_enqueue(task="hotline.tasks.touch_case",
+                           kwargs={"case_id": case.pk, "note": "seen by a worker"},
+                           key=f"touch-{case.pk}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if AuditEvent.objects.filter(case=case, action="worker_check").exists():
+                break
+            time.sleep(0.2)
+
+    event = AuditEvent.objects.get(case=case, action="worker_check")
+    assert event.reason == "seen by a worker"
+    assert event.actor_label == "worker"
+
+
+def test_the_cache_is_redis_and_round_trips():
+    cache.set("hotline-integration", {"ok": 1}, 30)
+
+    assert cache.get("hotline-integration") == {"ok": 1}
+    assert type(caches["default"]).__name__ == "RedisCache"
