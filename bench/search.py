@@ -1,0 +1,77 @@
+"""How fast does the console find a caller? Search latency on a realistic number of customers.
+
+Usage: .venv/bin/python bench/search.py [--customers 50000]
+Builds a throwaway SQLite database under var/bench/ (or uses DATABASE_URL), then times
+search by phone (several formats), IMEI and name. Target: p95 under 50 ms per search, so an
+operator sees the caller well within the 20-second answer target.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        db = ROOT / "var" / "bench" / "search.sqlite3"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        if db.exists():
+            db.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from hotline.models import Customer, CustomerPhone, Handset, HandsetModel
+    from hotline.selectors import search
+    from hotline.validators import imei_with_check_digit
+
+    model, _ = HandsetModel.objects.get_or_create(brand="Bench", name="B1")
+    started = time.perf_counter()
+    batch = 5000
+    for offset in range(0, args.customers, batch):
+        customers = Customer.objects.bulk_create(
+            Customer(first_name="Bench", last_name=f"Name{i:07d}", country="FR")
+            for i in range(offset, min(offset + batch, args.customers)))
+        CustomerPhone.objects.bulk_create(
+            CustomerPhone(customer=c, number=f"+336{10000000 + offset + k:08d}")
+            for k, c in enumerate(customers))
+        Handset.objects.bulk_create(
+            Handset(imei=imei_with_check_digit(f"35999901{offset + k:06d}"), model=model,
+                    owner=c) for k, c in enumerate(customers))
+    print(f"built {args.customers} customers in {time.perf_counter() - started:.1f} s")
+
+    def timed(label, queries):
+        samples = []
+        for query in queries:
+            t0 = time.perf_counter()
+            result = search(query=query)
+            list(result["customers"][:50])
+            samples.append((time.perf_counter() - t0) * 1000)
+        samples.sort()
+        p95 = samples[int(len(samples) * 0.95) - 1]
+        print(f"{label:<22} median {statistics.median(samples):6.2f} ms   p95 {p95:6.2f} ms")
+
+    step = max(1, args.customers // args.queries)
+    picks = range(0, args.customers, step)
+    timed("phone, E.164", [f"+336{10000000 + i:08d}" for i in picks])
+    timed("phone, national", [f"06 {10000000 + i:08d}"[:14] for i in picks])
+    timed("IMEI", [imei_with_check_digit(f"35999901{i:06d}") for i in picks])
+    timed("name", [f"Name{i:07d}" for i in picks])
+
+
+if __name__ == "__main__":
+    main()
