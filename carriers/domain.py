@@ -183,6 +183,7 @@ class BookedShipment:
     carrier_reference: str = ""  # e.g. the courier's pickup confirmation number
     documents: tuple[Document, ...] = ()
     tracking_number_valid: bool = True
+    booked_at: datetime.datetime | None = None  # when the courier took it, if it says
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,9 @@ class SandboxCarrier(BaseCarrier):
     def book(self, request: BookingRequest) -> Booking:
         scenario = self.scenario_for(request)
         now = timezone.now()
+        # Demo data may start a parcel's story in the past, so that it shows progress at once.
+        backdate = float(request.options.get("backdate_hours") or 0)
+        now -= datetime.timedelta(hours=max(0.0, min(backdate, 24 * 14)))
         _check_address(request.recipient, "recipient")
         outbound = self._register(request, Direction.OUTBOUND, scenario, now, request.sender,
                                   request.recipient, request.parcels)
@@ -196,7 +199,8 @@ class SandboxCarrier(BaseCarrier):
                       "details": details})
         return BookedShipment(direction=direction, tracking_number=number,
                               piece_numbers=(number,), carrier_reference=f"SBX-{number[2:]}",
-                              documents=tuple(self._documents(parcel)))
+                              documents=tuple(self._documents(parcel)),
+                              booked_at=parcel.booked_at)
 
     def _documents(self, parcel, formats=("pdf", "zpl")) -> list[Document]:
         from carriers import labels

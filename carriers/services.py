@@ -169,7 +169,7 @@ def _reserve(*, carrier, service, reference, key, sender, recipient, parcels, re
 
 
 def _confirm(shipment: Shipment, booked: BookedShipment, adapter, actor) -> Shipment:
-    now = timezone.now()
+    now = min(booked.booked_at or timezone.now(), timezone.now())
     shipment.tracking_number = booked.tracking_number
     shipment.tracking_number_valid = booked.tracking_number_valid and \
         adapter.tracking_number_is_valid(booked.tracking_number)
