@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from carriers.domain import CarrierError
 from carriers.registry import carrier_get
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         for e in events:
             reason = f" ({e.reason})" if e.reason else ""
             where = f" @ {e.location}" if e.location else ""
-            self.stdout.write(f"{e.occurred_at:%Y-%m-%d %H:%M %z}  {e.status}{reason}{where}  "
+            self.stdout.write(f"{timezone.localtime(e.occurred_at):%Y-%m-%d %H:%M %z}  {e.status}{reason}{where}  "
                               f"[{e.raw_code}] {e.raw_text}")
 
 
