@@ -43,7 +43,7 @@ from carriers.domain import (
     Service,
     TrackingStatus,
 )
-from carriers.http import HttpClient
+from carriers.httpclient import HttpClient
 
 log = logging.getLogger(__name__)
 S, R = TrackingStatus, FailureReason

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from carriers.domain import UnknownCarrier, WebhookRejected
-from carriers.http import _retry_after
+from carriers.httpclient import _retry_after
 from carriers.registry import carrier_get, carriers_all
 from carriers.signing import HEADER, signature_make, signature_verify
 

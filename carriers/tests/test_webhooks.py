@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carriers.models import ShipmentStatus, TrackingEvent
-from carriers.signing import HEADER, signature_make
+from carriers.signing import signature_make
 from carriers.tests.factories import ShipmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -40,7 +40,8 @@ class Command(BaseCommand):
         for e in events:
             reason = f" ({e.reason})" if e.reason else ""
             where = f" @ {e.location}" if e.location else ""
-            self.stdout.write(f"{timezone.localtime(e.occurred_at):%Y-%m-%d %H:%M %z}  {e.status}{reason}{where}  "
+            when = timezone.localtime(e.occurred_at)
+            self.stdout.write(f"{when:%Y-%m-%d %H:%M %z}  {e.status}{reason}{where}  "
                               f"[{e.raw_code}] {e.raw_text}")
 
 
