@@ -67,7 +67,7 @@ def shipment_document(request, pk, kind):
     if not file:
         raise Http404(_("This shipment has no such document."))
     extension = "zpl" if kind == "zpl" else "pdf"
-    return FileResponse(file.open("rb"), content_type=content_type,
+    return FileResponse(file.open("rb"), content_type=content_type, as_attachment=True,
                         filename=f"{shipment.tracking_number}-{kind}.{extension}")
 
 
