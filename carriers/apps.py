@@ -20,3 +20,4 @@ class CarriersConfig(AppConfig):
     # Carriers itself subscribes nobody; consumers (the swap workflow) add theirs in their own
     # AppConfig's `carrier_subscribers`.
     carrier_subscribers = ()
+    case_panels = ("carriers.panels.case_shipments",)

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 from carriers.base import BaseCarrier, dhl_express_waybill_is_valid
 from carriers.domain import (
@@ -284,7 +285,7 @@ class MyDhlCarrier(BaseCarrier):
         if format != "pdf":
             raise CarrierError("MyDHL gives ZPL labels only with the booking; documents can be "
                                "fetched again as PDF only.", permanent=True)
-        today = datetime.date.today()
+        today = timezone.localdate()
         last_month = (today.replace(day=1) - datetime.timedelta(days=1))
         for month in (today, last_month):
             try:

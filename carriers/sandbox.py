@@ -277,7 +277,7 @@ class SandboxCarrier(BaseCarrier):
 
     def due_webhooks(self, *, until: datetime.datetime) -> list[tuple[bytes, dict, int, int]]:
         """Return signed webhook requests for the events due by `until`, not yet pushed:
-        (body, headers, parcel id, how many events), oldest first."""
+        (body, headers, parcel id, how many of its events are pushed once this one is)."""
         from carriers.models import SandboxParcel
 
         found = []
@@ -293,7 +293,7 @@ class SandboxCarrier(BaseCarrier):
                     "text": e.raw_text, "location": e.location, "reason": e.reason,
                     "event_id": e.event_id} for e in due]}).encode()
                 headers = {HEADER: signature_make(secret=self.webhook_secret, body=body)}
-                found.append((body, headers, parcel.pk, len(due)))
+                found.append((body, headers, parcel.pk, parcel.released + len(due)))
         return found
 
     def _parcel(self, tracking_number: str):

@@ -20,7 +20,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -393,11 +394,18 @@ def sandbox_advance(*, until: datetime.datetime | None = None) -> IngestResult:
     """Push every sandbox event due by `until` (now) through the webhook ingestion path."""
     if "sandbox" not in carriers_all():
         return IngestResult()
-    adapter = carrier_get("sandbox")
+    return sandbox_push(carrier_get("sandbox").due_webhooks(until=until or timezone.now()))
+
+
+def sandbox_push(requests) -> IngestResult:
+    """Deliver the sandbox's signed webhook requests and record how far each parcel got."""
     total = IngestResult()
-    for body, headers, parcel_id, count in adapter.due_webhooks(until=until or timezone.now()):
+    for body, headers, parcel_id, released in requests:
         result = webhook_receive(carrier="sandbox", body=body, headers=headers)
-        SandboxParcel.objects.filter(pk=parcel_id).update(released=F("released") + count)
+        # Absolute, never backwards: two overlapping runs push the same events (ingestion
+        # stores them once) and must not skip any.
+        SandboxParcel.objects.filter(pk=parcel_id).update(
+            released=Greatest(F("released"), Value(released)))
         for field in ("received", "stored", "duplicates", "unknown", "changed"):
             setattr(total, field, getattr(total, field) + getattr(result, field))
     return total

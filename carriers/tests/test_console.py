@@ -158,3 +158,26 @@ def test_the_admin_lists_shipments(admin_client, booked):
     response = admin_client.get(reverse("admin:carriers_shipment_changelist"))
 
     assert booked.outbound.tracking_number in response.content.decode()
+
+
+def test_a_case_page_lists_the_shipments_booked_under_its_number(operator_client,
+                                                                 carriers_settings):
+    from hotline.tests.factories import CaseFactory
+
+    case = CaseFactory()
+    shipment = ShipmentFactory(reference=case.number)
+
+    response = operator_client.get(reverse("console:case_detail", args=[case.number]))
+
+    assert shipment.tracking_number in response.content.decode()
+    assert 'data-panel="shipments"' in response.content.decode()
+
+
+def test_a_case_without_shipments_shows_no_shipments_panel(operator_client, carriers_settings):
+    from hotline.tests.factories import CaseFactory
+
+    case = CaseFactory()
+
+    response = operator_client.get(reverse("console:case_detail", args=[case.number]))
+
+    assert 'data-panel="shipments"' not in response.content.decode()

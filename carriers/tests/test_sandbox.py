@@ -185,3 +185,20 @@ def test_polling_the_sandbox_returns_only_events_already_due(sandbox):
         events = sandbox.track([result.outbound.tracking_number])
 
     assert [e.status for e in events] == [TrackingStatus.PICKED_UP, TrackingStatus.IN_TRANSIT]
+
+
+def test_overlapping_advances_never_skip_an_event(sandbox):
+    result = book(scenario="normal")
+    adapter = carrier_get("sandbox")
+    with later(7):
+        first_run = adapter.due_webhooks(until=timezone.now())
+        second_run = adapter.due_webhooks(until=timezone.now())
+        services.sandbox_push(first_run)
+        services.sandbox_push(second_run)
+
+    with later(24):
+        services.sandbox_advance()
+
+    result.outbound.refresh_from_db()
+    assert result.outbound.status == ShipmentStatus.DELIVERED
+    assert result.outbound.events.exclude(source="booking").count() == 5
