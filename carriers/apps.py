@@ -21,3 +21,6 @@ class CarriersConfig(AppConfig):
     # AppConfig's `carrier_subscribers`.
     carrier_subscribers = ()
     case_panels = ("carriers.panels.case_shipments",)
+
+    def ready(self):
+        from carriers import checks  # noqa: F401  (registers the start-up checks)

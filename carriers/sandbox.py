@@ -323,5 +323,9 @@ def _parse_mix(text: str) -> list[tuple[str, float]]:
         name = name.strip()
         if name not in SCENARIOS:
             raise CarrierError(f"SANDBOX_MIX names an unknown scenario {name!r}.", permanent=True)
-        found.append((name, float(weight or 1)))
+        try:
+            found.append((name, float(weight or 1)))
+        except ValueError:
+            raise CarrierError(f"SANDBOX_MIX gives {name!r} a weight that is not a number: "
+                               f"{weight!r}.", permanent=True) from None
     return found

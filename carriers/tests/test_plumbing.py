@@ -63,3 +63,35 @@ def test_a_signature_from_the_future_beyond_the_tolerance_is_rejected():
 def test_no_configured_secret_rejects_every_webhook():
     with pytest.raises(WebhookRejected, match="No webhook secret"):
         signature_verify(secret="", body=b"{}", headers={HEADER: "t=1,v1=0"}, tolerance=300)
+
+
+def test_the_start_up_check_names_missing_mydhl_variables(settings):
+    from carriers.checks import carriers_configured
+
+    settings.HOTLINE_CARRIERS = ["carriers.mydhl.MyDhlCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {"mydhl": {"api_key": "k"}}
+
+    messages = [error.msg for error in carriers_configured()]
+
+    assert any(m.startswith("MYDHL_API_SECRET") for m in messages)
+    assert any(m.startswith("MYDHL_ACCOUNT") for m in messages)
+
+
+def test_the_start_up_check_refuses_a_bad_sandbox_mix(settings):
+    from carriers.checks import carriers_configured
+
+    settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {"mix": "normal=80,abducted=1"}}
+
+    (error,) = carriers_configured()
+
+    assert "SANDBOX_MIX" in error.msg and "abducted" in error.msg
+
+
+def test_the_start_up_check_passes_with_the_defaults(settings):
+    from carriers.checks import carriers_configured
+
+    settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {}}
+
+    assert carriers_configured() == []
