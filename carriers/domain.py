@@ -210,8 +210,9 @@ class CarrierEvent:
         """Return a key that is the same each time the courier reports this event."""
         if self.event_id:
             return self.event_id[:64]
-        basis = "|".join([self.tracking_number, self.raw_code, self.occurred_at.isoformat(),
-                          self.location, self.raw_text])
+        moment = self.occurred_at.astimezone(datetime.UTC).isoformat()
+        basis = "|".join([self.tracking_number, self.raw_code, moment, self.location,
+                          self.raw_text])
         return hashlib.sha256(basis.encode()).hexdigest()[:64]
 
 

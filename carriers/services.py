@@ -327,6 +327,8 @@ def _moves_status(shipment: Shipment, status: str, occurred_at: datetime.datetim
     if shipment.status in FINAL_STATUSES or shipment.status in (ShipmentStatus.PENDING,
                                                                  ShipmentStatus.CANCELLED):
         return False
+    if shipment.status == ShipmentStatus.BOOKED and status != TrackingStatus.BOOKED:
+        return True  # the courier's first news, whatever its clock says about the booking
     if shipment.status_at is not None:
         if occurred_at < shipment.status_at:
             return False

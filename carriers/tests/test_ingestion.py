@@ -217,3 +217,24 @@ def test_polling_stores_new_events_as_polled(carriers_settings, fake_mydhl, sett
 
     assert result.stored == 1
     assert shipment.events.get().source == TrackingEvent.Source.POLL
+
+
+def test_the_couriers_first_news_applies_even_if_its_clock_is_behind_ours():
+    shipment = ShipmentFactory(status_at=T0 + datetime.timedelta(minutes=5))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 4))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.PICKED_UP
+
+
+def test_the_same_moment_written_in_two_time_zones_is_one_event():
+    shipment = ShipmentFactory()
+    utc = event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1)
+    paris = CarrierEvent(**{**utc.__dict__, "occurred_at": utc.occurred_at.astimezone(
+        datetime.timezone(datetime.timedelta(hours=1)))})
+
+    ingest(utc)
+    result = ingest(paris)
+
+    assert result.duplicates == 1
