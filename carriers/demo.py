@@ -3,9 +3,11 @@ story, started in the past so the console shows progress at once. Idempotent (bo
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from carriers import services
 from carriers.domain import Address, Parcel, Service
@@ -45,6 +47,7 @@ def load(*, stdout) -> None:
             carrier="sandbox", sender=warehouse, recipient=customer, parcels=[HANDSET],
             service=Service.NEXT_DAY_NOON, reference=key.upper(), idempotency_key=key,
             return_parcels=[FAULTY], return_to=warehouse, language=language,
+            ship_date=timezone.localdate(timezone.now() - datetime.timedelta(hours=hours)),
             options={"scenario": scenario, "backdate_hours": str(hours)})
         created += result.created
     released = services.sandbox_advance()
