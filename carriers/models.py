@@ -112,7 +112,12 @@ class Shipment(models.Model):
                 condition=Q(status_reason="") | Q(status=ShipmentStatus.DELIVERY_FAILED),
                 name="shipment_reason_only_when_delivery_failed"),
         ]
-        indexes = [models.Index(fields=["status", "last_event_at"])]
+        indexes = [
+            models.Index(fields=["status", "last_event_at"]),
+            # Every tracking event looks its shipment up by number; the unique constraint is
+            # partial (numbers may be blank while pending), which planners may not use.
+            models.Index(fields=["tracking_number"], name="shipment_tracking_number_idx"),
+        ]
 
     def __str__(self):
         return f"{self.carrier} {self.tracking_number or _('(pending)')}"

@@ -265,23 +265,32 @@ def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
                     source: str) -> IngestResult:
     """Store each event once; move the shipment's status only forward in time."""
     result = IngestResult(received=len(events))
-    for event in events:
-        try:
-            with transaction.atomic():
-                outcome = _ingest_one(carrier, event, source)
-        except IntegrityError:  # the same event, stored by a concurrent request just now
-            outcome = "duplicate"
-        if outcome == "unknown":
-            result.unknown += 1
-        elif outcome == "duplicate":
-            result.duplicates += 1
-        else:
-            result.stored += 1
-            result.changed += outcome == "changed"
+    with transaction.atomic():  # one commit per batch; a savepoint per event
+        for event in events:
+            outcome = _ingest_checked(carrier, event, source)
+            if outcome == "unknown":
+                result.unknown += 1
+            elif outcome == "duplicate":
+                result.duplicates += 1
+            else:
+                result.stored += 1
+                result.changed += outcome == "changed"
     if result.unknown:
         log.warning("tracking events for unknown shipments", extra={
             "carrier": carrier, "count": result.unknown})
     return result
+
+
+def _ingest_checked(carrier: str, event: CarrierEvent, source: str) -> str:
+    if TrackingEvent.objects.filter(
+            shipment__carrier=carrier, shipment__tracking_number=event.tracking_number,
+            dedupe_key=event.dedupe_key).exists():
+        return "duplicate"  # the common case when polling: no lock taken
+    try:
+        with transaction.atomic():
+            return _ingest_one(carrier, event, source)
+    except IntegrityError:  # the same event, stored by a concurrent request just now
+        return "duplicate"
 
 
 def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
