@@ -203,3 +203,49 @@ LOGGING = {
 # Hotline's own knobs.
 HOTLINE_CASE_PREFIX = env.str("CASE_PREFIX", "HL")
 HOTLINE_CARRIERS = env.list("CARRIERS", ["carriers.sandbox.SandboxCarrier"])
+
+# --- carriers ---
+# Courier adapters by dotted path; MyDHL (DHL Express) joins the sandbox once its key is set.
+_MYDHL_CONFIGURED = bool(env.str("MYDHL_API_KEY"))
+HOTLINE_CARRIERS = env.list(
+    "CARRIERS", ["carriers.sandbox.SandboxCarrier"]
+    + (["carriers.mydhl.MyDhlCarrier"] if _MYDHL_CONFIGURED else []))
+HOTLINE_CARRIER_OPTIONS = {
+    "sandbox": {
+        "webhook_secret": env.str("SANDBOX_WEBHOOK_SECRET", ""),
+        "seed": env.str("SANDBOX_SEED", "hotline"),
+        "mix": env.str("SANDBOX_MIX", ""),
+    },
+    "mydhl": {
+        "base_url": env.url("MYDHL_BASE_URL", "https://express.api.dhl.com/mydhlapi/test",
+                            schemes=("http", "https")),
+        "api_key": env.str("MYDHL_API_KEY", ""),
+        "api_secret": env.str("MYDHL_API_SECRET", ""),
+        "account": env.str("MYDHL_ACCOUNT", ""),
+        "webhook_secret": env.str("MYDHL_WEBHOOK_SECRET", ""),
+        "timeout": env.int("MYDHL_TIMEOUT_SECONDS", 15, min_value=1, max_value=120),
+        "retries": env.int("MYDHL_RETRIES", 3, min_value=0, max_value=10),
+        "lithium_service_code": env.str("MYDHL_LITHIUM_SERVICE_CODE", "HV"),
+        "label_format": env.choice("MYDHL_LABEL_FORMAT", "pdf", ["pdf", "zpl"]),
+        "outbound_pickup": env.bool("MYDHL_OUTBOUND_PICKUP", False),
+    },
+}
+# Where replacements leave from and faulty units go back to.
+HOTLINE_WAREHOUSE = {
+    "company": env.str("WAREHOUSE_COMPANY", "Hotline Logistics"),
+    "name": env.str("WAREHOUSE_CONTACT", "Returns desk"),
+    "street": env.str("WAREHOUSE_STREET", "14 rue des Entrepôts"),
+    "postcode": env.str("WAREHOUSE_POSTCODE", "93200"),
+    "city": env.str("WAREHOUSE_CITY", "Saint-Denis"),
+    "country": env.str("WAREHOUSE_COUNTRY", "FR").upper(),
+    "phone": env.str("WAREHOUSE_PHONE", "+33148000000"),
+    "email": env.str("WAREHOUSE_EMAIL", "logistics@hotline.example"),
+}
+HOTLINE_CARRIER_WEBHOOK_TOLERANCE = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", 300,
+                                            min_value=30, max_value=3600)
+HOTLINE_CARRIER_POLL_AFTER_MINUTES = env.int("CARRIER_POLL_AFTER_MINUTES", 120, min_value=5)
+HOTLINE_CARRIER_SUBSCRIBERS = env.list("CARRIER_SUBSCRIBERS", [])
+CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {
+    "task": "carriers.tasks.poll_stale", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["carriers-sandbox-advance"] = {
+    "task": "carriers.tasks.sandbox_advance", "schedule": 60.0}

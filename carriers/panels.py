@@ -1,0 +1,17 @@
+"""What the carriers app adds to other pages: a case's shipments (found by our reference)."""
+
+from __future__ import annotations
+
+from carriers.models import Shipment
+from hotline.panels import Panel
+from hotline.roles import OPERATOR, SUPERVISOR, has_role
+
+
+def case_shipments(request, case) -> Panel | None:
+    """List the shipments booked with the case's number as our reference, if any."""
+    if not has_role(request.user, OPERATOR, SUPERVISOR):
+        return None
+    shipments = list(Shipment.objects.filter(reference=case.number).order_by("created_at", "id"))
+    if not shipments:
+        return None
+    return Panel("carriers/_case_shipments.html", {"shipments": shipments}, order=60)

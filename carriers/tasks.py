@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from carriers import services
+
+
+@shared_task(name="carriers.tasks.shipment_notify", ignore_result=True, bind=True,
+             max_retries=5, default_retry_delay=30)
+def shipment_notify(self, *, event_id: int, subscriber: str) -> None:
+    """Tell one subscriber about a shipment's status change (retried when it fails)."""
+    try:
+        services.subscriber_call(event_id=event_id, subscriber=subscriber)
+    except Exception as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="carriers.tasks.poll_stale", ignore_result=True)
+def poll_stale() -> dict:
+    """Poll the couriers about open shipments with no news for a while."""
+    return services.shipments_poll().as_dict()
+
+
+@shared_task(name="carriers.tasks.sandbox_advance", ignore_result=True)
+def sandbox_advance() -> dict:
+    """Release the sandbox courier's events that are due, through the webhook path."""
+    return services.sandbox_advance().as_dict()

@@ -1,0 +1,240 @@
+"""Tracking ingestion: each event stored once, statuses only move forward, subscribers told."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from carriers import services
+from carriers.domain import CarrierEvent, FailureReason, TrackingStatus
+from carriers.models import ShipmentStatus, TrackingEvent
+from carriers.tests.factories import ShipmentFactory
+from hotline.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+CALLS = []
+T0 = timezone.now()
+
+
+def record_call(shipment, event):
+    CALLS.append((shipment.tracking_number, event.status))
+
+
+@pytest.fixture(autouse=True)
+def _calls():
+    CALLS.clear()
+
+
+def event(number, status, minutes, *, code="X", reason="", text="something"):
+    return CarrierEvent(tracking_number=number, status=status, raw_code=code, raw_text=text,
+                        occurred_at=T0 + datetime.timedelta(minutes=minutes),
+                        reason=reason)
+
+
+def ingest(*events, source="webhook"):
+    return services.tracking_ingest(carrier="sandbox", events=list(events), source=source)
+
+
+def test_an_event_moves_the_shipment_to_its_status():
+    shipment = ShipmentFactory()
+
+    result = ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1, code="PU"))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.PICKED_UP
+    assert result.stored == 1 and result.changed == 1
+    stored = shipment.events.get()
+    assert (stored.raw_code, stored.raw_text, stored.source, stored.applied) == (
+        "PU", "something", "webhook", True)
+
+
+def test_the_same_event_twice_is_stored_once():
+    shipment = ShipmentFactory()
+    same = event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1)
+
+    ingest(same)
+    result = ingest(same, source="poll")
+
+    assert shipment.events.count() == 1
+    assert result.duplicates == 1 and result.stored == 0
+
+
+def test_a_late_in_transit_after_delivered_is_kept_but_does_not_move_the_status_back():
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.DELIVERED, 60))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.IN_TRANSIT, 30))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.DELIVERED
+    late = shipment.events.get(status=TrackingStatus.IN_TRANSIT)
+    assert late.applied is False
+
+
+def test_an_older_event_arriving_after_a_newer_one_does_not_move_the_status_back():
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.OUT_FOR_DELIVERY, 60))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 10))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.OUT_FOR_DELIVERY
+
+
+def test_nothing_moves_a_shipment_returned_to_sender():
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.RETURNED_TO_SENDER, 10))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.DELIVERED, 60))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.RETURNED_TO_SENDER
+
+
+def test_a_redelivery_after_a_failed_attempt_moves_the_status_on():
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.DELIVERY_FAILED, 10,
+                 reason=FailureReason.RECIPIENT_ABSENT))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.OUT_FOR_DELIVERY, 60))
+
+    shipment.refresh_from_db()
+    assert (shipment.status, shipment.status_reason) == (ShipmentStatus.OUT_FOR_DELIVERY, "")
+
+
+def test_a_failed_delivery_keeps_its_reason():
+    shipment = ShipmentFactory()
+
+    ingest(event(shipment.tracking_number, TrackingStatus.DELIVERY_FAILED, 10,
+                 reason=FailureReason.REFUSED))
+
+    shipment.refresh_from_db()
+    assert shipment.status_reason == FailureReason.REFUSED
+
+
+def test_events_with_the_same_time_never_go_backwards_along_the_journey():
+    shipment = ShipmentFactory()
+    at = 30
+    ingest(event(shipment.tracking_number, TrackingStatus.OUT_FOR_DELIVERY, at, code="WC"))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.IN_TRANSIT, at, code="AR"))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.OUT_FOR_DELIVERY
+
+
+def test_an_event_for_an_unknown_tracking_number_is_counted_not_stored():
+    result = ingest(event("HS9999999999", TrackingStatus.PICKED_UP, 1))
+
+    assert result.unknown == 1
+    assert TrackingEvent.objects.count() == 0
+
+
+def test_a_status_change_is_audited():
+    shipment = ShipmentFactory()
+
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1, text="Picked up"))
+
+    audit = AuditEvent.objects.get(action="tracking")
+    assert (audit.source, audit.target, audit.reason, audit.actor_label) == (
+        "booked", "picked_up", "Picked up", "sandbox")
+
+
+def test_subscribers_are_told_of_a_status_change_after_commit(
+        settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_call"]
+    shipment = ShipmentFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1))
+        assert CALLS == []
+
+    assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]
+
+
+def test_subscribers_are_not_told_of_a_duplicate(settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_call"]
+    shipment = ShipmentFactory()
+    same = event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(same)
+        ingest(same)
+
+    assert len(CALLS) == 1
+
+
+def test_subscribers_are_not_told_of_a_late_event(settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_call"]
+    shipment = ShipmentFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(event(shipment.tracking_number, TrackingStatus.DELIVERED, 60))
+        ingest(event(shipment.tracking_number, TrackingStatus.IN_TRANSIT, 30))
+
+    assert CALLS == [(shipment.tracking_number, TrackingStatus.DELIVERED)]
+
+
+def test_an_unknown_status_from_an_adapter_is_stored_as_an_exception():
+    shipment = ShipmentFactory()
+
+    ingest(event(shipment.tracking_number, "teleported", 1))
+
+    assert shipment.events.get().status == TrackingStatus.EXCEPTION
+
+
+def test_polling_asks_only_about_open_shipments_quiet_for_a_while(settings, carriers_settings):
+    settings.HOTLINE_CARRIER_POLL_AFTER_MINUTES = 60
+    old = timezone.now() - datetime.timedelta(hours=3)
+    quiet = ShipmentFactory(carrier="mydhl", tracking_number="2345678915", booked_at=old,
+                            last_event_at=old)
+    ShipmentFactory(carrier="mydhl", tracking_number="2345678926", booked_at=old,
+                    last_event_at=timezone.now())
+    ShipmentFactory(carrier="mydhl", tracking_number="2345678930", booked_at=old,
+                    last_event_at=old, status=ShipmentStatus.DELIVERED)
+    fake = carriers_settings.HOTLINE_CARRIER_OPTIONS["mydhl"]["base_url"]
+    assert fake
+
+    services.shipments_poll()
+
+    quiet.refresh_from_db()
+    assert quiet.last_polled_at is not None
+    from carriers.models import Shipment
+    assert Shipment.objects.filter(last_polled_at__isnull=False).count() == 1
+
+
+def test_polling_stores_new_events_as_polled(carriers_settings, fake_mydhl, settings):
+    settings.HOTLINE_CARRIER_POLL_AFTER_MINUTES = 60
+    old = timezone.now() - datetime.timedelta(hours=3)
+    shipment = ShipmentFactory(carrier="mydhl", tracking_number="2345678915", booked_at=old,
+                               status_at=old)
+    fake_mydhl.add_events("2345678915", [{"date": timezone.localdate().isoformat(),
+                                          "time": "00:00:01", "typeCode": "PU",
+                                          "description": "Shipment picked up"}])
+
+    result = services.shipments_poll()
+
+    assert result.stored == 1
+    assert shipment.events.get().source == TrackingEvent.Source.POLL
+
+
+def test_the_couriers_first_news_applies_even_if_its_clock_is_behind_ours():
+    shipment = ShipmentFactory(status_at=T0 + datetime.timedelta(minutes=5))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 4))
+
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.PICKED_UP
+
+
+def test_the_same_moment_written_in_two_time_zones_is_one_event():
+    shipment = ShipmentFactory()
+    utc = event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1)
+    paris = CarrierEvent(**{**utc.__dict__, "occurred_at": utc.occurred_at.astimezone(
+        datetime.timezone(datetime.timedelta(hours=1)))})
+
+    ingest(utc)
+    result = ingest(paris)
+
+    assert result.duplicates == 1
