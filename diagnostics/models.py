@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
 class FaultCategory(models.TextChoices):

@@ -147,11 +147,14 @@ class _Checker:
         if "help" in node:
             self.translated(node, "help", node_id)
         getattr(self, f"check_{kind}")(node, node_id)
-        for answer, target in t.exits(node):
+        where = node.get("choices") if kind == t.QUESTION else node.get("ranges")
+        where = where if isinstance(where, list) else []
+        for index, (answer, target) in enumerate(t.exits(node)):
+            obj = where[index] if index < len(where) else node
             if target is None:
-                self.error(node, f"answer {answer!r} leads nowhere (no next)", node=node_id)
+                self.error(obj, f"answer {answer!r} leads nowhere (no next)", node=node_id)
             elif target not in by_id:
-                self.error(node, f"answer {answer!r} leads to missing node {target!r}",
+                self.error(obj, f"answer {answer!r} leads to missing node {target!r}",
                            node=node_id)
 
     def check_question(self, node: dict, node_id: str) -> None:
