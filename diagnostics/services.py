@@ -76,7 +76,7 @@ def script_publish(*, text: str, filename: str, actor=None) -> tuple[ScriptVersi
             published_by=actor if actor is not None and actor.is_authenticated else None)
         record_event(version, action="script_published", actor=actor,
                      data={"script": script.slug, "version": version.number})
-    log.info("event=script_published script=%s version=%s", script.slug, version.number)
+    log.info("script_published", extra={"script": script.slug, "version": version.number})
     return version, True
 
 
@@ -124,7 +124,8 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
             node_entered_at=now, started_at=now)
         record_event(run, action="diagnosis_started", actor=actor,
                      data={"script": version.script.slug, "version": version.number})
-    log.info("event=diagnosis_started case=%s run=%s script=%s", case.number, run.pk, version)
+    log.info("diagnosis_started", extra={"case": case.number, "run": run.pk,
+                                         "script": str(version)})
     return run
 
 
@@ -166,8 +167,8 @@ def run_answer(*, run: ScriptRun, step: int, answer: str | None = None,
         transition(run, "complete", actor=actor, reason=outcome["text"]["en"],
                    data={"fault_code": run.fault_code_id, "action": run.action,
                          "outcome": target})
-    log.info("event=diagnosis_completed case=%s run=%s fault_code=%s action=%s",
-             run.case.number, run.pk, run.fault_code_id, run.action)
+    log.info("diagnosis_completed", extra={"case": run.case.number, "run": run.pk,
+                                           "fault_code": run.fault_code_id, "action": run.action})
     return run
 
 
@@ -226,6 +227,6 @@ def run_abandon(*, run: ScriptRun, reason: str, actor) -> ScriptRun:
         run.duration_seconds = int((now - run.started_at).total_seconds())
         transition(run, "abandon", actor=actor, reason=run.abandon_reason,
                    data={"node": run.current_node})
-    log.info("event=diagnosis_abandoned case=%s run=%s node=%s", run.case.number, run.pk,
-             run.current_node)
+    log.info("diagnosis_abandoned", extra={"case": run.case.number, "run": run.pk,
+                                           "node": run.current_node})
     return run
