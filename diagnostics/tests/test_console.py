@@ -126,3 +126,4 @@ def test_the_run_page_speaks_french(operator_client, run):
                                    headers={"Accept-Language": "fr"})
 
     assert "Est-elle gonflée ?".encode() in response.content
+    assert "Étape 1".encode() in response.content
