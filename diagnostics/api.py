@@ -104,7 +104,7 @@ class CaseRunsApi(APIView):
 
     permission_classes = [IsStaffRole]
 
-    class InputSerializer(serializers.Serializer):
+    class RunStartInputSerializer(serializers.Serializer):
         version = serializers.IntegerField(help_text="id of a script version for this case")
 
     @extend_schema(responses={200: RunOutputSerializer(many=True)})
@@ -112,10 +112,10 @@ class CaseRunsApi(APIView):
         case = get_object_or_404(Case, number=number)
         return Response([_run_data(run) for run in selectors.case_runs(case=case)[:50]])
 
-    @extend_schema(request=InputSerializer, responses={201: RunOutputSerializer})
+    @extend_schema(request=RunStartInputSerializer, responses={201: RunOutputSerializer})
     def post(self, request, number):
         case = get_object_or_404(Case.objects.select_related("handset__model"), number=number)
-        data = self.InputSerializer(data=request.data)
+        data = self.RunStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = get_object_or_404(ScriptVersion, pk=data.validated_data["version"])
         run = services.run_start(case=case, version=version, actor=request.user)
@@ -165,7 +165,7 @@ class RunAnswerApi(APIView):
 
     permission_classes = [IsStaffRole]
 
-    class InputSerializer(serializers.Serializer):
+    class RunAnswerInputSerializer(serializers.Serializer):
         step = serializers.IntegerField(min_value=0)
         answer = serializers.CharField(required=False, max_length=80)
         value = serializers.DecimalField(required=False, max_digits=12, decimal_places=3)
@@ -176,9 +176,9 @@ class RunAnswerApi(APIView):
                                                   "not_helped) or a measured value.")
             return data
 
-    @extend_schema(request=InputSerializer, responses={200: RunOutputSerializer})
+    @extend_schema(request=RunAnswerInputSerializer, responses={200: RunOutputSerializer})
     def post(self, request, pk):
-        data = self.InputSerializer(data=request.data)
+        data = self.RunAnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.run_answer(run=_run(pk), step=data.validated_data["step"],
                                   answer=data.validated_data.get("answer"),
@@ -191,13 +191,13 @@ class RunBackApi(APIView):
 
     permission_classes = [IsStaffRole]
 
-    class InputSerializer(serializers.Serializer):
+    class RunBackInputSerializer(serializers.Serializer):
         to_step = serializers.IntegerField(min_value=0)
         step = serializers.IntegerField(min_value=0, required=False)
 
-    @extend_schema(request=InputSerializer, responses={200: RunOutputSerializer})
+    @extend_schema(request=RunBackInputSerializer, responses={200: RunOutputSerializer})
     def post(self, request, pk):
-        data = self.InputSerializer(data=request.data)
+        data = self.RunBackInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.run_back(run=_run(pk), to_step=data.validated_data["to_step"],
                                 step=data.validated_data.get("step"), actor=request.user)
@@ -209,12 +209,12 @@ class RunAbandonApi(APIView):
 
     permission_classes = [IsStaffRole]
 
-    class InputSerializer(serializers.Serializer):
+    class RunAbandonInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(request=InputSerializer, responses={200: RunOutputSerializer})
+    @extend_schema(request=RunAbandonInputSerializer, responses={200: RunOutputSerializer})
     def post(self, request, pk):
-        data = self.InputSerializer(data=request.data)
+        data = self.RunAbandonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = services.run_abandon(run=_run(pk), reason=data.validated_data["reason"],
                                    actor=request.user)
@@ -226,7 +226,7 @@ class ScriptStatsListApi(generics.ListAPIView):
 
     permission_classes = [IsQualityRole]
 
-    class OutputSerializer(ScriptVersionOutputSerializer):
+    class ScriptStatsOutputSerializer(ScriptVersionOutputSerializer):
         runs = serializers.IntegerField(source="run_count")
         completed = serializers.IntegerField()
         abandoned = serializers.IntegerField()
@@ -236,7 +236,7 @@ class ScriptStatsListApi(generics.ListAPIView):
             fields = [*ScriptVersionOutputSerializer.Meta.fields, "runs", "completed",
                       "abandoned", "avg_seconds"]
 
-    serializer_class = OutputSerializer
+    serializer_class = ScriptStatsOutputSerializer
 
     def get_queryset(self):
         return selectors.version_list()

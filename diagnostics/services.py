@@ -102,7 +102,7 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
 
     if case.status not in DIAGNOSABLE_CASE_STATES:
         raise DiagnosisError(
-            f"Case {case.number} is {case.get_status_display()}: a diagnosis runs only on an "
+            f"Case {case.number} is {case.status}: a diagnosis runs only on an "
             "open case or one being diagnosed.", code="case_not_diagnosable")
     handset_model = case.handset.model if case.handset_id else None
     if not version.applies_to(handset_model):

@@ -3,6 +3,15 @@ import pytest
 from diagnostics.reference import fault_codes_load
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Texts are asserted in English, whatever an earlier test on this worker activated."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def fault_codes(db):
     fault_codes_load()
