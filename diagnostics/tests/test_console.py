@@ -127,3 +127,17 @@ def test_the_run_page_speaks_french(operator_client, run):
 
     assert "Est-elle gonflée ?".encode() in response.content
     assert "Étape 1".encode() in response.content
+
+
+def test_the_run_page_query_count_does_not_grow_with_the_path(operator_client, run, operator,
+                                                              django_assert_max_num_queries):
+    run = run_answer(run=run, step=0, answer="flat", actor=operator)
+    run_answer(run=run, step=1, value="90", actor=operator)
+
+    with django_assert_max_num_queries(8):
+        operator_client.get(reverse("diagnostics:run", args=[run.pk]))
+
+
+def test_the_case_page_panel_stays_cheap(operator_client, run, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        operator_client.get(reverse("console:case_detail", args=[run.case.number]))
