@@ -1,5 +1,68 @@
+"""Demo data: the fault catalogue, the shipped scripts, and a few finished runs for QA pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from diagnostics.models import ScriptRun, ScriptStep, ScriptVersion
 from diagnostics.reference import fault_codes_load
+from diagnostics.scripts import tree as t
+from diagnostics.scripts.files import default_folder, script_files
+from diagnostics.services import run_abandon, run_answer, run_start, scripts_publish_files
+from hotline import services as hotline_services
+from hotline.models import Customer
+
+DEMO_RUNS = 30
+DEMO_DESCRIPTION = "Demo diagnosis"
 
 
 def load(*, stdout) -> None:
     stdout.write(f"fault codes: {fault_codes_load()}")
+    published = scripts_publish_files(paths=script_files([default_folder()]))
+    stdout.write(f"scripts: {len(published)} ({sum(created for _v, created in published)} new "
+                 "versions)")
+    _demo_runs(stdout=stdout)
+
+
+@transaction.atomic
+def _demo_runs(*, stdout) -> None:
+    """Walk a spread of runs over the shipped scripts once, backdated over the last week."""
+    operator = get_user_model().objects.filter(username="operator").first()
+    customers = list(Customer.objects.filter(email__endswith="@example.org").order_by("pk"))
+    if operator is None or not customers or ScriptRun.objects.filter(
+            case__description=DEMO_DESCRIPTION).exists():
+        return
+    versions = list(ScriptVersion.objects.current().filter(handset_models=[]))
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    for index in range(DEMO_RUNS):
+        version = versions[index % len(versions)]
+        paths = t.all_paths(version.tree)
+        path = paths[(index * 7) % len(paths)]
+        customer = customers[index % len(customers)]
+        case = hotline_services.case_open(customer=customer, handset=customer.handsets.first(),
+                                          symptom=version.symptom, description=DEMO_DESCRIPTION)
+        run = run_start(case=case, version=version, actor=operator)
+        for step, (_node, answer, value) in enumerate(path[:-1]):
+            if index % 6 == 5 and step == len(path) - 2:
+                run = run_abandon(run=run, reason="Customer had to hang up", actor=operator)
+                break
+            run = run_answer(run=run, step=step, answer=answer, value=value, actor=operator)
+        _backdate(run, start=week_ago + datetime.timedelta(hours=index * 7), seed=index)
+    stdout.write(f"demo diagnosis runs: {DEMO_RUNS}")
+
+
+def _backdate(run: ScriptRun, *, start: datetime.datetime, seed: int) -> None:
+    """Spread the run's steps as an operator would take them (the walk above took no time)."""
+    at = start + datetime.timedelta(seconds=10)
+    for step in run.steps.order_by("seq"):
+        seconds = 15 + (seed * 13 + step.seq * 29) % 75
+        at += datetime.timedelta(seconds=seconds)
+        ScriptStep.objects.filter(pk=step.pk).update(seconds=seconds, answered_at=at)
+    total = int((at - start).total_seconds())
+    ScriptRun.objects.filter(pk=run.pk).update(
+        started_at=start, node_entered_at=at, finished_at=at if run.is_finished else None,
+        duration_seconds=total if run.is_finished else None)

@@ -1,0 +1,25 @@
+"""The diagnosis panel on the case page."""
+
+from __future__ import annotations
+
+from diagnostics import selectors
+from diagnostics.models import RunStatus
+from diagnostics.services import DIAGNOSABLE_CASE_STATES
+from hotline.panels import Panel
+from hotline.roles import OPERATOR, SUPERVISOR, has_role
+
+
+def case_panel(request, case) -> Panel | None:
+    """Applicable scripts with a Start button, or the run in progress, or the result."""
+    if not has_role(request.user, OPERATOR, SUPERVISOR):
+        return None
+    runs = list(selectors.case_runs(case=case)[:10])
+    in_progress = next((run for run in runs if run.status == RunStatus.IN_PROGRESS), None)
+    scripts = []
+    if in_progress is None and case.status in DIAGNOSABLE_CASE_STATES:
+        scripts = selectors.scripts_for_case(case=case)
+    return Panel("diagnostics/_case_panel.html", {
+        "case": case, "runs": runs, "in_progress": in_progress, "scripts": scripts,
+        "recommendation": selectors.case_recommendation(case=case),
+        "can_start": case.status in DIAGNOSABLE_CASE_STATES,
+    }, order=10)
