@@ -112,8 +112,7 @@ def call_events_ingest(*, telephony_id: str, events: list[dict],
         row = _event_row(telephony_id, source, event)
         rows.setdefault(row["key"], row)
     with transaction.atomic():
-        call, _ = Call.objects.get_or_create(telephony_id=telephony_id[:80])
-        call = Call.objects.select_for_update().get(pk=call.pk)
+        call = _call_locked(telephony_id[:80])
         existing = set(CallEvent.objects.filter(key__in=list(rows)).values_list("key", flat=True))
         new = [CallEvent(call=call, source=source, **row)
                for key, row in rows.items() if key not in existing]
@@ -131,6 +130,18 @@ def call_events_ingest(*, telephony_id: str, events: list[dict],
     logger.debug("call_events call=%s added=%d outcome=%s", call.telephony_id, len(new),
                 call.outcome or "-")
     return call, len(new)
+
+
+def _call_locked(telephony_id: str) -> Call:
+    """Return the call with this id, locked for this transaction, creating it if new."""
+    call = Call.objects.select_for_update().filter(telephony_id=telephony_id).first()
+    if call is not None:
+        return call
+    try:
+        with transaction.atomic():
+            return Call.objects.create(telephony_id=telephony_id)
+    except IntegrityError:  # created concurrently
+        return Call.objects.select_for_update().get(telephony_id=telephony_id)
 
 
 def _create_once(event: CallEvent) -> bool:
@@ -260,7 +271,7 @@ def _agent_follow_call(call: Call, at: datetime.datetime) -> None:
 def _agent_state(agent_id: str, at: datetime.datetime) -> AgentState:
     state, created = AgentState.objects.select_for_update().get_or_create(
         agent_id=agent_id, defaults={"since": at, "status": AgentStatus.AVAILABLE})
-    if created or state.operator_id is None:
+    if created:
         state.operator_id = (Profile.objects.filter(agent_id=agent_id)
                              .values_list("user_id", flat=True).first())
     return state

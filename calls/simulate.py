@@ -15,6 +15,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from calls.erlang import staffing_required
@@ -63,7 +64,8 @@ def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None 
     agents = agents or _default_agents()
     for day in sorted(dates):
         rng = random.Random(f"{seed}-{day.isoformat()}")
-        _simulate_day(day, rng, profile, agents, known_numbers or [], now, report, seed)
+        with transaction.atomic():  # one commit per day: the same events, much faster
+            _simulate_day(day, rng, profile, agents, known_numbers or [], now, report, seed)
         report.days += 1
     return report
 

@@ -203,3 +203,12 @@ LOGGING = {
 # Hotline's own knobs.
 HOTLINE_CASE_PREFIX = env.str("CASE_PREFIX", "HL")
 HOTLINE_CARRIERS = env.list("CARRIERS", ["carriers.sandbox.SandboxCarrier"])
+
+# --- calls ---
+# Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);
+# several so that a token can be rotated without downtime. Unset: the CTI events API refuses
+# every request.
+CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
+# Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
+CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
+CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
