@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
 from hotline.api.permissions import IsStaffRole
 
+logger = logging.getLogger("calls.api")
 CALL_KINDS = [kind for kind in EventKind.values if kind != EventKind.LOST]
 
 
@@ -83,6 +85,9 @@ class CtiEventsApi(APIView):
                 results.append(self._ingest(item))
         except CallEventError as exc:
             raise ValidationError({exc.field or "event": [exc.message]}) from None
+        logger.info("cti_events received=%d created=%d calls=%s", len(results),
+                    sum(1 for result in results if result["created"]),
+                    ",".join(sorted({r.get("call_id") or r.get("agent") for r in results})))
         return Response({"results": results}, status=status.HTTP_202_ACCEPTED)
 
     def _ingest(self, item: dict) -> dict:

@@ -189,3 +189,14 @@ def test_calls_queued_outside_the_period_are_not_counted():
     make_call(queued=3600)
 
     assert _total(end=at(3600))["offered"] == 0
+
+
+def test_rows_per_queue():
+    make_call(queue="hotline")
+    make_call(queue="vip")
+    make_call(queue="vip", abandoned=True, wait=30)
+
+    rows = sla_report(start=T0, end=T0 + HOUR, group="queue")["rows"]
+
+    assert {row["key"]: (row["offered"], row["answered"]) for row in rows} == {
+        "hotline": (1, 1), "vip": (2, 1)}

@@ -146,3 +146,26 @@ def test_the_command_reports_malformed_lines_on_stderr_and_counts(tmp_path):
 
     assert "line 5:" in err.getvalue()
     assert "5 lines: 3 events added" in out.getvalue()
+
+
+def test_follow_reads_lines_appended_while_it_runs_and_a_rotated_file(tmp_path):
+    from calls.queue_log import follow_lines
+
+    path = tmp_path / "queue_log"
+    path.write_text("1|c1|q|NONE|ENTERQUEUE||1\n")
+    idle = {"checks": 0}
+
+    def keep_going():
+        idle["checks"] += 1
+        if idle["checks"] == 1:
+            with open(path, "a") as handle:
+                handle.write("2|c1|q|NONE|ABANDON|1|1|1\n")
+        elif idle["checks"] == 2:
+            path.rename(tmp_path / "queue_log.1")
+            path.write_text("3|c2|q|NONE|ENTERQUEUE||2\n")
+        return idle["checks"] < 4
+
+    lines = list(follow_lines(path, poll=0, keep_going=keep_going))
+
+    assert [(number, text.split("|")[1]) for number, text in lines] == [
+        (1, "c1"), (2, "c1"), (1, "c2")]

@@ -220,3 +220,24 @@ def _figures(html: str) -> dict:
         text = value.group(1) if value else inner
         found[match.group(1)] = re.sub(r"<[^>]+>", "", text).strip()
     return found
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 2, 14, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_wallboard_shows_the_same_figures_as_the_report_for_simulated_traffic(
+        supervisor_client):
+    from calls.forecast import day_start
+    from calls.metrics import sla_report
+    from calls.simulate import Profile, simulate
+
+    simulate(days=1, seed=11, profile=Profile(calls_per_day=150))
+    today = datetime.date(2026, 3, 2)
+    total = sla_report(start=day_start(today), end=day_start(today + datetime.timedelta(days=1)),
+                       group="total")["total"]
+
+    figures = _figures(supervisor_client.get(reverse("calls:wallboard")).text)
+
+    assert total["offered"] > 20
+    assert figures["wb-offered"] == str(total["offered"])
+    assert figures["wb-sl"] == f"{round(total['service_level'] * 100)} %"
+    assert figures["wb-asa"] == f"{round(total['asa'])} s"
+    assert figures["wb-aht"] == f"{round(total['aht'])} s"
