@@ -30,9 +30,10 @@ CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
 def _pop_context(request) -> dict:
     agent = selectors.agent_of(request.user)
     call = selectors.call_current_for_agent(agent_id=agent)
-    context = {"agent": agent, "call": None, "symptoms": Symptom.choices}
+    context = {"agent": agent, "call": None, "symptoms": Symptom.choices, "shown": "none"}
     if call is not None:
         context.update(selectors.screen_pop(call=call))
+        context["shown"] = f"{call.pk}:{len(context['linked'])}:{call.ended_at is not None}"
     return context
 
 
@@ -44,13 +45,18 @@ def screen_pop(request):
 
 @role_required(*CONSOLE_ROLES)
 def screen_pop_current(request):
-    """Polled every second; answers 204 (nothing to swap) while the same call is shown."""
-    context = _pop_context(request)
-    call = context["call"]
-    shown = f"{call.pk}:{len(context['linked'])}:{call.ended_at is not None}" if call else "none"
+    """Polled every second; answers 204 (nothing to swap) while the same call is shown, after
+    two small queries, so that a form being filled in is not reset."""
+    agent = selectors.agent_of(request.user)
+    call = selectors.call_current_for_agent(agent_id=agent)
+    shown = "none"
+    if call is not None:
+        shown = f"{call.pk}:{call.case_links.count()}:{call.ended_at is not None}"
     if request.GET.get("shown") == shown:
         return HttpResponse(status=204)
-    context["shown"] = shown
+    context = {"agent": agent, "call": call, "symptoms": Symptom.choices, "shown": shown}
+    if call is not None:
+        context.update(selectors.screen_pop(call=call))
     return render(request, "calls/screen_pop.html#pop", context)
 
 

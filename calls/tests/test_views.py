@@ -241,3 +241,14 @@ def test_the_wallboard_shows_the_same_figures_as_the_report_for_simulated_traffi
     assert figures["wb-sl"] == f"{round(total['service_level'] * 100)} %"
     assert figures["wb-asa"] == f"{round(total['asa'])} s"
     assert figures["wb-aht"] == f"{round(total['aht'])} s"
+
+
+def test_polling_the_same_call_costs_a_few_queries(agent_client, django_assert_max_num_queries):
+    call = _live_call()
+    agent_client.get(reverse("calls:screen_pop"))  # warm the session and the user
+
+    with django_assert_max_num_queries(6):
+        response = agent_client.get(reverse("calls:screen_pop_current"),
+                                    {"shown": f"{call.pk}:0:False"})
+
+    assert response.status_code == 204
