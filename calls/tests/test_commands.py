@@ -97,3 +97,20 @@ def test_the_plan_compares_needed_and_rostered_operators(supervisor):
     nine = next(row for row in plan if row.start.hour == 9 and row.start.minute == 0)
     assert (nine.calls, nine.aht, nine.agents, nine.agents_with_shrinkage) == (100, 180, 14, 20)
     assert (nine.rostered, nine.gap) == (1, -19)
+
+
+def test_staffing_plans_a_day_from_the_forecast(supervisor):
+    for week in range(1, 5):
+        for n in range(100):
+            make_call(queued=-week * 7 * 86400 + n * 18, talk=170, wrapup=10, wait=5)
+    out = StringIO()
+
+    call_command("staffing", "--day", "2026-03-02", "--shrinkage", "0.3", "--json", stdout=out)
+
+    nine = next(row for row in json.loads(out.getvalue()) if row["start"].endswith("09:00:00+01:00"))
+    assert (nine["calls"], nine["agents"], nine["agents_with_shrinkage"]) == (100, 14, 20)
+
+
+def test_staffing_without_calls_or_a_day_is_refused():
+    with pytest.raises(CommandError, match="--calls"):
+        call_command("staffing", "--aht", "180")
