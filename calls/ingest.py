@@ -343,8 +343,10 @@ def _session_close(agent: str, at) -> None:
 
 
 def calls_close_open(*, before: datetime.datetime, source: str, queue: str = "") -> int:
-    """Close as lost every call still open that entered a queue before `before` (a restart)."""
-    open_calls = Call.objects.filter(ended_at__isnull=True, queued_at__lt=before)
+    """Close as lost every call from `source` still open that entered a queue before
+    `before`: the platform restarted, so these calls will never get their exit event."""
+    open_calls = Call.objects.filter(ended_at__isnull=True, queued_at__lt=before,
+                                     events__source=source).distinct()
     if queue:
         open_calls = open_calls.filter(queue=queue)
     closed = 0

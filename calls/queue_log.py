@@ -10,11 +10,13 @@ give the same call. Spaces around the separators are ignored.
 from __future__ import annotations
 
 import datetime
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
 from calls.ingest import CallEventError, agent_event_ingest, call_event_ingest, calls_close_open
@@ -109,10 +111,17 @@ class QueueLogImporter:
         self.report = ImportReport()
         self._dialled: dict[str, str] = {}
 
-    def feed(self, lines: Iterable[str], *, first_line: int = 1) -> ImportReport:
-        for number, text in enumerate(lines, start=first_line):
-            self.feed_line(number, text)
-        return self.report
+    def feed(self, lines: Iterable[str], *, first_line: int = 1,
+             batch: int = 500) -> ImportReport:
+        """Import lines, committing every `batch` lines (a whole file: far fewer commits)."""
+        numbered = enumerate(lines, start=first_line)
+        while True:
+            chunk = list(itertools.islice(numbered, batch))
+            if not chunk:
+                return self.report
+            with transaction.atomic():
+                for number, text in chunk:
+                    self.feed_line(number, text)
 
     def feed_line(self, number: int, text: str) -> None:
         self.report.lines += 1

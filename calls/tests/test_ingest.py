@@ -105,7 +105,7 @@ def test_a_transfer_gives_the_transferred_outcome():
 def test_an_open_call_is_closed_as_lost_never_as_answered():
     make_call(wait=10, talk=None, telephony_id="open")
 
-    calls_close_open(before=at(100), source="test")
+    calls_close_open(before=at(100), source="test")  # make_call ingests as "test"
 
     call = Call.objects.get(telephony_id="open")
     assert call.outcome == Outcome.LOST

@@ -169,3 +169,15 @@ def test_follow_reads_lines_appended_while_it_runs_and_a_rotated_file(tmp_path):
 
     assert [(number, text.split("|")[1]) for number, text in lines] == [
         (1, "c1"), (2, "c1"), (1, "c2")]
+
+
+def test_a_restart_of_asterisk_leaves_calls_from_other_sources_open():
+    from calls.tests.factories import make_call
+
+    other = make_call(talk=None)
+
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772500000|NONE|NONE|NONE|QUEUESTART|\n")
+
+    other.refresh_from_db()
+    assert (other.outcome, Call.objects.get(telephony_id="c1").outcome) == ("", Outcome.LOST)
