@@ -249,3 +249,12 @@ CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {
     "task": "carriers.tasks.poll_stale", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["carriers-sandbox-advance"] = {
     "task": "carriers.tasks.sandbox_advance", "schedule": 60.0}
+
+# --- calls ---
+# Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);
+# several so that a token can be rotated without downtime. Unset: the CTI events API refuses
+# every request.
+CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
+# Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
+CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
+CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)

@@ -1,0 +1,186 @@
+"""The calls API: the CTI events endpoint, SLA metrics, staffing and the wallboard's figures."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls import metrics
+from calls.erlang import StaffingError, predict, staffing_required
+from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
+from calls.models import AgentEventKind, EventKind
+from calls.wallboard import wallboard
+from hotline.api.permissions import IsStaffRole
+
+logger = logging.getLogger("calls.api")
+CALL_KINDS = [kind for kind in EventKind.values if kind != EventKind.LOST]
+
+
+def cti_token_valid(token: str) -> bool:
+    """Compare the token with every configured one in constant time."""
+    token = (token or "").encode()
+    valid = False
+    for known in settings.CALLS_CTI_TOKENS:
+        valid |= hmac.compare_digest(token, known.encode())
+    return bool(token) and valid
+
+
+class HasCtiToken(BasePermission):
+    message = "Send a valid CTI token: Authorization: Bearer <token> (setting CTI_TOKENS)."
+
+    def has_permission(self, request, view):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            token = request.META.get("HTTP_X_CTI_TOKEN", "")
+        return cti_token_valid(token.strip())
+
+
+class CtiEventInputSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=CALL_KINDS + list(AgentEventKind.values))
+    at = serializers.DateTimeField()
+    call_id = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    event_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    queue = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    caller = serializers.CharField(max_length=80, required=False, allow_blank=True,
+                                   allow_null=True)
+    dialled = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    agent = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    reason = serializers.ChoiceField(choices=["abandon", "timeout", "key", "empty"],
+                                     required=False)
+    target = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs["event"] in CALL_KINDS and not attrs.get("call_id"):
+            raise serializers.ValidationError({"call_id": "A call event needs the call_id."})
+        if attrs["event"] in AgentEventKind.values and not attrs.get("agent"):
+            raise serializers.ValidationError({"agent": "An agent event needs the agent."})
+        return attrs
+
+
+class CtiEventsApi(APIView):
+    """Receive telephony events: one JSON object or a list of them. Idempotent per event
+    (its `event_id`, or the call, kind, time and agent); tolerant of any order."""
+
+    authentication_classes: list = []
+    permission_classes = [HasCtiToken]
+
+    @extend_schema(request=CtiEventInputSerializer(many=True), responses={202: None})
+    def post(self, request):
+        many = isinstance(request.data, list)
+        serializer = CtiEventInputSerializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data if many else [serializer.validated_data]
+        results = []
+        try:
+            for item in items:
+                results.append(self._ingest(item))
+        except CallEventError as exc:
+            raise ValidationError({exc.field or "event": [exc.message]}) from None
+        logger.info("cti_events received=%d created=%d calls=%s", len(results),
+                    sum(1 for result in results if result["created"]),
+                    ",".join(sorted({r.get("call_id") or r.get("agent") for r in results})))
+        return Response({"results": results}, status=status.HTTP_202_ACCEPTED)
+
+    def _ingest(self, item: dict) -> dict:
+        key = f"cti:{item['event_id']}" if item.get("event_id") else None
+        if item["event"] in AgentEventKind.values:
+            created = agent_event_ingest(agent=item["agent"], kind=item["event"], at=item["at"],
+                                         key=key)
+            return {"agent": item["agent"], "event": item["event"], "created": created}
+        data = {name: item[name] for name in ("reason", "target") if item.get(name)}
+        event = {"kind": item["event"], "at": item["at"], "queue": item.get("queue", ""),
+                 "caller": item.get("caller"), "dialled": item.get("dialled", ""),
+                 "agent": item.get("agent", ""), "data": data, "key": key}
+        call, added = call_events_ingest(telephony_id=item["call_id"], events=[event])
+        return {"call_id": call.telephony_id, "event": item["event"], "created": bool(added),
+                "outcome": call.outcome or None}
+
+
+class SlaReportApi(APIView):
+    """The service-level metrics of docs/metrics.md, as `manage.py sla_report --json`."""
+
+    permission_classes = [IsStaffRole]
+
+    class InputSerializer(serializers.Serializer):
+        start = serializers.DateTimeField()
+        end = serializers.DateTimeField()
+        queue = serializers.CharField(required=False, allow_blank=True)
+        agent = serializers.CharField(required=False, allow_blank=True)
+        interval = serializers.CharField(required=False, default="30m")
+        group = serializers.ChoiceField(choices=metrics.GROUPS, required=False,
+                                        default="interval")
+        threshold = serializers.FloatField(required=False, default=20, min_value=0)
+        short_abandon = serializers.FloatField(required=False, default=5, min_value=0)
+
+    @extend_schema(parameters=[InputSerializer], responses={200: dict})
+    def get(self, request):
+        serializer = self.InputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        try:
+            report = metrics.sla_report(**serializer.validated_data)
+        except ValueError as exc:
+            raise ValidationError({"interval": [str(exc)]}) from None
+        return Response(report)
+
+
+class StaffingApi(APIView):
+    """Erlang C: operators needed for a forecast, or predictions for `agents` operators."""
+
+    permission_classes = [IsStaffRole]
+
+    class InputSerializer(serializers.Serializer):
+        calls = serializers.FloatField(min_value=0)
+        interval = serializers.IntegerField(min_value=1, default=1800)
+        aht = serializers.FloatField(min_value=0.001)
+        target = serializers.FloatField(default=0.8)
+        answer_within = serializers.FloatField(default=20, min_value=0)
+        shrinkage = serializers.FloatField(default=0, min_value=0)
+        max_occupancy = serializers.FloatField(required=False)
+        agents = serializers.IntegerField(required=False, min_value=0)
+
+    @extend_schema(parameters=[InputSerializer], responses={200: dict})
+    def get(self, request):
+        serializer = self.InputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            if data.get("agents") is not None:
+                result = predict(agents=data["agents"], calls=data["calls"],
+                                 interval_seconds=data["interval"], aht=data["aht"],
+                                 answer_within=data["answer_within"]).__dict__
+            else:
+                result = staffing_required(
+                    calls=data["calls"], interval_seconds=data["interval"], aht=data["aht"],
+                    target=data["target"], answer_within=data["answer_within"],
+                    shrinkage=data["shrinkage"],
+                    max_occupancy=data.get("max_occupancy")).as_dict()
+        except StaffingError as exc:
+            raise ValidationError({"detail": [str(exc)]}) from None
+        return Response(result)
+
+
+class WallboardApi(APIView):
+    """The wallboard's figures as JSON (for other displays)."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        board = wallboard(threshold=settings.CALLS_SL_THRESHOLD,
+                          short_abandon=settings.CALLS_SHORT_ABANDON,
+                          queue=request.query_params.get("queue") or None)
+        return Response({
+            "now": board["now"].isoformat(), "waiting": board["waiting"],
+            "today": board["today"], "agents": board["agents"],
+            "figures": [{"key": f.key, "label": f.label, "value": f.value}
+                        for f in board["figures"]],
+        })

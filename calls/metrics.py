@@ -1,0 +1,283 @@
+"""Service-level metrics, computed in the database (see docs/metrics.md for each definition).
+
+Every figure counts calls in the interval in which they were queued. The aggregates are one
+GROUP BY query; the 90th-percentile wait is a second query with a window function (CUME_DIST),
+which SQLite (3.25+) and PostgreSQL both run. Only the operators' logged-in time, a handful
+of session rows, is overlapped with the intervals in Python, for occupancy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import CumeDist, TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from calls.models import LEFT_QUEUE, AgentSession, Call, Outcome
+
+FIXED_INTERVALS = {"15m": 900, "30m": 1800, "1h": 3600}
+CALENDAR_INTERVALS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+INTERVAL_ALIASES = {"15": "15m", "30": "30m", "60m": "1h", "hour": "1h", "60": "1h",
+                    "1d": "day", "d": "day", "1w": "week", "w": "week", "1mo": "month"}
+INTERVALS = [*FIXED_INTERVALS, *CALENDAR_INTERVALS]
+GROUPS = ("interval", "queue", "operator", "total")
+FCR_WINDOW_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Params:
+    start: datetime.datetime
+    end: datetime.datetime
+    threshold: float = 20
+    short_abandon: float = 5
+    queue: str | None = None
+    agent: str | None = None
+
+
+def interval_normalise(name: str) -> str:
+    """Return the canonical interval name, or raise ValueError naming the valid ones."""
+    name = INTERVAL_ALIASES.get((name or "").lower(), (name or "").lower())
+    if name not in INTERVALS:
+        raise ValueError(f"unknown interval {name!r}; use one of {', '.join(INTERVALS)}")
+    return name
+
+
+def calls_for(params: Params):
+    qs = Call.objects.filter(queued_at__gte=params.start, queued_at__lt=params.end)
+    if params.queue:
+        qs = qs.filter(queue=params.queue)
+    if params.agent:
+        qs = qs.filter(agent_id=params.agent)
+    return qs
+
+
+def _answered() -> Q:
+    return Q(answered_at__isnull=False) & ~Q(outcome=Outcome.LOST)
+
+
+def _aggregates(params: Params) -> dict:
+    answered = _answered()
+    abandoned = Q(outcome=Outcome.ABANDONED)
+    handle = ExpressionWrapper(F("talk_seconds") + F("hold_seconds") + F("wrapup_seconds"),
+                               output_field=FloatField())
+    return {
+        "offered": Count("pk"),
+        "answered": Count("pk", filter=answered),
+        "answered_within": Count("pk", filter=answered & Q(wait_seconds__lte=params.threshold)),
+        "abandoned": Count("pk", filter=abandoned),
+        "short_abandoned": Count(
+            "pk", filter=abandoned & Q(wait_seconds__lte=params.short_abandon)),
+        "left_queue": Count("pk", filter=Q(outcome__in=LEFT_QUEUE)),
+        "lost": Count("pk", filter=Q(outcome=Outcome.LOST)),
+        "waiting": Count("pk", filter=Q(answered_at__isnull=True, ended_at__isnull=True)),
+        "transferred": Count("pk", filter=answered & Q(transferred=True)),
+        "resolved_first_contact": Count("pk", filter=answered & Q(_repeat=False)),
+        "asa": Avg("wait_seconds", filter=answered),
+        "average_wait": Avg("wait_seconds"),
+        "longest_wait": Max("wait_seconds"),
+        "aht": Avg(handle, filter=answered & Q(talk_seconds__isnull=False)),
+        "average_talk": Avg("talk_seconds", filter=answered),
+        "handle_seconds": Sum(handle, filter=answered & Q(talk_seconds__isnull=False)),
+    }
+
+
+def _repeat_exists():
+    """Another call within 7 days after this one, from the same number or about the handset."""
+    later = Call.objects.filter(
+        queued_epoch__gt=OuterRef("queued_epoch"),
+        queued_epoch__lte=OuterRef("queued_epoch") + FCR_WINDOW_SECONDS,
+    ).exclude(pk=OuterRef("pk"))
+    same_number = later.filter(caller_number=OuterRef("caller_number")).exclude(caller_number="")
+    same_handset = later.filter(handset_id=OuterRef("handset_id"), handset_id__isnull=False)
+    return Exists(same_number) | Exists(same_handset)
+
+
+def _group_expression(group: str, interval: str, tz):
+    if group == "queue":
+        return F("queue")
+    if group == "operator":
+        return F("agent_id")
+    if group == "total":
+        return Value(1)
+    if interval in FIXED_INTERVALS:
+        size = FIXED_INTERVALS[interval]
+        return ExpressionWrapper(F("queued_epoch") / size * size, output_field=IntegerField())
+    return CALENDAR_INTERVALS[interval]("queued_at", tzinfo=tz)
+
+
+def sla_report(*, start: datetime.datetime, end: datetime.datetime, interval: str = "30m",
+               threshold: float = 20, short_abandon: float = 5, queue: str | None = None,
+               agent: str | None = None, group: str = "interval") -> dict:
+    """Return the metrics per group (interval, queue or operator) and for the whole period."""
+    if start >= end:
+        raise ValueError("the period's start must be before its end")
+    if group not in GROUPS:
+        raise ValueError(f"unknown grouping {group!r}; use one of {', '.join(GROUPS)}")
+    interval = interval_normalise(interval)
+    params = Params(start=start, end=end, threshold=threshold, short_abandon=short_abandon,
+                    queue=queue or None, agent=agent or None)
+    tz = timezone.get_current_timezone()
+    rows = _grouped(params, group, interval, tz) if group != "total" else []
+    total = _grouped(params, "total", interval, tz)
+    total = total[0] if total else _row_finish(_empty_row(), params, staffed=None)
+    total.pop("key", None)
+    _occupancy_fill(params, group, interval, tz, rows, total)
+    return {
+        "start": start.isoformat(), "end": end.isoformat(), "interval": interval,
+        "group": group, "queue": params.queue, "agent": params.agent,
+        "threshold_seconds": threshold, "short_abandon_seconds": short_abandon,
+        "rows": rows, "total": total,
+    }
+
+
+def _grouped(params: Params, group: str, interval: str, tz) -> list[dict]:
+    key = _group_expression(group, interval, tz)
+    qs = calls_for(params).annotate(_key=key, _repeat=_repeat_exists())
+    raw = list(qs.values("_key").annotate(**_aggregates(params)).order_by("_key"))
+    p90 = _p90(params, key)
+    rows = []
+    for item in raw:
+        item["p90_wait"] = p90.get(item["_key"])
+        item["key"] = _key_label(item.pop("_key"), group, tz)
+        rows.append(_row_finish(item, params, staffed=None))
+    return rows
+
+
+def _p90(params: Params, key) -> dict:
+    """Nearest-rank 90th percentile of the wait per group: the smallest wait w such that at
+    least 90% of the group's waits are <= w (CUME_DIST >= 0.9)."""
+    ranked = (calls_for(params).filter(wait_seconds__isnull=False)
+              .annotate(_key=key, _cd=Window(CumeDist(), partition_by=[key],
+                                              order_by=F("wait_seconds").asc()))
+              .filter(_cd__gte=0.9))
+    found: dict = {}
+    for group_key, wait in ranked.values_list("_key", "wait_seconds").order_by():
+        if group_key not in found or wait < found[group_key]:
+            found[group_key] = wait
+    return found
+
+
+def _key_label(value, group: str, tz):
+    if group == "total":
+        return None
+    if group in ("queue", "operator"):
+        return value
+    if isinstance(value, int):
+        value = datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time(), tzinfo=tz)
+    return timezone.localtime(value, tz).isoformat()
+
+
+def _empty_row() -> dict:
+    row = dict.fromkeys(
+        ["offered", "answered", "answered_within", "abandoned", "short_abandoned", "left_queue",
+         "lost", "waiting", "transferred", "resolved_first_contact"], 0)
+    row.update(dict.fromkeys(["asa", "average_wait", "longest_wait", "aht", "average_talk",
+                              "handle_seconds", "p90_wait"]))
+    return row
+
+
+def _ratio(numerator, denominator):
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _seconds(value):
+    return None if value is None else round(float(value), 1)
+
+
+def _row_finish(row: dict, params: Params, *, staffed) -> dict:
+    counted_abandons = row["abandoned"] - row["short_abandoned"]
+    row["service_level"] = _ratio(row["answered_within"], row["answered"])
+    row["service_level_offered"] = _ratio(row["answered_within"],
+                                          row["answered"] + counted_abandons)
+    row["abandonment_rate"] = _ratio(counted_abandons, row["offered"] - row["short_abandoned"])
+    row["transfer_rate"] = _ratio(row["transferred"], row["answered"])
+    row["first_contact_resolution"] = _ratio(row["resolved_first_contact"], row["answered"])
+    for name in ("asa", "average_wait", "longest_wait", "aht", "average_talk",
+                 "handle_seconds", "p90_wait"):
+        row[name] = _seconds(row.get(name))
+    row["staffed_seconds"] = staffed
+    row["occupancy"] = None
+    return row
+
+
+def _occupancy_fill(params, group, interval, tz, rows, total) -> None:
+    """Occupancy = handle time / logged-in time; per queue it has no meaning (agents serve
+    several queues), so queue rows keep None."""
+    start, end = _epoch(params.start), _epoch(params.end)
+    sessions = AgentSession.objects.filter(start_epoch__lt=end).filter(
+        Q(end_epoch__isnull=True) | Q(end_epoch__gt=start))
+    if params.agent:
+        sessions = sessions.filter(agent_id=params.agent)
+    now = _epoch(timezone.now())
+    spans = [(agent, max(s, start), min(e if e is not None else now, end))
+             for agent, s, e in sessions.values_list("agent_id", "start_epoch", "end_epoch")]
+    spans = [span for span in spans if span[2] > span[1]]
+    if not spans:
+        return
+    if not params.queue:
+        _occupancy_set(total, sum(e - s for _a, s, e in spans))
+    if group == "operator":
+        for row in rows:
+            _occupancy_set(row, sum(e - s for a, s, e in spans if a == row["key"]))
+    elif group == "interval" and not params.queue:
+        for row in rows:
+            lo = _epoch(datetime.datetime.fromisoformat(row["key"]))
+            hi = _epoch(_interval_end(datetime.datetime.fromisoformat(row["key"]), interval))
+            _occupancy_set(row, sum(max(0, min(e, hi) - max(s, lo)) for _a, s, e in spans))
+
+
+def _occupancy_set(row: dict, staffed: float) -> None:
+    row["staffed_seconds"] = staffed
+    if staffed and row["handle_seconds"] is not None:
+        row["occupancy"] = round(min(1.0, row["handle_seconds"] / staffed), 4)
+
+
+def _interval_end(start: datetime.datetime, interval: str) -> datetime.datetime:
+    if interval in FIXED_INTERVALS:
+        return start + datetime.timedelta(seconds=FIXED_INTERVALS[interval])
+    naive = start.replace(tzinfo=None)
+    if interval == "day":
+        naive += datetime.timedelta(days=1)
+    elif interval == "week":
+        naive += datetime.timedelta(days=7)
+    else:
+        naive = (naive.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    zone = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else timezone.get_current_timezone()
+    return naive.replace(tzinfo=zone)
+
+
+def _epoch(value: datetime.datetime) -> int:
+    return int(math.floor(value.timestamp()))
+
+
+def waits_now(*, queue: str | None = None) -> dict:
+    """Return the calls waiting now and the longest current wait in seconds."""
+    qs = Call.objects.waiting().filter(queued_at__isnull=False)
+    if queue:
+        qs = qs.filter(queue=queue)
+    found = qs.aggregate(count=Count("pk"), oldest=Min("queued_at"))
+    longest = None
+    if found["oldest"] is not None:
+        longest = max(0.0, (timezone.now() - found["oldest"]).total_seconds())
+    return {"waiting": found["count"], "longest_wait": _seconds(longest)}

@@ -1,0 +1,261 @@
+"""Asterisk queue_log importer.
+
+A line is `time|callid|queue|agent|event|data...`. Asterisk 1.4/1.6 wrote the event's data as
+fewer fields than 1.8+ does (e.g. EXITWITHTIMEOUT `position` versus `position|origposition|
+waittime`, CONNECT `holdtime` versus `holdtime|uniqueid|ringtime`); both are read. Waits and
+talk times are taken from the event timestamps, never from the data fields, so both layouts
+give the same call. Spaces around the separators are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest, calls_close_open
+from calls.models import AgentEventKind, EventKind
+
+SOURCE = "queue_log"
+EXITS = {
+    "ABANDON": "abandon", "EXITWITHTIMEOUT": "timeout", "EXITWITHKEY": "key",
+    "EXITEMPTY": "empty",
+}
+COMPLETES = {"COMPLETECALLER", "COMPLETEAGENT"}
+TRANSFERS = {"TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"}
+AGENT_EVENTS = {
+    "ADDMEMBER": AgentEventKind.LOGIN, "AGENTLOGIN": AgentEventKind.LOGIN,
+    "REMOVEMEMBER": AgentEventKind.LOGOUT, "AGENTLOGOFF": AgentEventKind.LOGOUT,
+    "PAUSE": AgentEventKind.PAUSED, "PAUSEALL": AgentEventKind.PAUSED,
+    "UNPAUSE": AgentEventKind.UNPAUSED, "UNPAUSEALL": AgentEventKind.UNPAUSED,
+}
+CALL_EVENTS = {"ENTERQUEUE", "CONNECT", "RINGNOANSWER", "DID"} | set(EXITS) | COMPLETES | TRANSFERS
+
+
+class MalformedLine(ValueError):
+    pass
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    added: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    lost: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Line:
+    at: datetime.datetime
+    callid: str
+    queue: str
+    agent: str
+    event: str
+    data: tuple[str, ...]
+
+
+def parse_time(text: str) -> datetime.datetime:
+    """Read an epoch (Asterisk's file) or a local date-time (realtime tables) as aware UTC."""
+    try:
+        return datetime.datetime.fromtimestamp(float(text), tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise MalformedLine(f"bad timestamp {text!r}") from None
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    return value
+
+
+def parse_line(text: str) -> Line | None:
+    """Parse one line; None for a blank line. Raise MalformedLine with the reason."""
+    text = text.strip()
+    if not text:
+        return None
+    fields = [part.strip() for part in text.split("|")]
+    if len(fields) < 5:
+        raise MalformedLine(f"expected at least 5 fields separated by '|', got {len(fields)}")
+    at = parse_time(fields[0])
+    callid, queue, agent, event = fields[1], fields[2], fields[3], fields[4].upper()
+    if not event:
+        raise MalformedLine("no event name")
+    data = list(fields[5:])
+    while data and data[-1] == "":
+        data.pop()
+    if event in CALL_EVENTS and callid in ("", "NONE"):
+        raise MalformedLine(f"{event} without a call id")
+    if event == "ENTERQUEUE" and queue in ("", "NONE"):
+        raise MalformedLine("ENTERQUEUE without a queue")
+    if event in ("CONNECT", "RINGNOANSWER") and agent in ("", "NONE"):
+        raise MalformedLine(f"{event} without an agent")
+    if event in AGENT_EVENTS and agent in ("", "NONE"):
+        raise MalformedLine(f"{event} without an agent")
+    return Line(at=at, callid=callid, queue=queue, agent=agent if agent != "NONE" else "",
+                event=event, data=tuple(data))
+
+
+class QueueLogImporter:
+    """Feed queue_log lines into the ingestion service, remembering per-call context."""
+
+    def __init__(self) -> None:
+        self.report = ImportReport()
+        self._dialled: dict[str, str] = {}
+
+    def feed(self, lines: Iterable[str], *, first_line: int = 1,
+             batch: int = 500) -> ImportReport:
+        """Import lines, `batch` at a time: each call's events in a batch are ingested
+        together (one rebuild of the call) and the batch is committed once."""
+        numbered = enumerate(lines, start=first_line)
+        while True:
+            chunk = list(itertools.islice(numbered, batch))
+            if not chunk:
+                return self.report
+            with transaction.atomic():
+                self._feed_batch(chunk)
+
+    def _feed_batch(self, chunk: list[tuple[int, str]]) -> None:
+        pending: dict[str, list[tuple[int, dict]]] = {}
+        for number, text in chunk:
+            self.report.lines += 1
+            try:
+                line = parse_line(text)
+                if line is None:
+                    continue
+                if line.event == "QUEUESTART":
+                    self._flush(pending)  # calls that ended before the restart keep their end
+                if line.event in CALL_EVENTS and line.event != "DID":
+                    for event in self._call_events(line):
+                        pending.setdefault(line.callid, []).append((number, event))
+                else:
+                    self._apply(line)
+            except (MalformedLine, CallEventError) as exc:
+                self.report.errors.append((number, str(exc)))
+        self._flush(pending)
+
+    def _flush(self, pending: dict[str, list[tuple[int, dict]]]) -> None:
+        for callid, numbered_events in pending.items():
+            events = [event for _number, event in numbered_events]
+            try:
+                _, added = call_events_ingest(telephony_id=callid, events=events, source=SOURCE)
+            except CallEventError as exc:
+                self.report.errors.append((numbered_events[0][0], str(exc)))
+                continue
+            self.report.added += added
+            self.report.duplicates += len(events) - added
+        pending.clear()
+
+    def feed_line(self, number: int, text: str) -> None:
+        """Import one line now (for --follow)."""
+        self.report.lines += 1
+        try:
+            line = parse_line(text)
+            if line is None:
+                return
+            if line.event in CALL_EVENTS and line.event != "DID":
+                self._flush({line.callid: [(number, e) for e in self._call_events(line)]})
+            else:
+                self._apply(line)
+        except (MalformedLine, CallEventError) as exc:
+            self.report.errors.append((number, str(exc)))
+
+    def _apply(self, line: Line) -> None:
+        """Apply a line that is not a call event: restart, agent event, DID, unknown."""
+        event = line.event
+        if event == "QUEUESTART":
+            self.report.lost += calls_close_open(before=line.at, source=SOURCE)
+            return
+        if event in AGENT_EVENTS:
+            kind = AGENT_EVENTS[event]
+            key = f"{SOURCE}:agent:{line.agent}:{event}:{line.queue}:{line.at.timestamp()}"
+            self._count(agent_event_ingest(agent=line.agent, kind=kind, at=line.at, key=key,
+                                           source=SOURCE))
+            return
+        if event == "DID":
+            self._dialled[line.callid] = line.data[0] if line.data else ""
+            return
+        self.report.ignored += 1
+
+    def _call_events(self, line: Line) -> list[dict]:
+        events = []
+        for kind, extra in self._events_for(line):
+            key = f"{SOURCE}:{line.callid}:{line.event}:{kind}:{line.at.timestamp()}:{line.agent}"
+            events.append({"kind": kind, "at": line.at, "agent": line.agent, "key": key,
+                           **extra})
+        return events
+
+    def _events_for(self, line: Line) -> list[tuple[str, dict]]:
+        event, data = line.event, line.data
+        if event == "ENTERQUEUE":
+            # data: url|callerid (1.4) or url|callerid|position (1.8+)
+            caller = data[1] if len(data) > 1 else ""
+            return [(EventKind.QUEUED, {"queue": line.queue, "caller": caller,
+                                        "dialled": self._dialled.pop(line.callid, "")})]
+        extra = {"queue": line.queue} if line.queue not in ("", "NONE") else {}
+        if event == "CONNECT":
+            return [(EventKind.ANSWERED, extra)]
+        if event == "RINGNOANSWER":
+            return [(EventKind.RING_NO_ANSWER, extra)]
+        if event in COMPLETES:
+            by = "caller" if event == "COMPLETECALLER" else "agent"
+            return [(EventKind.ENDED, {**extra, "data": {"hung_up_by": by}})]
+        if event in EXITS:
+            return [(EventKind.ABANDONED, {**extra, "data": {"reason": EXITS[event]}})]
+        # TRANSFER / BLINDTRANSFER: extension|context|...; ATTENDEDTRANSFER: method|data|...
+        target = "@".join(part for part in data[:2] if part)
+        return [(EventKind.TRANSFERRED, {**extra, "data": {"target": target, "how": event}}),
+                (EventKind.ENDED, {**extra, "data": {"reason": "transfer"}})]
+
+    def _count(self, created: bool) -> None:
+        if created:
+            self.report.added += 1
+        else:
+            self.report.duplicates += 1
+
+
+def import_file(path: str | Path) -> ImportReport:
+    """Import a whole queue_log file; malformed lines are reported and skipped."""
+    importer = QueueLogImporter()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        importer.feed(handle)
+    return importer.report
+
+
+def follow_lines(path: str | Path, *, poll: float = 1.0,
+                 keep_going: Callable[[], bool] = lambda: True) -> Iterator[tuple[int, str]]:
+    """Yield (line number, line) from the file as it grows, reopening it when rotated."""
+    path = Path(path)
+    number, handle, inode, pending = 0, open(path, encoding="utf-8", errors="replace"), None, ""
+    inode = path.stat().st_ino
+    try:
+        while True:
+            chunk = handle.readline()
+            if chunk:
+                pending += chunk
+                if pending.endswith("\n"):
+                    number += 1
+                    yield number, pending
+                    pending = ""
+                continue
+            if not keep_going():
+                return
+            time.sleep(poll)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if stat.st_ino != inode or stat.st_size < handle.tell():
+                handle.close()
+                handle, inode, number, pending = (
+                    open(path, encoding="utf-8", errors="replace"), stat.st_ino, 0, "")
+    finally:
+        handle.close()

@@ -1,0 +1,116 @@
+import datetime
+import json
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from calls.forecast import forecast_day, plan_day
+from calls.models import Call, CallEvent, Shift
+from calls.tests.factories import T0, make_call
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sla_report_prints_a_row_per_interval_and_the_total():
+    make_call(queued=0)
+    make_call(queued=3600)
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03",
+                 "--interval", "1h", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[2].startswith("2026-03-02T09:00:00+01:00")
+    assert lines[-1].startswith("total")
+
+
+def test_sla_report_json_uses_snake_case_seconds_and_fractions():
+    make_call(wait=12)
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03", "--json",
+                 "--threshold", "10", stdout=out)
+
+    total = json.loads(out.getvalue())["total"]
+    assert (total["asa"], total["service_level"], total["threshold_seconds"]
+            if "threshold_seconds" in total else None) == (12.0, 0.0, None)
+
+
+def test_sla_report_refuses_a_bad_date():
+    with pytest.raises(CommandError, match="--start"):
+        call_command("sla_report", "--start", "yesterday", "--end", "2026-03-03")
+
+
+def test_sla_report_refuses_an_unknown_interval():
+    with pytest.raises(CommandError, match="interval"):
+        call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03",
+                     "--interval", "7m")
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 3, 12, 0, tzinfo=datetime.UTC), tick=False)
+def test_simulating_twice_with_the_same_seed_adds_nothing():
+    call_command("simulate_calls", "--days", "2", "--seed", "7", "--calls-per-day", "60",
+                 stdout=StringIO())
+    before = (Call.objects.count(), CallEvent.objects.count())
+
+    call_command("simulate_calls", "--days", "2", "--seed", "7", "--calls-per-day", "60",
+                 stdout=StringIO())
+
+    assert before[0] > 30
+    assert (Call.objects.count(), CallEvent.objects.count()) == before
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 3, 12, 0, tzinfo=datetime.UTC), tick=False)
+def test_simulated_traffic_has_answers_abandons_and_no_event_in_the_future():
+    from django.utils import timezone
+
+    call_command("simulate_calls", "--days", "1", "--seed", "3", "--calls-per-day", "150",
+                 stdout=StringIO())
+
+    assert Call.objects.filter(answered_at__isnull=False).exists()
+    assert not CallEvent.objects.filter(at__gt=timezone.now()).exists()
+    assert not Call.objects.filter(queued_at__hour__lt=7).exists()  # closed at night
+
+
+def test_the_forecast_averages_the_same_weekday_over_the_past_weeks():
+    for week in (1, 2):
+        for n in range(week * 2):  # 2 calls one week, 4 the other
+            make_call(queued=-week * 7 * 86400 + n * 60)
+
+    forecast = forecast_day(day=T0.date(), interval_seconds=1800, weeks=2)
+
+    nine = [calls for start, calls, _aht in forecast if start.hour == 9 and start.minute == 0]
+    assert nine == [3.0]
+
+
+def test_the_plan_compares_needed_and_rostered_operators(supervisor):
+    for week in range(1, 5):
+        for n in range(100):
+            make_call(queued=-week * 7 * 86400 + n * 18, talk=170, wrapup=10, wait=5)
+    Shift.objects.create(operator=supervisor, starts_at=T0,
+                         ends_at=T0 + datetime.timedelta(hours=1))
+
+    plan = plan_day(day=T0.date(), interval_seconds=1800, shrinkage=0.3)
+
+    nine = next(row for row in plan if row.start.hour == 9 and row.start.minute == 0)
+    assert (nine.calls, nine.aht, nine.agents, nine.agents_with_shrinkage) == (100, 180, 14, 20)
+    assert (nine.rostered, nine.gap) == (1, -19)
+
+
+def test_staffing_plans_a_day_from_the_forecast(supervisor):
+    for week in range(1, 5):
+        for n in range(100):
+            make_call(queued=-week * 7 * 86400 + n * 18, talk=170, wrapup=10, wait=5)
+    out = StringIO()
+
+    call_command("staffing", "--day", "2026-03-02", "--shrinkage", "0.3", "--json", stdout=out)
+
+    nine = next(row for row in json.loads(out.getvalue()) if row["start"].endswith("09:00:00+01:00"))
+    assert (nine["calls"], nine["agents"], nine["agents_with_shrinkage"]) == (100, 14, 20)
+
+
+def test_staffing_without_calls_or_a_day_is_refused():
+    with pytest.raises(CommandError, match="--calls"):
+        call_command("staffing", "--aht", "180")

@@ -1,0 +1,183 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from calls.models import AgentSession, Call, CallEvent, Outcome
+from calls.queue_log import MalformedLine, QueueLogImporter, parse_line
+
+pytestmark = pytest.mark.django_db
+
+# Asterisk 1.8+ layout: data1..data5 always written.
+CURRENT = """\
+1772438400|1772438400.1|hotline|NONE|DID|+33800100200||||
+1772438400|1772438400.1|hotline|NONE|ENTERQUEUE||0612345678|1||
+1772438418|1772438400.1|hotline|Agent/1001|CONNECT|18|1772438418.2|3||
+1772438538|1772438400.1|hotline|Agent/1001|COMPLETECALLER|18|120|1||
+"""
+# Asterisk 1.4 layout: fewer data fields.
+OLDER = """\
+1772438400|1772438400.1|hotline|NONE|ENTERQUEUE||0612345678
+1772438418|1772438400.1|hotline|Agent/1001|CONNECT|18
+1772438538|1772438400.1|hotline|Agent/1001|COMPLETEAGENT|18|120
+"""
+
+
+def _import(text):
+    return QueueLogImporter().feed(io.StringIO(text))
+
+
+def test_the_current_layout_gives_wait_talk_and_dialled_number():
+    _import(CURRENT)
+
+    call = Call.objects.get(telephony_id="1772438400.1")
+    assert (call.wait_seconds, call.talk_seconds, call.outcome) == (18, 120, Outcome.ANSWERED)
+    assert call.dialled_number == "+33800100200"
+    assert call.caller_number == "+33612345678"
+
+
+def test_the_older_layout_gives_the_same_call():
+    _import(OLDER)
+
+    call = Call.objects.get(telephony_id="1772438400.1")
+    assert (call.wait_seconds, call.talk_seconds, call.agent_id) == (18, 120, "Agent/1001")
+
+
+def test_spaces_around_the_separators_are_ignored():
+    line = parse_line(" 1772438400 | 1772438400.1 | hotline | NONE | ENTERQUEUE |  | 0612345678 ")
+
+    assert (line.callid, line.queue, line.event, line.data) == (
+        "1772438400.1", "hotline", "ENTERQUEUE", ("", "0612345678"))
+
+
+def test_waits_come_from_the_timestamps_not_the_data_fields():
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772438430|c1|hotline|NONE|ABANDON|1|1|999\n")
+
+    assert Call.objects.get().wait_seconds == 30
+
+
+@pytest.mark.parametrize("event, data, outcome", [
+    ("ABANDON", "1|1|30", Outcome.ABANDONED),
+    ("EXITWITHTIMEOUT", "1", Outcome.TIMEOUT),
+    ("EXITWITHTIMEOUT", "1|1|30", Outcome.TIMEOUT),
+    ("EXITWITHKEY", "5|1", Outcome.EXIT_KEY),
+    ("EXITWITHKEY", "5|1|1|30", Outcome.EXIT_KEY),
+    ("EXITEMPTY", "1|1|30", Outcome.EXIT_EMPTY),
+])
+def test_each_exit_event_in_either_layout_gives_its_outcome(event, data, outcome):
+    _import(f"1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            f"1772438430|c1|hotline|NONE|{event}|{data}\n")
+
+    assert Call.objects.get().outcome == outcome
+
+
+@pytest.mark.parametrize("event", ["TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"])
+def test_each_transfer_event_ends_the_call_as_transferred(event):
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772438410|c1|hotline|Agent/1001|CONNECT|10|x|2\n"
+            f"1772438500|c1|hotline|Agent/1001|{event}|2000|default|10|90|1\n")
+
+    call = Call.objects.get()
+    assert (call.outcome, call.talk_seconds) == (Outcome.TRANSFERRED, 90)
+
+
+def test_ring_no_answer_does_not_answer_the_call():
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772438415|c1|hotline|Agent/1002|RINGNOANSWER|15000\n")
+
+    assert Call.objects.get().answered_at is None
+
+
+def test_a_malformed_line_is_reported_with_its_number_and_the_import_goes_on():
+    report = _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+                     "this is not a queue_log line\n"
+                     "yesterday|c2|hotline|NONE|ENTERQUEUE||0612345679\n"
+                     "1772438430|c1|hotline|NONE|ABANDON|1|1|30\n")
+
+    assert [number for number, _message in report.errors] == [2, 3]
+    assert Call.objects.get(telephony_id="c1").outcome == Outcome.ABANDONED
+
+
+def test_a_connect_without_an_agent_is_malformed():
+    with pytest.raises(MalformedLine):
+        parse_line("1772438418|c1|hotline|NONE|CONNECT|18")
+
+
+def test_a_call_without_an_exit_before_a_restart_is_closed_as_lost_not_answered():
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772438410|c1|hotline|Agent/1001|CONNECT|10|x|2\n"
+            "1772438500|NONE|NONE|NONE|QUEUESTART|\n")
+
+    call = Call.objects.get()
+    assert call.outcome == Outcome.LOST
+
+
+def test_a_call_that_ended_before_a_restart_keeps_its_outcome():
+    _import(CURRENT + "1772438600|NONE|NONE|NONE|QUEUESTART|\n")
+
+    assert Call.objects.get().outcome == Outcome.ANSWERED
+
+
+def test_importing_the_same_file_twice_adds_nothing():
+    _import(CURRENT + "1772438600|NONE|NONE|NONE|QUEUESTART|\n")
+    before = (Call.objects.count(), CallEvent.objects.count())
+
+    report = _import(CURRENT + "1772438600|NONE|NONE|NONE|QUEUESTART|\n")
+
+    assert (Call.objects.count(), CallEvent.objects.count()) == before
+    assert report.added == 0
+
+
+def test_members_added_and_removed_give_a_logged_in_session():
+    _import("1772438000|NONE|hotline|Agent/1001|ADDMEMBER|\n"
+            "1772441600|NONE|hotline|Agent/1001|REMOVEMEMBER|\n")
+
+    session = AgentSession.objects.get()
+    assert session.end_epoch - session.start_epoch == 3600
+
+
+def test_the_command_reports_malformed_lines_on_stderr_and_counts(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(CURRENT + "garbage\n")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("import_queue_log", str(path), stdout=out, stderr=err)
+
+    assert "line 5:" in err.getvalue()
+    assert "5 lines: 3 events added" in out.getvalue()
+
+
+def test_follow_reads_lines_appended_while_it_runs_and_a_rotated_file(tmp_path):
+    from calls.queue_log import follow_lines
+
+    path = tmp_path / "queue_log"
+    path.write_text("1|c1|q|NONE|ENTERQUEUE||1\n")
+    idle = {"checks": 0}
+
+    def keep_going():
+        idle["checks"] += 1
+        if idle["checks"] == 1:
+            with open(path, "a") as handle:
+                handle.write("2|c1|q|NONE|ABANDON|1|1|1\n")
+        elif idle["checks"] == 2:
+            path.rename(tmp_path / "queue_log.1")
+            path.write_text("3|c2|q|NONE|ENTERQUEUE||2\n")
+        return idle["checks"] < 4
+
+    lines = list(follow_lines(path, poll=0, keep_going=keep_going))
+
+    assert [(number, text.split("|")[1]) for number, text in lines] == [
+        (1, "c1"), (2, "c1"), (1, "c2")]
+
+
+def test_a_restart_of_asterisk_leaves_calls_from_other_sources_open():
+    from calls.tests.factories import make_call
+
+    other = make_call(talk=None)
+
+    _import("1772438400|c1|hotline|NONE|ENTERQUEUE||0612345678\n"
+            "1772500000|NONE|NONE|NONE|QUEUESTART|\n")
+
+    other.refresh_from_db()
+    assert (other.outcome, Call.objects.get(telephony_id="c1").outcome) == ("", Outcome.LOST)
