@@ -203,3 +203,22 @@ LOGGING = {
 # Hotline's own knobs.
 HOTLINE_CASE_PREFIX = env.str("CASE_PREFIX", "HL")
 HOTLINE_CARRIERS = env.list("CARRIERS", ["carriers.sandbox.SandboxCarrier"])
+
+# --- exchanges ---
+# The case workflow: follow-up window, quotes, prices, customer notifications.
+HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
+EXCHANGES_QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", 14, min_value=1)
+EXCHANGES_CURRENCY = env.str("EXCHANGES_CURRENCY", "EUR").upper()
+EXCHANGES_TAX_RATE = env.str("EXCHANGES_TAX_RATE", "0.20")
+EXCHANGES_DELIVERY_FEE = env.str("EXCHANGES_DELIVERY_FEE", "9.90")
+for _name, _value in (("EXCHANGES_TAX_RATE", EXCHANGES_TAX_RATE),
+                      ("EXCHANGES_DELIVERY_FEE", EXCHANGES_DELIVERY_FEE)):
+    try:
+        if __import__("decimal").Decimal(_value) < 0:
+            raise ValueError
+    except (ArithmeticError, ValueError):
+        raise env.error(_name, f"expected a non-negative decimal number, got {_value!r}") from None
+CELERY_BEAT_SCHEDULE |= {
+    "exchanges-expire-quotes": {"task": "exchanges.tasks.quotes_expire", "schedule": 900.0},
+    "exchanges-close-settled-cases": {"task": "exchanges.tasks.cases_close", "schedule": 3600.0},
+}

@@ -1,0 +1,32 @@
+"""Models of the exchanges app: what a diagnosis leads to."""
+
+from exchanges.models.decisions import Decision, DecisionStatus, Diagnosis, DiagnosisSource
+from exchanges.models.quotes import Quote, QuoteLine, QuoteStatus, ServicePrice
+from exchanges.models.service import (
+    AddressSnapshot,
+    Swap,
+    SwapStatus,
+    Technician,
+    Visit,
+    VisitStatus,
+)
+from exchanges.models.stock import ReplacementUnit, UnitStatus
+
+__all__ = [
+    "AddressSnapshot",
+    "Decision",
+    "DecisionStatus",
+    "Diagnosis",
+    "DiagnosisSource",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "ReplacementUnit",
+    "ServicePrice",
+    "Swap",
+    "SwapStatus",
+    "Technician",
+    "UnitStatus",
+    "Visit",
+    "VisitStatus",
+]

@@ -1,0 +1,167 @@
+"""Swap and Visit: how a case's outcome is carried out. The swap and visit work grow these
+machines (stock reservation, courier booking, slots); the case workflow needs only their start
+and their cancellation."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from exchanges.models.quotes import MONEY
+
+
+class AddressSnapshot(models.Model):
+    """The customer's address as it was when the service was ordered."""
+
+    street = models.CharField(_("street"), max_length=200)
+    street2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2)
+    access_notes = models.CharField(_("access notes"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city} ({self.country})"
+
+
+class ServiceOrder(ConcurrentTransitionMixin, AddressSnapshot):
+    """What a swap and a visit share: the case, the decision, the fees the quote showed."""
+
+    case = models.ForeignKey("hotline.Case", on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey("exchanges.Decision", on_delete=models.PROTECT, related_name="+")
+    quote = models.ForeignKey("exchanges.Quote", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+",
+                              help_text=_("The accepted quote of a paid outcome."))
+    fault_code = models.ForeignKey("diagnostics.FaultCode", on_delete=models.PROTECT,
+                                   related_name="+")
+    paid = models.BooleanField(_("paid by the customer"), default=False)
+    fees_total = models.DecimalField(_("fees (tax included)"), default=0, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    fee_lines = models.JSONField(
+        _("fee lines"), default=list, blank=True, encoder=DjangoJSONEncoder,
+        help_text=_("Copied from the accepted quote: no fee may appear that it did not show."),
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = []
+
+
+class SwapStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Swap(ServiceOrder):
+    """A like-for-like replacement delivered at home, the faulty unit collected in one visit."""
+
+    case = models.ForeignKey("hotline.Case", on_delete=models.PROTECT, related_name="swaps")
+    status = FSMField(_("status"), default=SwapStatus.REQUESTED, choices=SwapStatus.choices,
+                      protected=True, db_index=True)
+    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("replacement model"))
+    variant = models.ForeignKey("hotline.ModelVariant", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+",
+                                verbose_name=_("replacement variant"))
+    warranty_end = models.DateField(
+        _("warranty end of the replacement"), null=True, blank=True,
+        help_text=_("A replacement keeps the warranty end of the handset it replaces."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("swap")
+        verbose_name_plural = _("swaps")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="requested"),
+                                    name="swap_one_requested_per_case"),
+            models.CheckConstraint(condition=models.Q(fees_total__gte=0),
+                                   name="swap_fees_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"swap {self.pk} ({self.status})"
+
+    @transition(field=status, source=SwapStatus.REQUESTED, target=SwapStatus.CANCELLED)
+    def cancel(self):
+        """Cancel the swap before it is dispatched."""
+
+
+class VisitStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Visit(ServiceOrder):
+    """A technician's visit at the customer's home within 24 hours."""
+
+    case = models.ForeignKey("hotline.Case", on_delete=models.PROTECT, related_name="visits")
+    status = FSMField(_("status"), default=VisitStatus.REQUESTED, choices=VisitStatus.choices,
+                      protected=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="requested"),
+                                    name="visit_one_requested_per_case"),
+            models.CheckConstraint(condition=models.Q(fees_total__gte=0),
+                                   name="visit_fees_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"visit {self.pk} ({self.status})"
+
+    @transition(field=status, source=VisitStatus.REQUESTED, target=VisitStatus.CANCELLED)
+    def cancel(self):
+        """Cancel the visit before it is scheduled."""
+
+
+class TechnicianQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Technician(models.Model):
+    """A field technician: where they work and which handsets they know."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="technician")
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    postcode_prefixes = models.JSONField(
+        _("territory (postcode prefixes)"), default=list, blank=True,
+        help_text=_('e.g. ["75", "92"]; a full postcode is a prefix too.'),
+    )
+    families = models.JSONField(
+        _("skills (model families)"), default=list, blank=True,
+        help_text=_("Empty: every family."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = TechnicianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("technician")
+        verbose_name_plural = _("technicians")
+
+    def __str__(self):
+        return self.name
+
+    def covers(self, *, postcode: str, country: str, family: str = "") -> bool:
+        """Return whether the technician works at this postcode and knows this family."""
+        postcode = (postcode or "").replace(" ", "")
+        in_area = country.upper() == self.country and any(
+            postcode.startswith(prefix.replace(" ", "")) for prefix in self.postcode_prefixes)
+        return in_area and (not self.families or not family or family in self.families)
