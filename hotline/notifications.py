@@ -80,9 +80,12 @@ def notification_render(*, notification: Notification) -> dict[str, str]:
         }
 
 
-def notification_deliver(*, notification_id: int) -> Notification:
+def notification_deliver(*, notification_id: int) -> Notification | None:
     """Send one queued notification; record success or the failure (and raise DeliveryFailed)."""
-    notification = Notification.objects.select_related("case").get(pk=notification_id)
+    notification = Notification.objects.select_related("case").filter(pk=notification_id).first()
+    if notification is None:
+        log.warning("notification gone", extra={"notification": notification_id})
+        return None
     if notification.status == NotificationStatus.SENT:
         return notification  # a retried task after success: nothing to do
     Notification.objects.filter(pk=notification.pk).update(attempts=notification.attempts + 1)

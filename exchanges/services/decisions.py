@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from diagnostics.selectors import Recommendation
 from exchanges.models import Decision, DecisionStatus, Diagnosis, DiagnosisSource, Swap, Visit
 from exchanges.selectors import recommendation_for_case, stock_available, technicians_covering
 from exchanges.warranty import WarrantyStatus, warranty_status
-from hotline.errors import CaseError, PermissionRefused
+from hotline.errors import CaseError, PermissionRefused, StaleObject
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
 from hotline.workflow import record_event, transition
@@ -131,23 +131,33 @@ def decision_propose(
         raise CaseError(_("No diagnosis yet: run a guided script or record a diagnosis."),
                         code="no_diagnosis")
     proposal = decision_evaluate(case=case, recommendation=recommendation, preference=preference)
+    try:
+        with transaction.atomic():
+            decision = _record_proposal(case=case, actor=actor, recommendation=recommendation,
+                                        proposal=proposal, preference=preference)
+    except IntegrityError:  # another operator proposed for this case at the same moment
+        raise StaleObject(_("Another outcome was proposed for this case at the same time: "
+                            "reload it."), code="stale") from None
+    return decision
+
+
+def _record_proposal(*, case, actor, recommendation, proposal, preference) -> Decision:
     manual = Diagnosis.objects.filter(case=case).first()
-    with transaction.atomic():
-        Decision.objects.select_for_update().filter(
-            case=case, status=DecisionStatus.PROPOSED).update(status=DecisionStatus.SUPERSEDED)
-        decision = Decision.objects.create(
-            case=case, fault_code=recommendation.fault_code,
-            recommended_action=recommendation.action, script_run_id=recommendation.run_id,
-            diagnosis=manual if recommendation.run_id is None else None, preference=preference,
-            proposed_outcome=proposal.outcome, proposed_paid=proposal.paid,
-            reasons=[str(reason) for reason in proposal.reasons],
-            inputs={"warranty": proposal.warranty.as_dict(), "stock": proposal.stock,
-                    "technicians": proposal.technicians, "advice": recommendation.advice},
-        )
-        record_event(decision, action="decision_proposed", actor=actor, case=case,
-                     data={"outcome": proposal.outcome, "paid": proposal.paid,
-                           "fault_code": recommendation.fault_code.code,
-                           "reasons": decision.reasons})
+    Decision.objects.select_for_update().filter(
+        case=case, status=DecisionStatus.PROPOSED).update(status=DecisionStatus.SUPERSEDED)
+    decision = Decision.objects.create(
+        case=case, fault_code=recommendation.fault_code,
+        recommended_action=recommendation.action, script_run_id=recommendation.run_id,
+        diagnosis=manual if recommendation.run_id is None else None, preference=preference,
+        proposed_outcome=proposal.outcome, proposed_paid=proposal.paid,
+        reasons=[str(reason) for reason in proposal.reasons],
+        inputs={"warranty": proposal.warranty.as_dict(), "stock": proposal.stock,
+                "technicians": proposal.technicians, "advice": recommendation.advice},
+    )
+    record_event(decision, action="decision_proposed", actor=actor, case=case,
+                 data={"outcome": proposal.outcome, "paid": proposal.paid,
+                       "fault_code": recommendation.fault_code.code,
+                       "reasons": decision.reasons})
     return decision
 
 
@@ -167,7 +177,7 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
     if override and not reason.strip():
         raise CaseError(_("Say why the proposed outcome is overridden."), field="reason")
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related(
+        decision = Decision.objects.select_for_update(of=("self",)).select_related(
             "case__customer", "case__handset__model", "fault_code").get(pk=decision.pk)
         if not decision.is_open:
             raise CaseError(_("This decision was already %(status)s: reload the case.") % {

@@ -100,7 +100,7 @@ def quote_resend(*, quote: Quote, actor=None) -> Quote:
 
 
 def _lock_pending(quote: Quote) -> Quote:
-    locked = Quote.objects.select_for_update().select_related("case", "decision").get(pk=quote.pk)
+    locked = Quote.objects.select_for_update(of=("self",)).select_related("case", "decision").get(pk=quote.pk)
     if not locked.is_pending:
         raise IllegalTransition(
             _("Quote %(number)s is already %(status)s.") % {
