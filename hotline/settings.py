@@ -222,3 +222,6 @@ CELERY_BEAT_SCHEDULE |= {
     "exchanges-expire-quotes": {"task": "exchanges.tasks.quotes_expire", "schedule": 900.0},
     "exchanges-close-settled-cases": {"task": "exchanges.tasks.cases_close", "schedule": 3600.0},
 }
+# One name in the API schema for the outcome choices (advice, swap, visit, referral).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
+    "diagnostics.models.Action.choices")
