@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -76,6 +78,13 @@ class EventOutputSerializer(serializers.Serializer):
     who = serializers.CharField()
     reason = serializers.CharField()
     data = serializers.JSONField()
+
+
+class IsSupervisor(BasePermission):
+    def has_permission(self, request, view):
+        from hotline.roles import SUPERVISOR, has_role
+
+        return has_role(request.user, SUPERVISOR)
 
 
 def _case(number: str) -> Case:
@@ -252,3 +261,83 @@ class CaseTimelineApi(CaseApiView):
     def get(self, request, number):
         events = _case(number).audit_events.select_related("actor").order_by("at", "id")[:500]
         return Response(EventOutputSerializer(events, many=True).data)
+
+
+class SlotOutputSerializer(serializers.Serializer):
+    technician_id = serializers.IntegerField()
+    technician_name = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    within_promise = serializers.BooleanField()
+
+
+def _open_visit(number):
+    from exchanges.models import OPEN_VISIT_STATES, Visit
+
+    visit = (Visit.objects.filter(case__number=number, status__in=OPEN_VISIT_STATES)
+             .select_related("case__handset__model", "fault_code").first())
+    if visit is None:
+        raise NotFound("This case has no open visit.")
+    return visit
+
+
+class VisitSlotsApi(CaseApiView):
+    """The earliest free technician slots for the case's visit (within 24 h, else the next)."""
+
+    @extend_schema(responses={200: SlotOutputSerializer(many=True)})
+    def get(self, request, number):
+        from exchanges.slots import visit_slots
+
+        visit = _open_visit(number)
+        handset = visit.case.handset
+        slots = visit_slots(postcode=visit.postcode, country=visit.country,
+                            family=handset.model.family if handset and handset.model else "",
+                            category=visit.fault_code.category, exclude_visit=visit.pk)
+        return Response(SlotOutputSerializer(slots, many=True).data)
+
+
+class VisitBookApi(CaseApiView):
+    """Book the case's visit in a technician's free slot (409 when it was just taken)."""
+
+    class VisitBookInputSerializer(serializers.Serializer):
+        technician_id = serializers.IntegerField()
+        start = serializers.DateTimeField()
+
+    @extend_schema(request=VisitBookInputSerializer, responses={200: SlotOutputSerializer})
+    def post(self, request, number):
+        from exchanges.models import Technician
+
+        data = self.VisitBookInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = _open_visit(number)
+        technician = get_object_or_404(Technician, pk=data.validated_data["technician_id"])
+        services.visit_schedule(visit=visit, technician=technician,
+                                start=data.validated_data["start"], actor=request.user)
+        return Response({"technician_id": technician.pk, "technician_name": technician.name,
+                         "start": visit.slot_start, "end": visit.slot_end,
+                         "within_promise": True})
+
+
+class VisitMeasuresOutputSerializer(serializers.Serializer):
+    visits_started = serializers.IntegerField()
+    started_within_promise = serializers.FloatField(allow_null=True)
+    arrived_within_slot = serializers.FloatField(allow_null=True)
+    avg_minutes_on_site = serializers.FloatField(allow_null=True)
+    first_visit_fix_rate = serializers.FloatField(allow_null=True)
+    escalations_to_swap = serializers.IntegerField()
+
+
+class VisitMeasuresApi(APIView):
+    """Visit measures over visits decided in [since, until) (supervisors)."""
+
+    permission_classes = [IsSupervisor]
+
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
+                               OpenApiParameter("until", OpenApiTypes.DATETIME)],
+                   responses={200: VisitMeasuresOutputSerializer})
+    def get(self, request):
+        from django.utils.dateparse import parse_datetime
+
+        since = parse_datetime(request.query_params.get("since", "") or "")
+        until = parse_datetime(request.query_params.get("until", "") or "")
+        return Response(selectors.visit_measures(since=since, until=until))

@@ -20,5 +20,10 @@ urlpatterns = [
     path("cases/<str:number>/cancel/", api.CaseCancelApi.as_view(), name="api-case-cancel"),
     path("cases/<str:number>/revise/", api.CaseReviseApi.as_view(), name="api-case-revise"),
     path("cases/<str:number>/resolve/", api.CaseResolveApi.as_view(), name="api-case-resolve"),
+    path("cases/<str:number>/visit/slots/", api.VisitSlotsApi.as_view(),
+         name="api-case-visit-slots"),
+    path("cases/<str:number>/visit/book/", api.VisitBookApi.as_view(),
+         name="api-case-visit-book"),
+    path("visits/measures/", api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
     path("cases/<str:number>/timeline/", api.CaseTimelineApi.as_view(), name="api-case-timeline"),
 ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from hotline.navigation import NavItem
 from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN
 
 
@@ -20,8 +21,10 @@ class ExchangesConfig(AppConfig):
             "exchanges.change_replacementunit", "exchanges.add_replacementunit",
             "exchanges.change_technician", "exchanges.add_technician",
         },
-        TECHNICIAN: {"exchanges.view_visit"},
+        TECHNICIAN: {"exchanges.view_visit", "exchanges.change_visit"},
     }
-    nav_items = ()
+    nav_items = (
+        NavItem(_("Visits"), "exchanges:visit_day", (SUPERVISOR, TECHNICIAN), order=40),
+    )
     case_panels = ("exchanges.views.decision_panel",)
     case_cancelled_hooks = ("exchanges.services.case_cancelled",)

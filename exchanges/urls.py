@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges import views
+from exchanges import views, visit_views
 
 app_name = "exchanges"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("cases/<str:number>/quote/resend/", views.quote_resend, name="quote_resend"),
     path("cases/<str:number>/quote/signed/", views.quote_signed, name="quote_signed"),
     path("cases/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
+    path("visits/day/", visit_views.visit_day, name="visit_day"),
+    path("visits/<int:pk>/book/", visit_views.visit_book, name="visit_book"),
+    path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
     path("quotes/<str:token>/", views.quote_public, name="quote_public"),
     path("quotes/<str:token>/pdf/", views.quote_public_pdf, name="quote_public_pdf"),
     path("quotes/<str:token>/<str:answer>/", views.quote_public_answer,

@@ -19,6 +19,7 @@ from exchanges.forms import (
 )
 from exchanges.models import Swap, Visit
 from exchanges.pdf import quote_pdf
+from exchanges.visit_views import visit_panel_context
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
@@ -50,6 +51,7 @@ def decision_panel(request, case: Case) -> Panel:
         "quote_link": services.quote_link(quote=quote) if quote else "",
         "signed_form": SignedAcceptanceForm(prefix="sg"),
         "orders": list(Swap.objects.filter(case=case)) + list(Visit.objects.filter(case=case)),
+        **visit_panel_context(case),
     }, order=20)
 
 

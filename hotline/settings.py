@@ -225,3 +225,6 @@ CELERY_BEAT_SCHEDULE |= {
 # One name in the API schema for the outcome choices (advice, swap, visit, referral).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
     "diagnostics.models.Action.choices")
+EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
+EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
+EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)

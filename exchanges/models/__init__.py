@@ -3,6 +3,8 @@
 from exchanges.models.decisions import Decision, DecisionStatus, Diagnosis, DiagnosisSource
 from exchanges.models.quotes import Quote, QuoteLine, QuoteStatus, ServicePrice
 from exchanges.models.service import (
+    OPEN_VISIT_STATES,
+    SLOT_HOLDING_STATES,
     AddressSnapshot,
     Swap,
     SwapStatus,
@@ -13,6 +15,8 @@ from exchanges.models.service import (
 from exchanges.models.stock import ReplacementUnit, UnitStatus
 
 __all__ = [
+    "OPEN_VISIT_STATES",
+    "SLOT_HOLDING_STATES",
     "AddressSnapshot",
     "Decision",
     "DecisionStatus",

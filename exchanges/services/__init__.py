@@ -20,6 +20,14 @@ from exchanges.services.quotes import (
     quote_withdraw,
     quotes_expire_due,
 )
+from exchanges.services.visits import (
+    visit_arrive,
+    visit_complete,
+    visit_escalate,
+    visit_no_access,
+    visit_schedule,
+    visit_start_route,
+)
 
 __all__ = [
     "Proposal",
@@ -39,5 +47,11 @@ __all__ = [
     "quotes_expire_due",
     "service_order_create",
     "swap_request",
+    "visit_arrive",
+    "visit_complete",
+    "visit_escalate",
+    "visit_no_access",
     "visit_request",
+    "visit_schedule",
+    "visit_start_route",
 ]

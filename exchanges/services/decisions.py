@@ -246,6 +246,7 @@ def case_cancelled(*, case: Case, actor=None, reason: str = "") -> None:
     quote_withdraw(case=case, actor=actor, reason=reason)
     Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
         status=DecisionStatus.SUPERSEDED)
-    for model in (Swap, Visit):
-        for order in model.objects.filter(case=case, status="requested"):
-            transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
+    orders = [*Swap.objects.filter(case=case, status="requested"), *Visit.objects.open().filter(
+        case=case)]
+    for order in orders:
+        transition(order, "cancel", actor=actor, reason=reason, check_permission=False)

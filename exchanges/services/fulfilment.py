@@ -9,6 +9,7 @@ when it is paid.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
@@ -51,7 +52,7 @@ def _address(case: Case) -> dict:
 
 
 def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
-                 actor=None) -> Swap:
+                 actor=None, findings: str = "") -> Swap:
     """Order a like-for-like swap for the case; the replacement keeps the original warranty end."""
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
@@ -62,6 +63,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
         swap = Swap.objects.create(
             case=case, decision=decision, quote=quote, fault_code=decision.fault_code,
             model=handset.model, variant=handset.variant, warranty_end=handset.warranty_end,
+            findings=findings,
             created_by=actor if actor is not None and actor.is_authenticated else None,
             **_address(case), **_fees(quote))
         record_event(swap, action="swap_requested", actor=actor, case=case,
@@ -77,6 +79,8 @@ def visit_request(*, case: Case, decision: Decision, quote: Quote | None = None,
     with transaction.atomic():
         visit = Visit.objects.create(
             case=case, decision=decision, quote=quote, fault_code=decision.fault_code,
+            decided_at=(quote.answered_at if quote is not None else decision.decided_at)
+            or timezone.now(),
             created_by=actor if actor is not None and actor.is_authenticated else None,
             **_address(case), **_fees(quote))
         record_event(visit, action="visit_requested", actor=actor, case=case,
