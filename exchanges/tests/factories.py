@@ -56,3 +56,21 @@ def diagnosing_case(*, days_since_purchase: int | None = 100, language: str = "f
     if technician:
         TechnicianFactory(postcode_prefixes=["75"])
     return CaseFactory(customer=customer, handset=handset, status=status, **case_kwargs)
+
+
+def booked_visit(*, technician, start, status="scheduled"):
+    """A visit already holding `technician`'s slot at `start`."""
+    from diagnostics.models import FaultCode
+    from exchanges.models import Decision, Visit
+
+    fault_code, _created = FaultCode.objects.get_or_create(
+        code="TST-01", defaults={"category": "battery", "description_en": "Test",
+                                 "description_fr": "Test", "usual_action": "visit"})
+    case = CaseFactory(status="in_service")
+    decision = Decision.objects.create(case=case, fault_code=fault_code,
+                                       recommended_action="visit", proposed_outcome="visit",
+                                       status="confirmed", outcome="visit")
+    return Visit.objects.create(
+        case=case, decision=decision, fault_code=fault_code, status=status,
+        technician=technician, slot_start=start, slot_end=start + datetime.timedelta(hours=2),
+        street="1 rue Test", postcode="75002", city="Paris", country="FR")
