@@ -1,3 +1,29 @@
 """API endpoints of the exchanges app, mounted under /api/v1/."""
 
-urlpatterns = []
+from django.urls import path
+
+from exchanges import api
+
+urlpatterns = [
+    path("cases/<str:number>/diagnosis/", api.DiagnosisApi.as_view(), name="api-case-diagnosis"),
+    path("cases/<str:number>/decision/", api.DecisionApi.as_view(), name="api-case-decision"),
+    path("cases/<str:number>/decision/propose/", api.DecisionProposeApi.as_view(),
+         name="api-case-decision-propose"),
+    path("cases/<str:number>/decision/confirm/", api.DecisionConfirmApi.as_view(),
+         name="api-case-decision-confirm"),
+    path("cases/<str:number>/quote/", api.QuoteApi.as_view(), name="api-case-quote"),
+    path("cases/<str:number>/quote/send/", api.QuoteSendApi.as_view(), name="api-case-quote-send"),
+    path("cases/<str:number>/quote/accept/", api.QuoteAcceptApi.as_view(),
+         name="api-case-quote-accept"),
+    path("cases/<str:number>/quote/decline/", api.QuoteDeclineApi.as_view(),
+         name="api-case-quote-decline"),
+    path("cases/<str:number>/cancel/", api.CaseCancelApi.as_view(), name="api-case-cancel"),
+    path("cases/<str:number>/revise/", api.CaseReviseApi.as_view(), name="api-case-revise"),
+    path("cases/<str:number>/resolve/", api.CaseResolveApi.as_view(), name="api-case-resolve"),
+    path("cases/<str:number>/visit/slots/", api.VisitSlotsApi.as_view(),
+         name="api-case-visit-slots"),
+    path("cases/<str:number>/visit/book/", api.VisitBookApi.as_view(),
+         name="api-case-visit-book"),
+    path("visits/measures/", api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
+    path("cases/<str:number>/timeline/", api.CaseTimelineApi.as_view(), name="api-case-timeline"),
+]

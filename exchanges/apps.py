@@ -1,10 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from hotline.navigation import NavItem
+from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN
+
 
 class ExchangesConfig(AppConfig):
     name = "exchanges"
     verbose_name = _("Exchanges")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {}
-    nav_items = ()
+    role_permissions = {
+        OPERATOR: {
+            "exchanges.view_decision", "exchanges.add_decision", "exchanges.view_diagnosis",
+            "exchanges.add_diagnosis", "exchanges.view_quote", "exchanges.view_swap",
+            "exchanges.view_visit", "exchanges.view_replacementunit",
+            "exchanges.view_serviceprice", "exchanges.view_technician",
+        },
+        SUPERVISOR: {
+            "exchanges.change_serviceprice", "exchanges.add_serviceprice",
+            "exchanges.change_replacementunit", "exchanges.add_replacementunit",
+            "exchanges.change_technician", "exchanges.add_technician",
+        },
+        TECHNICIAN: {"exchanges.view_visit", "exchanges.change_visit"},
+    }
+    nav_items = (
+        NavItem(_("Visits"), "exchanges:visit_day", (SUPERVISOR, TECHNICIAN), order=40),
+    )
+    case_panels = ("exchanges.views.decision_panel",)
+    case_cancelled_hooks = ("exchanges.services.case_cancelled",)

@@ -1,4 +1,23 @@
-"""Console pages of the exchanges app."""
+"""Console pages of the exchanges app, and the customer's quote page."""
+
+from django.urls import path
+
+from exchanges import views, visit_views
 
 app_name = "exchanges"
-urlpatterns = []
+urlpatterns = [
+    path("cases/<str:number>/diagnosis/", views.diagnosis_record, name="diagnosis_record"),
+    path("cases/<str:number>/propose/", views.decision_propose, name="decision_propose"),
+    path("cases/<str:number>/confirm/", views.decision_confirm, name="decision_confirm"),
+    path("cases/<str:number>/revise/", views.case_revise, name="case_revise"),
+    path("cases/<str:number>/quote/resend/", views.quote_resend, name="quote_resend"),
+    path("cases/<str:number>/quote/signed/", views.quote_signed, name="quote_signed"),
+    path("cases/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
+    path("visits/day/", visit_views.visit_day, name="visit_day"),
+    path("visits/<int:pk>/book/", visit_views.visit_book, name="visit_book"),
+    path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
+    path("quotes/<str:token>/", views.quote_public, name="quote_public"),
+    path("quotes/<str:token>/pdf/", views.quote_public_pdf, name="quote_public_pdf"),
+    path("quotes/<str:token>/<str:answer>/", views.quote_public_answer,
+         name="quote_public_answer"),
+]

@@ -13,4 +13,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/cancel/", views.case_cancel, name="case_cancel"),
+    path("cases/<str:number>/resolve/", views.case_resolve, name="case_resolve"),
+    path("cases/<str:number>/notifications/<int:pk>/retry/", views.notification_retry,
+         name="notification_retry"),
 ]

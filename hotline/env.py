@@ -6,6 +6,7 @@ message an operator can act on, instead of failing later in a request.
 
 from __future__ import annotations
 
+import decimal
 import os
 import secrets
 import zoneinfo
@@ -65,6 +66,17 @@ class Env:
             raise self.error(name, f"must be at least {min_value}, got {number}")
         if max_value is not None and number > max_value:
             raise self.error(name, f"must be at most {max_value}, got {number}")
+        return number
+
+    def decimal(self, name: str, default: str) -> decimal.Decimal:
+        """Return a non-negative decimal number (an amount, a rate)."""
+        value = self._raw(name) or default
+        try:
+            number = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            raise self.error(name, f"expected a decimal number, got {value!r}") from None
+        if not number.is_finite() or number < 0:
+            raise self.error(name, f"expected a non-negative decimal number, got {value!r}")
         return number
 
     def list(self, name: str, default: list[str]) -> list[str]:

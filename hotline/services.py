@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from hotline.errors import CaseError
 from hotline.models import (
     Address,
     Case,
     CaseChannel,
+    CaseStatus,
     Customer,
     CustomerPhone,
     Distributor,
@@ -22,6 +25,7 @@ from hotline.models import (
     HandsetModel,
     Sequence,
 )
+from hotline.notifications import notification_send
 from hotline.validators import normalise_phone
 from hotline.workflow import record_event, transition
 
@@ -109,11 +113,20 @@ def handset_register(
     return handset
 
 
+def case_follow_up_window() -> datetime.timedelta:
+    """Return how long a settled case stays open to a repeat contact before it closes."""
+    return datetime.timedelta(days=settings.HOTLINE_CASE_FOLLOW_UP_DAYS)
+
+
 def case_open(
     *, customer: Customer, symptom: str, handset: Handset | None = None, description: str = "",
     channel: str = CaseChannel.PHONE, distributor: Distributor | None = None, actor=None,
 ) -> Case:
-    """Open a case with a fresh number."""
+    """Open a case with a fresh number, or reopen the handset's case still in its follow-up window.
+
+    A repeat contact about the same handset within the window (the case advised, resolved,
+    declined or referred) reopens that case to diagnosing instead of opening a new one.
+    """
     if handset is not None and handset.owner_id not in (None, customer.pk):
         raise CaseError("This handset is registered to another customer.", field="handset")
     case = Case(customer=customer, handset=handset, symptom=symptom, description=description,
@@ -121,6 +134,14 @@ def case_open(
                 opened_by=actor if actor is not None and actor.is_authenticated else None)
     case.full_clean(exclude=["number", "status"])
     with transaction.atomic():
+        if handset is not None:
+            recent = (Case.objects.select_for_update().settled()
+                      .filter(handset=handset,
+                              settled_at__gte=timezone.now() - case_follow_up_window())
+                      .order_by("-settled_at").first())
+            if recent is not None:
+                return case_reopen(case=recent, actor=actor, symptom=symptom,
+                                   description=description, channel=channel)
         if handset is not None and handset.owner_id is None:
             handset.owner = customer
             handset.save(update_fields=["owner"])
@@ -128,6 +149,18 @@ def case_open(
         case.save()
         record_event(case, action="opened", actor=actor, target=case.status,
                      data={"channel": channel, "symptom": symptom})
+        notification_send(case=case, template="case_opened")
+    return case
+
+
+def case_reopen(
+    *, case: Case, actor=None, symptom: str = "", description: str = "", channel: str = "",
+) -> Case:
+    """Reopen a settled case after a repeat contact about its handset."""
+    with transaction.atomic():
+        transition(case, "reopen", actor=actor, reason="repeat contact",
+                   data={"symptom": symptom, "description": description, "channel": channel})
+        notification_send(case=case, template="case_reopened")
     return case
 
 
@@ -136,8 +169,45 @@ def case_start_diagnosis(*, case: Case, actor=None) -> Case:
     return transition(case, "start_diagnosis", actor=actor)
 
 
+def case_resolve(*, case: Case, actor=None, actor_label: str = "", reason: str = "",
+                 data: dict | None = None) -> Case:
+    """Mark a case in service resolved (its swap closed or its visit fixed the fault)."""
+    with transaction.atomic():
+        transition(case, "resolve", actor=actor, actor_label=actor_label, reason=reason,
+                   data=data)
+        notification_send(case=case, template="resolved")
+    return case
+
+
+def case_close_due(*, now: datetime.datetime | None = None) -> int:
+    """Close every settled case whose follow-up window is over; return how many were closed."""
+    before = (now or timezone.now()) - case_follow_up_window()
+    closed = 0
+    for pk in Case.objects.follow_up_over(before=before).values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().follow_up_over(before=before).filter(
+                pk=pk).first()
+            if case is None:
+                continue  # reopened or closed meanwhile
+            transition(case, "close", actor_label="system",
+                       reason="follow-up window over")
+            closed += 1
+    return closed
+
+
 def case_cancel(*, case: Case, reason: str, actor=None) -> Case:
-    """Cancel a case, with the reason it was cancelled."""
+    """Cancel a case, with the reason it was cancelled.
+
+    A case in service (its swap or visit under way) may be cancelled only by a supervisor; the
+    apps that hold the case's service records cancel them in the same transaction (their
+    AppConfig's `case_cancelled_hooks`).
+    """
     if not reason.strip():
         raise CaseError("Say why the case is cancelled.", field="reason")
-    return transition(case, "cancel", actor=actor, reason=reason)
+    name = "cancel_in_service" if case.status == CaseStatus.IN_SERVICE else "cancel"
+    with transaction.atomic():
+        transition(case, name, actor=actor, reason=reason)
+        for config in apps.get_app_configs():
+            for path in getattr(config, "case_cancelled_hooks", ()):
+                import_string(path)(case=case, actor=actor, reason=reason)
+    return case

@@ -258,3 +258,21 @@ CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
 # Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
 CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
 CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
+
+# --- exchanges ---
+# The case workflow: follow-up window, quotes, prices, customer notifications.
+HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
+EXCHANGES_QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", 14, min_value=1)
+EXCHANGES_CURRENCY = env.str("EXCHANGES_CURRENCY", "EUR").upper()
+EXCHANGES_TAX_RATE = str(env.decimal("EXCHANGES_TAX_RATE", "0.20"))
+EXCHANGES_DELIVERY_FEE = str(env.decimal("EXCHANGES_DELIVERY_FEE", "9.90"))
+CELERY_BEAT_SCHEDULE |= {
+    "exchanges-expire-quotes": {"task": "exchanges.tasks.quotes_expire", "schedule": 900.0},
+    "exchanges-close-settled-cases": {"task": "exchanges.tasks.cases_close", "schedule": 3600.0},
+}
+# One name in the API schema for the outcome choices (advice, swap, visit, referral).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
+    "diagnostics.models.Action.choices")
+EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
+EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
+EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)

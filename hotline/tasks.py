@@ -17,3 +17,16 @@ def touch_case(*, case_id: int, note: str) -> None:
 
     case = Case.objects.get(pk=case_id)
     record_event(case, action="worker_check", actor_label="worker", reason=note)
+
+
+@shared_task(bind=True, name="hotline.tasks.notification_deliver", ignore_result=True,
+             max_retries=5)
+def notification_deliver(self, *, notification_id: int) -> None:
+    """Send one customer notification; retry with exponential backoff when the backend fails."""
+    from hotline.notifications import DeliveryFailed
+    from hotline.notifications import notification_deliver as deliver
+
+    try:
+        deliver(notification_id=notification_id)
+    except DeliveryFailed as exc:
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc

@@ -16,6 +16,7 @@ from hotline import selectors, services
 from hotline.errors import DomainError
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
+from hotline.notifications import notification_retry as notification_retry_service
 from hotline.panels import panels_for
 from hotline.roles import OPERATOR, SUPERVISOR, has_role
 from hotline.workflow import allowed_transitions
@@ -172,6 +173,7 @@ def case_detail(request, number):
         "transitions": allowed_transitions(case, request.user),
         "panels": panels_for("case", request, case),
         "cancel_form": CancelForm(),
+        "notifications": case.notifications.order_by("-created_at", "-id")[:50],
     })
 
 
@@ -200,3 +202,29 @@ def _add_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def case_resolve(request, number):
+    case = get_object_or_404(Case, number=number)
+    try:
+        services.case_resolve(case=case, actor=request.user,
+                              reason=request.POST.get("reason", "")[:500])
+        messages.success(request, _("Case resolved."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:case_detail", number=case.number)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def notification_retry(request, number, pk):
+    case = get_object_or_404(Case, number=number)
+    notification = get_object_or_404(case.notifications, pk=pk)
+    try:
+        notification_retry_service(notification=notification, actor=request.user)
+        messages.success(request, _("The message is queued again."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:case_detail", number=case.number)

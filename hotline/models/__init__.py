@@ -4,6 +4,7 @@ from hotline.models.audit import AuditEvent
 from hotline.models.cases import Case, CaseChannel, CaseStatus, Sequence, Symptom
 from hotline.models.catalogue import HandsetModel, ModelVariant, Tac
 from hotline.models.handsets import Handset
+from hotline.models.notifications import Notification, NotificationChannel, NotificationStatus
 from hotline.models.outbox import OutboxMessage
 from hotline.models.parties import Address, Customer, CustomerPhone, Distributor, Profile
 
@@ -19,6 +20,9 @@ __all__ = [
     "Handset",
     "HandsetModel",
     "ModelVariant",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
     "OutboxMessage",
     "Profile",
     "Sequence",

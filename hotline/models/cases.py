@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -64,9 +65,26 @@ OPEN_CASE_STATES = [
 ]
 
 
+# States a case rests in during its follow-up window: a repeat contact reopens it, the end of
+# the window closes it.
+SETTLED_CASE_STATES = [
+    CaseStatus.ADVISED,
+    CaseStatus.RESOLVED,
+    CaseStatus.DECLINED,
+    CaseStatus.REFERRED,
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_CASE_STATES)
+
+    def settled(self):
+        return self.filter(status__in=SETTLED_CASE_STATES)
+
+    def follow_up_over(self, *, before):
+        """Settled cases whose follow-up window ended before `before`."""
+        return self.settled().filter(settled_at__lt=before)
 
     def visible_to_distributor(self, distributor):
         return self.filter(models.Q(distributor=distributor) | models.Q(handset__sold_by=distributor))
@@ -96,6 +114,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("status"), default=CaseStatus.OPEN, choices=CaseStatus.choices, protected=True,
         db_index=True,
     )
+    settled_at = models.DateTimeField(
+        _("settled at"), null=True, blank=True, db_index=True,
+        help_text=_("When the case reached advised, resolved, declined or referred: its "
+                    "follow-up window starts then."),
+    )
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -121,16 +145,86 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATES
 
-    # Transitions only set fields; services call them, save and write the audit event.
+    # Transitions only set fields; services call them (through hotline.workflow.transition),
+    # save and write the audit event. Conditions that need other apps (a recorded consent, a
+    # confirmed decision) are guarded by the services, which own those records.
     @transition(field=status, source=CaseStatus.OPEN, target=CaseStatus.DIAGNOSING)
     def start_diagnosis(self):
         """Start the guided diagnosis."""
 
+    @transition(field=status, source=CaseStatus.DIAGNOSING, target=CaseStatus.ADVISED)
+    def advise(self):
+        """Record that the fault was fixed by advice on the phone."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=CaseStatus.DIAGNOSING, target=CaseStatus.AWAITING_CONSENT)
+    def await_consent(self):
+        """Wait for the customer's written consent to a quote."""
+
+    @transition(field=status, source=CaseStatus.DIAGNOSING, target=CaseStatus.IN_SERVICE)
+    def start_service(self):
+        """Start a free swap or visit."""
+        self.settled_at = None
+
+    @transition(field=status, source=CaseStatus.AWAITING_CONSENT, target=CaseStatus.IN_SERVICE)
+    def consent(self):
+        """Start the paid swap or visit the customer consented to in writing."""
+
+    @transition(field=status, source=CaseStatus.DIAGNOSING, target=CaseStatus.REFERRED)
+    def refer(self):
+        """Refer the customer to a service point."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=CaseStatus.AWAITING_CONSENT, target=CaseStatus.DECLINED)
+    def decline(self):
+        """Record that the customer declined the quote."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=CaseStatus.AWAITING_CONSENT, target=CaseStatus.DECLINED)
+    def expire_quote(self):
+        """Record that the quote expired without an answer."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=CaseStatus.IN_SERVICE, target=CaseStatus.RESOLVED)
+    def resolve(self):
+        """Record that the swap closed or the visit fixed the fault."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=SETTLED_CASE_STATES, target=CaseStatus.CLOSED)
+    def close(self):
+        """Close the case after its follow-up window."""
+
+    @transition(field=status, source=SETTLED_CASE_STATES, target=CaseStatus.DIAGNOSING)
+    def reopen(self):
+        """Reopen the case: the customer called again about the same handset."""
+        self.settled_at = None
+        self.reopened_count += 1
+
+    @transition(
+        field=status,
+        source=[CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT, CaseStatus.REFERRED],
+        target=CaseStatus.DIAGNOSING,
+        permission="hotline.override_decision",
+    )
+    def revise(self):
+        """Take back a decision already acted on (supervisors only)."""
+        self.settled_at = None
+
     @transition(
         field=status,
         source=[CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
-                CaseStatus.ADVISED, CaseStatus.REFERRED, CaseStatus.DECLINED],
+                CaseStatus.ADVISED, CaseStatus.REFERRED, CaseStatus.DECLINED,
+                CaseStatus.RESOLVED],
         target=CaseStatus.CANCELLED,
     )
     def cancel(self):
         """Cancel the case."""
+        self.settled_at = None
+
+    @transition(
+        field=status, source=CaseStatus.IN_SERVICE, target=CaseStatus.CANCELLED,
+        permission="hotline.cancel_in_service",
+    )
+    def cancel_in_service(self):
+        """Cancel a case whose swap or visit is under way (supervisors only)."""
+        self.settled_at = None

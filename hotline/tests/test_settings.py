@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
      lambda e: e.url("CELERY_BROKER_URL", None, schemes=("redis",)), "CELERY_BROKER_URL"),
     ({"LOG_LEVEL": "LOUD"}, lambda e: e.choice("LOG_LEVEL", "INFO", ["INFO", "DEBUG"]),
      "LOG_LEVEL: must be one of"),
+    ({"EXCHANGES_TAX_RATE": "twenty"}, lambda e: e.decimal("EXCHANGES_TAX_RATE", "0.2"),
+     "EXCHANGES_TAX_RATE: expected a decimal"),
+    ({"EXCHANGES_DELIVERY_FEE": "-1"}, lambda e: e.decimal("EXCHANGES_DELIVERY_FEE", "0"),
+     "non-negative"),
     ({"ALLOWED_HOSTS": " , "}, lambda e: e.list("ALLOWED_HOSTS", []), "ALLOWED_HOSTS"),
 ])
 def test_a_bad_value_is_refused_with_the_variable_named(environ, call, message):

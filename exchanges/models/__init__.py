@@ -1,0 +1,36 @@
+"""Models of the exchanges app: what a diagnosis leads to."""
+
+from exchanges.models.decisions import Decision, DecisionStatus, Diagnosis, DiagnosisSource
+from exchanges.models.quotes import Quote, QuoteLine, QuoteStatus, ServicePrice
+from exchanges.models.service import (
+    OPEN_VISIT_STATES,
+    SLOT_HOLDING_STATES,
+    AddressSnapshot,
+    Swap,
+    SwapStatus,
+    Technician,
+    Visit,
+    VisitStatus,
+)
+from exchanges.models.stock import ReplacementUnit, UnitStatus
+
+__all__ = [
+    "OPEN_VISIT_STATES",
+    "SLOT_HOLDING_STATES",
+    "AddressSnapshot",
+    "Decision",
+    "DecisionStatus",
+    "Diagnosis",
+    "DiagnosisSource",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "ReplacementUnit",
+    "ServicePrice",
+    "Swap",
+    "SwapStatus",
+    "Technician",
+    "UnitStatus",
+    "Visit",
+    "VisitStatus",
+]

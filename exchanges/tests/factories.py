@@ -1,0 +1,76 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from diagnostics.models import FaultCode
+from exchanges.models import ReplacementUnit, ServicePrice, Technician
+from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory
+
+
+def fault(code: str) -> FaultCode:
+    """Return a fault code of the shipped catalogue (load it with the `fault_codes` fixture)."""
+    return FaultCode.objects.get(code=code)
+
+
+class ServicePriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePrice
+        django_get_or_create = ["outcome", "category", "model"]
+
+    outcome = "swap"
+    category = ""
+    model = None
+    description = "Replacement handset (out of warranty)"
+    amount = Decimal("149.00")
+    currency = "EUR"
+
+
+class ReplacementUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReplacementUnit
+
+    model = factory.SubFactory("hotline.tests.factories.HandsetModelFactory")
+    variant = None
+
+
+class TechnicianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Technician
+
+    name = factory.Sequence(lambda n: f"Technician {n}")
+    country = "FR"
+    postcode_prefixes = factory.LazyFunction(lambda: ["75"])
+    families = factory.LazyFunction(list)
+
+
+def diagnosing_case(*, days_since_purchase: int | None = 100, language: str = "fr", stock: int = 1,
+                    technician: bool = False, status: str = "diagnosing", **case_kwargs):
+    """A diagnosing case about a handset bought `days_since_purchase` ago (None: unknown)."""
+    customer = CustomerFactory(language=language)
+    purchase = (datetime.date.today() - datetime.timedelta(days=days_since_purchase)
+                if days_since_purchase is not None else None)
+    handset = HandsetFactory(owner=customer, purchase_date=purchase)
+    for _index in range(stock):
+        ReplacementUnitFactory(model=handset.model)
+    if technician:
+        TechnicianFactory(postcode_prefixes=["75"])
+    return CaseFactory(customer=customer, handset=handset, status=status, **case_kwargs)
+
+
+def booked_visit(*, technician, start, status="scheduled"):
+    """A visit already holding `technician`'s slot at `start`."""
+    from diagnostics.models import FaultCode
+    from exchanges.models import Decision, Visit
+
+    fault_code, _created = FaultCode.objects.get_or_create(
+        code="TST-01", defaults={"category": "battery", "description_en": "Test",
+                                 "description_fr": "Test", "usual_action": "visit"})
+    case = CaseFactory(status="in_service")
+    decision = Decision.objects.create(case=case, fault_code=fault_code,
+                                       recommended_action="visit", proposed_outcome="visit",
+                                       status="confirmed", outcome="visit")
+    return Visit.objects.create(
+        case=case, decision=decision, fault_code=fault_code, status=status,
+        technician=technician, slot_start=start, slot_end=start + datetime.timedelta(hours=2),
+        street="1 rue Test", postcode="75002", city="Paris", country="FR")
