@@ -18,12 +18,3 @@ class DiagnosticsConfig(AppConfig):
     }
     nav_items = (NavItem(_("Scripts"), "diagnostics:scripts", ("qa", "supervisor"), order=60),)
     case_panels = ("diagnostics.panels.case_panel",)
-
-    def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from hotline.roles import roles_sync
-
-        # hotline syncs the role groups after its own migrations, before this app's
-        # permissions exist on a fresh database; sync again once they do.
-        post_migrate.connect(roles_sync, sender=self, dispatch_uid="diagnostics-roles-sync")

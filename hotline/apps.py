@@ -36,7 +36,8 @@ class HotlineConfig(AppConfig):
     def ready(self):
         from hotline.roles import roles_sync
 
-        post_migrate.connect(roles_sync, sender=self, dispatch_uid="hotline-roles-sync")
+        # Permissions are created app by app after migrate; sync once the last app has its own.
+        post_migrate.connect(roles_sync, dispatch_uid="hotline-roles-sync")
         # Register every app's tasks now, so the web process can look them up by name.
         from django.apps import apps
 

@@ -24,8 +24,14 @@ def role_permissions() -> dict[str, set[str]]:
     return wanted
 
 
-def roles_sync(**_kwargs) -> None:
-    """Create the role groups and give each exactly its permissions."""
+def roles_sync(*, app_config=None, **_kwargs) -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    As a post_migrate receiver it acts only for the last installed app, when the permissions
+    of every app exist.
+    """
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
     from django.contrib.auth.models import Group, Permission
 
     for role, perms in role_permissions().items():

@@ -139,5 +139,7 @@ def test_the_run_page_query_count_does_not_grow_with_the_path(operator_client, r
 
 
 def test_the_case_page_panel_stays_cheap(operator_client, run, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    # The case page is every app's panels together (diagnosis, decision, quote, swap, visit,
+    # shipments, calls, notifications): a query or two each, none per step or event.
+    with django_assert_max_num_queries(22):
         operator_client.get(reverse("console:case_detail", args=[run.case.number]))

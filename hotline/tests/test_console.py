@@ -184,3 +184,14 @@ def test_the_customer_page_query_count_does_not_grow_with_handsets(
 
     with django_assert_max_num_queries(14):
         operator_client.get(reverse("console:customer_detail", args=[customer.pk]))
+
+
+def test_every_apps_role_permissions_exist_after_migrate(db):
+    from django.contrib.auth.models import Group
+
+    from hotline.roles import role_permissions
+
+    for role, wanted in role_permissions().items():
+        granted = {f"{p.content_type.app_label}.{p.codename}"
+                   for p in Group.objects.get(name=role).permissions.select_related("content_type")}
+        assert granted == wanted, role
