@@ -23,6 +23,7 @@ import datetime
 import json
 import logging
 import time
+import uuid
 import zoneinfo
 from collections.abc import Mapping, Sequence
 
@@ -151,7 +152,9 @@ class MyDhlCarrier(BaseCarrier):
                 retries=int(options.get("retries", 3)),
                 backoff=float(options.get("backoff", 0.5)),
                 max_wait=float(options.get("max_wait", 30)),
-                describe_error=describe_error, sleep=options.get("sleep") or time.sleep)
+                describe_error=describe_error, sleep=options.get("sleep") or time.sleep,
+                # MyDHL traces each request by this id (28 to 36 characters).
+                request_headers=lambda: {"Message-Reference": str(uuid.uuid4())})
         return self._http
 
     @property

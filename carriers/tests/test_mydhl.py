@@ -46,6 +46,7 @@ def test_it_authenticates_with_basic_auth_and_sends_the_api_version(dhl, fake_my
     headers = fake_mydhl.calls("POST", "/shipments")[0]["headers"]
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"key:secret").decode()
     assert headers["x-version"]
+    assert 28 <= len(headers["Message-Reference"]) <= 36
 
 
 def test_the_delivery_goes_out_with_the_domestic_product_for_the_service(dhl, fake_mydhl):
