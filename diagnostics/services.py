@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from diagnostics.models import FaultCode, RunStatus, Script, ScriptRun, ScriptStep, ScriptVersion
@@ -124,9 +124,14 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
                                  "or abandon it first.", code="run_in_progress")
         if case.status == CaseStatus.OPEN:
             case_start_diagnosis(case=case, actor=actor)
-        run = ScriptRun.objects.create(
-            case=case, version=version, operator=actor, current_node=version.tree["start"],
-            node_entered_at=now, started_at=now)
+        try:
+            with transaction.atomic():
+                run = ScriptRun.objects.create(
+                    case=case, version=version, operator=actor,
+                    current_node=version.tree["start"], node_entered_at=now, started_at=now)
+        except IntegrityError:  # another operator started one a moment ago
+            raise DiagnosisError("A diagnosis has just been started on this case by someone "
+                                 "else: resume it.", code="run_in_progress") from None
         record_event(run, action="diagnosis_started", actor=actor,
                      data={"script": version.script.slug, "version": version.number})
     log.info("diagnosis_started", extra={"case": case.number, "run": run.pk,
