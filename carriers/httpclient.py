@@ -34,6 +34,7 @@ class HttpClient:
         backoff: float = 0.5, max_wait: float = 30.0,
         describe_error: Callable[[httpx.Response], tuple[str, list[str]]] = _default_describe,
         sleep: Callable[[float], None] = time.sleep,
+        request_headers: Callable[[], dict] | None = None,
     ):
         self.carrier = carrier
         self.retries = retries
@@ -41,6 +42,7 @@ class HttpClient:
         self.max_wait = max_wait
         self.describe_error = describe_error
         self.sleep = sleep
+        self.request_headers = request_headers
         self.client = httpx.Client(base_url=base_url.rstrip("/"), auth=auth, headers=headers,
                                    timeout=httpx.Timeout(timeout))
 
@@ -51,6 +53,8 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
+            if self.request_headers is not None:  # e.g. a fresh id for each attempt
+                kwargs["headers"] = {**kwargs.get("headers", {}), **self.request_headers()}
             try:
                 response = self.client.request(method, path, **kwargs)
             except httpx.TimeoutException as exc:

@@ -42,12 +42,13 @@ class ShipmentQuerySet(models.QuerySet):
         return self.exclude(status__in=[*FINAL_STATUSES, ShipmentStatus.PENDING,
                                         ShipmentStatus.CANCELLED])
 
-    def due_for_poll(self, *, quiet_since, now=None):
-        """Open shipments with no event (and no poll) since `quiet_since`."""
+    def due_for_poll(self, *, quiet_since, booked_after):
+        """Open shipments booked after `booked_after`, with no event (and no poll) since
+        `quiet_since`."""
         return self.open().filter(
             Q(last_event_at__lt=quiet_since) | Q(last_event_at__isnull=True),
             Q(last_polled_at__lt=quiet_since) | Q(last_polled_at__isnull=True),
-            booked_at__lt=quiet_since,
+            booked_at__lt=quiet_since, booked_at__gte=booked_after,
         )
 
 

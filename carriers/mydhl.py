@@ -10,7 +10,8 @@
   document can be fetched again with `GET /shipments/{number}/get-image`.
 - Tracking: `GET /shipments/{number}/tracking`, or `GET /tracking` for several numbers.
 - Cancel: MyDHL has no shipment cancellation (an unused label is not billed); what can be
-  cancelled is the courier pickup, `DELETE /pickups/{dispatchConfirmationNumber}`.
+  cancelled is the courier pickup, `DELETE /pickups/{dispatchConfirmationNumber}`. A waybill
+  without a pickup is simply abandoned: nothing to undo at DHL.
 - DHL Express waybills are 10 digits with a mod-7 check digit: numbers that fail it are
   flagged (logged, and `tracking_number_valid=False` on the shipment), never silently used.
 """
@@ -22,6 +23,7 @@ import datetime
 import json
 import logging
 import time
+import uuid
 import zoneinfo
 from collections.abc import Mapping, Sequence
 
@@ -150,7 +152,9 @@ class MyDhlCarrier(BaseCarrier):
                 retries=int(options.get("retries", 3)),
                 backoff=float(options.get("backoff", 0.5)),
                 max_wait=float(options.get("max_wait", 30)),
-                describe_error=describe_error, sleep=options.get("sleep") or time.sleep)
+                describe_error=describe_error, sleep=options.get("sleep") or time.sleep,
+                # MyDHL traces each request by this id (28 to 36 characters).
+                request_headers=lambda: {"Message-Reference": str(uuid.uuid4())})
         return self._http
 
     @property
@@ -354,11 +358,13 @@ class MyDhlCarrier(BaseCarrier):
 
     # --- cancelling -------------------------------------------------------------------------
     def cancel(self, *, tracking_number: str, carrier_reference: str = "") -> None:
+        """Cancel the courier pickup booked for the waybill, if any. MyDHL cannot cancel a
+        waybill itself; an unused label is not billed, so without a pickup there is nothing
+        to undo at DHL."""
         if not carrier_reference:
-            raise CarrierError(
-                f"DHL Express cannot cancel waybill {tracking_number}: MyDHL has no shipment "
-                "cancellation and no courier pickup was booked for it. Discard the unused "
-                "label; it is billed only once collected.", permanent=True)
+            log.info("carrier waybill abandoned without a pickup to cancel",
+                     extra={"carrier": self.code, "tracking_number": tracking_number})
+            return
         self.http.request(
             "DELETE", f"/pickups/{carrier_reference}", ok=(200, 204),
             params={"requestorName": self.options.get("requestor_name", "Hotline"),

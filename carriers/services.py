@@ -365,10 +365,14 @@ def subscriber_call(*, event_id: int, subscriber: str) -> None:
 # --- polling -------------------------------------------------------------------------------
 def shipments_poll(*, now: datetime.datetime | None = None, limit: int = 500,
                    batch: int = 10) -> IngestResult:
-    """Ask the couriers about open shipments that have been quiet for a while."""
+    """Ask the couriers about open shipments that have been quiet for a while (and were
+    booked within CARRIER_POLL_MAX_AGE_DAYS)."""
     now = now or timezone.now()
     quiet_since = now - datetime.timedelta(minutes=settings.HOTLINE_CARRIER_POLL_AFTER_MINUTES)
-    due = list(Shipment.objects.due_for_poll(quiet_since=quiet_since)
+    # A shipment the courier has said nothing final about for weeks is a case for a person
+    # (it shows in the console), not for polling forever.
+    booked_after = now - datetime.timedelta(days=settings.HOTLINE_CARRIER_POLL_MAX_AGE_DAYS)
+    due = list(Shipment.objects.due_for_poll(quiet_since=quiet_since, booked_after=booked_after)
                .order_by(F("last_polled_at").asc(nulls_first=True))
                .values_list("carrier", "tracking_number")[:limit])
     by_carrier: dict[str, list[str]] = defaultdict(list)

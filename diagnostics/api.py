@@ -99,10 +99,11 @@ class CaseScriptsApi(APIView):
         return Response(ScriptVersionOutputSerializer(versions, many=True).data)
 
 
-class CaseRunsApi(APIView):
-    """List the case's runs; start a run of a script version on the case."""
+class CaseRunsApi(generics.GenericAPIView):
+    """List the case's runs (newest first, paginated); start a run of a script version."""
 
     permission_classes = [IsStaffRole]
+    queryset = ScriptRun.objects.none()  # for the schema; the runs come from the selector
 
     class RunStartInputSerializer(serializers.Serializer):
         version = serializers.IntegerField(help_text="id of a script version for this case")
@@ -110,7 +111,8 @@ class CaseRunsApi(APIView):
     @extend_schema(responses={200: RunOutputSerializer(many=True)})
     def get(self, request, number):
         case = get_object_or_404(Case, number=number)
-        return Response([_run_data(run) for run in selectors.case_runs(case=case)[:50]])
+        page = self.paginate_queryset(selectors.case_runs(case=case))
+        return self.get_paginated_response([_run_data(run) for run in page])
 
     @extend_schema(request=RunStartInputSerializer, responses={201: RunOutputSerializer})
     def post(self, request, number):

@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from diagnostics.models import FaultCode, RunStatus, Script, ScriptRun, ScriptStep, ScriptVersion
@@ -28,22 +28,27 @@ class DiagnosisError(DomainError):
     """A run or a script refused: the message says why."""
 
 
-def known_fault_codes() -> set[str]:
-    """Codes a script may name: the catalogue in the database and in fixtures/fault_codes.yaml."""
+def known_fault_codes(*, catalogue_file: bool = True) -> set[str]:
+    """Codes a script may name: the active catalogue in the database, and (when linting files
+    before they are published) those of fixtures/fault_codes.yaml."""
     import yaml
 
     codes: set[str] = set()
     # The linter also runs before `migrate` (CI, authoring): then only the fixture counts.
     if FaultCode._meta.db_table in connection.introspection.table_names():
         codes |= set(FaultCode.objects.filter(active=True).values_list("code", flat=True))
-    if FAULT_CODES.exists():
+    if catalogue_file and FAULT_CODES.exists():
         codes |= {entry["code"] for entry in yaml.safe_load(FAULT_CODES.read_text("utf-8"))}
     return codes
 
 
-def script_lint(*, text: str, filename: str) -> Linted:
-    """Check one script's YAML; the result lists every problem with file, line and node."""
-    return lint_text(text, filename=filename, fault_codes=known_fault_codes(),
+def script_lint(*, text: str, filename: str, published_codes_only: bool = False) -> Linted:
+    """Check one script's YAML; the result lists every problem with file, line and node.
+
+    Publishing checks fault codes against the database only: a run's result must exist there.
+    """
+    return lint_text(text, filename=filename,
+                     fault_codes=known_fault_codes(catalogue_file=not published_codes_only),
                      symptoms=set(Symptom.values))
 
 
@@ -52,7 +57,7 @@ def script_publish(*, text: str, filename: str, actor=None) -> tuple[ScriptVersi
 
     Past runs keep the version they ran: versions are never edited.
     """
-    linted = script_lint(text=text, filename=filename)
+    linted = script_lint(text=text, filename=filename, published_codes_only=True)
     if not linted.ok:
         raise ScriptLintError(linted.messages)
     data = plain(linted.data)
@@ -85,7 +90,7 @@ def scripts_publish_files(*, paths: list[Path], actor=None) -> list[tuple[Script
     messages, texts = [], []
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        linted = script_lint(text=text, filename=str(path))
+        linted = script_lint(text=text, filename=str(path), published_codes_only=True)
         messages.extend(linted.messages)
         texts.append((text, str(path)))
     if messages:
@@ -119,9 +124,14 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
                                  "or abandon it first.", code="run_in_progress")
         if case.status == CaseStatus.OPEN:
             case_start_diagnosis(case=case, actor=actor)
-        run = ScriptRun.objects.create(
-            case=case, version=version, operator=actor, current_node=version.tree["start"],
-            node_entered_at=now, started_at=now)
+        try:
+            with transaction.atomic():
+                run = ScriptRun.objects.create(
+                    case=case, version=version, operator=actor,
+                    current_node=version.tree["start"], node_entered_at=now, started_at=now)
+        except IntegrityError:  # another operator started one a moment ago
+            raise DiagnosisError("A diagnosis has just been started on this case by someone "
+                                 "else: resume it.", code="run_in_progress") from None
         record_event(run, action="diagnosis_started", actor=actor,
                      data={"script": version.script.slug, "version": version.number})
     log.info("diagnosis_started", extra={"case": case.number, "run": run.pk,

@@ -244,6 +244,7 @@ HOTLINE_WAREHOUSE = {
 HOTLINE_CARRIER_WEBHOOK_TOLERANCE = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", 300,
                                             min_value=30, max_value=3600)
 HOTLINE_CARRIER_POLL_AFTER_MINUTES = env.int("CARRIER_POLL_AFTER_MINUTES", 120, min_value=5)
+HOTLINE_CARRIER_POLL_MAX_AGE_DAYS = env.int("CARRIER_POLL_MAX_AGE_DAYS", 30, min_value=1)
 HOTLINE_CARRIER_SUBSCRIBERS = env.list("CARRIER_SUBSCRIBERS", [])
 CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {
     "task": "carriers.tasks.poll_stale", "schedule": 300.0}

@@ -238,3 +238,15 @@ def test_the_same_moment_written_in_two_time_zones_is_one_event():
     result = ingest(paris)
 
     assert result.duplicates == 1
+
+
+def test_polling_gives_up_on_shipments_booked_long_ago(settings, carriers_settings):
+    settings.HOTLINE_CARRIER_POLL_MAX_AGE_DAYS = 30
+    ancient = timezone.now() - datetime.timedelta(days=40)
+    shipment = ShipmentFactory(carrier="mydhl", tracking_number="2345678915", booked_at=ancient,
+                               last_event_at=ancient)
+
+    services.shipments_poll()
+
+    shipment.refresh_from_db()
+    assert shipment.last_polled_at is None

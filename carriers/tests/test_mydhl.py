@@ -46,6 +46,7 @@ def test_it_authenticates_with_basic_auth_and_sends_the_api_version(dhl, fake_my
     headers = fake_mydhl.calls("POST", "/shipments")[0]["headers"]
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"key:secret").decode()
     assert headers["x-version"]
+    assert 28 <= len(headers["Message-Reference"]) <= 36
 
 
 def test_the_delivery_goes_out_with_the_domestic_product_for_the_service(dhl, fake_mydhl):
@@ -147,12 +148,21 @@ def test_cancelling_an_unknown_pickup_is_a_permanent_404_with_dhls_message(dhl, 
     assert "Pickup PRG999 was not found" in caught.value.message
 
 
-def test_cancelling_a_waybill_without_a_pickup_says_dhl_cannot(dhl):
-    with pytest.raises(CarrierError) as caught:
-        dhl.cancel(tracking_number="2345678915")
+def test_cancelling_a_waybill_without_a_pickup_asks_nothing_of_dhl(dhl, fake_mydhl):
+    dhl.cancel(tracking_number="2345678915")
 
-    assert caught.value.permanent
-    assert "no shipment cancellation" in caught.value.message
+    assert fake_mydhl.requests == []
+
+
+def test_cancelling_a_collection_cancels_its_pickup_at_dhl(dhl, fake_mydhl):
+    collection = dhl.book(request_for()).collection
+
+    dhl.cancel(tracking_number=collection.tracking_number,
+               carrier_reference=collection.carrier_reference)
+
+    (call,) = fake_mydhl.calls("DELETE", "/pickups/")
+    assert call["query"]["requestorName"] == ["Hotline"]
+    assert collection.carrier_reference not in fake_mydhl.pickups
 
 
 def test_a_429_is_retried_after_the_time_dhl_asks_for(dhl, fake_mydhl, sleeps):

@@ -176,3 +176,14 @@ def test_qa_lists_the_script_versions_with_their_runs(run):
     response = client.get("/api/v1/scripts/")
 
     assert response.json()["results"][0]["runs"] == 1
+
+
+def test_the_runs_of_a_case_are_listed_newest_first(api, run, operator):
+    from diagnostics.services import run_abandon, run_start
+
+    run_abandon(run=run, reason="Line dropped", actor=operator)
+    newer = run_start(case=run.case, version=run.version, actor=operator)
+
+    response = api.get(f"/api/v1/cases/{run.case.number}/diagnosis-runs/")
+
+    assert [row["id"] for row in response.json()["results"]] == [newer.pk, run.pk]

@@ -76,3 +76,19 @@ def test_an_uploaded_broken_script_is_refused_with_the_linter_messages(admin_cli
     assert "broken.yaml:12: node &#x27;q_swollen&#x27;: missing French translation" in (
         response.content.decode())
     assert not ScriptVersion.objects.exists()
+
+
+def test_publishing_needs_the_fault_code_in_the_database(db):
+    from diagnostics.scripts.lint import ScriptLintError
+    from diagnostics.tests.factories import publish_sample
+
+    with pytest.raises(ScriptLintError, match="unknown fault code 'BAT-03'"):
+        publish_sample()
+
+
+def test_import_scripts_loads_the_fault_catalogue_first(tmp_path, db):
+    (tmp_path / "sample.yaml").write_text(SAMPLE)
+
+    call_command("import_scripts", str(tmp_path))
+
+    assert ScriptVersion.objects.count() == 1

@@ -12,6 +12,7 @@ from diagnostics.scripts.files import default_folder
 from diagnostics.selectors import version_stats
 from diagnostics.services import run_answer, run_start, scripts_publish_files
 from hotline.errors import DomainError
+from hotline.services import case_start_diagnosis
 from hotline.tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,9 +57,12 @@ def test_only_one_of_two_simultaneous_answers_to_a_step_is_taken(version):
     assert ScriptStep.objects.filter(run=run).count() == 1
 
 
-def test_only_one_of_two_simultaneous_starts_on_a_case_succeeds(version):
+@pytest.mark.parametrize("diagnosing", [False, True], ids=["open case", "diagnosing case"])
+def test_only_one_of_two_simultaneous_starts_on_a_case_succeeds(version, diagnosing):
     operators = [UserFactory(roles=["operator"]) for _ in range(2)]
     case = CaseFactory()
+    if diagnosing:
+        case_start_diagnosis(case=case, actor=operators[0])
 
     results, errors = run_concurrently(2, lambda i: run_start(
         case=type(case).objects.get(pk=case.pk), version=version, actor=operators[i]))
