@@ -14,6 +14,8 @@ def service_missing(reason: str):
 
 @pytest.fixture(autouse=True)
 def _media_and_sms(settings, tmp_path):
+    # Users are made in most tests; the production password hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_BACKEND = "hotline.sms.LocmemSmsBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -27,9 +27,3 @@ def carriers_settings(settings, fake_mydhl, sleeps):
                   "timeout": 2, "retries": 2, "backoff": 0.01, "sleep": sleeps.append},
     }
     return settings
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need a password, not a slow hash of it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,9 +17,3 @@ def prices(db):
                         description="Replacement handset after liquid damage", amount="229.00")
     ServicePriceFactory(outcome="visit", category="", description="Technician visit",
                         amount="89.00")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created in nearly every test here: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
