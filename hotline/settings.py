@@ -208,7 +208,6 @@ HOTLINE_CARRIERS = env.list("CARRIERS", ["carriers.sandbox.SandboxCarrier"])
 # The case workflow: follow-up window, quotes, prices, customer notifications.
 HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
 EXCHANGES_QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", 14, min_value=1)
-EXCHANGES_CURRENCY = env.str("EXCHANGES_CURRENCY", "EUR").upper()
 EXCHANGES_TAX_RATE = env.str("EXCHANGES_TAX_RATE", "0.20")
 EXCHANGES_DELIVERY_FEE = env.str("EXCHANGES_DELIVERY_FEE", "9.90")
 for _name, _value in (("EXCHANGES_TAX_RATE", EXCHANGES_TAX_RATE),
