@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
     path("visits/day/", visit_views.visit_day, name="visit_day"),
     path("visits/<int:pk>/book/", visit_views.visit_book, name="visit_book"),
+    path("visits/<int:pk>/swap/", visit_views.visit_switch_to_swap, name="visit_switch_to_swap"),
     path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
     path("quotes/<str:token>/", views.quote_public, name="quote_public"),
     path("quotes/<str:token>/pdf/", views.quote_public_pdf, name="quote_public_pdf"),

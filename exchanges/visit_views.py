@@ -9,8 +9,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -91,7 +93,24 @@ def visit_act(request, pk, action):
             "status": visit.get_status_display()})
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "exchanges:visit_day")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("exchanges:visit_day")
+    return redirect(target)
+
+
+@require_POST
+@role_required(OPERATOR, SUPERVISOR)
+def visit_switch_to_swap(request, pk):
+    visit = get_object_or_404(Visit.objects.select_related("case__handset"), pk=pk)
+    try:
+        services.visit_switch_to_swap(visit=visit, actor=request.user,
+                                      reason=request.POST.get("reason", "")[:500])
+        messages.success(request, _("A swap is ordered instead of the visit."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:case_detail", number=visit.case.number)
 
 
 @role_required(SUPERVISOR, TECHNICIAN)

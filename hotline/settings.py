@@ -264,7 +264,6 @@ CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
 # The case workflow: follow-up window, quotes, prices, customer notifications.
 HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
 EXCHANGES_QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", 14, min_value=1)
-EXCHANGES_CURRENCY = env.str("EXCHANGES_CURRENCY", "EUR").upper()
 EXCHANGES_TAX_RATE = str(env.decimal("EXCHANGES_TAX_RATE", "0.20"))
 EXCHANGES_DELIVERY_FEE = str(env.decimal("EXCHANGES_DELIVERY_FEE", "9.90"))
 CELERY_BEAT_SCHEDULE |= {

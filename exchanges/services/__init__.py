@@ -27,6 +27,7 @@ from exchanges.services.visits import (
     visit_no_access,
     visit_schedule,
     visit_start_route,
+    visit_switch_to_swap,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "visit_request",
     "visit_schedule",
     "visit_start_route",
+    "visit_switch_to_swap",
 ]

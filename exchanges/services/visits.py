@@ -111,3 +111,26 @@ def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) 
 def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """Nobody let the technician in: the visit waits to be scheduled again."""
     return transition(visit, "report_no_access", actor=actor, at=timezone.now(), reason=reason)
+
+
+def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit:
+    """No slot keeps the promise: cancel the unbooked visit and order a swap instead."""
+    from exchanges.selectors import stock_available
+    from exchanges.services.fulfilment import swap_request
+
+    if visit.status not in ("requested", "no_access"):
+        raise CaseError(_("Only a visit not yet booked is replaced by a swap."),
+                        code="visit_booked")
+    handset = visit.case.handset
+    if handset is None or handset.model_id is None or not stock_available(
+            model=handset.model, variant=handset.variant):
+        raise CaseError(_("No like-for-like unit in stock: a swap is not possible."),
+                        code="no_stock")
+    with transaction.atomic():
+        transition(visit, "cancel", actor=actor, reason=reason or "replaced by a swap")
+        swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
+                            actor=actor, findings=reason)
+        notification_send(case=visit.case, template="outcome_booked",
+                          context={"outcome": "swap", "paid": visit.paid,
+                                   "address": swap.address_line})
+    return visit

@@ -105,3 +105,13 @@ def test_settling_a_case_starts_its_follow_up_window(operator):
     transition(case, "advise", actor=operator)
 
     assert case.settled_at is not None
+
+
+def test_the_diagram_command_check_fails_when_the_file_is_stale(tmp_path):
+    from django.core.management import call_command
+
+    stale = tmp_path / "case-machine.md"
+    stale.write_text("old")
+
+    with pytest.raises(SystemExit):
+        call_command("case_diagram", output=str(stale), check=True, stderr=open("/dev/null", "w"))

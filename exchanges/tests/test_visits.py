@@ -194,3 +194,17 @@ def test_supervisors_read_the_measures_in_the_api(client, supervisor):
     response = client.get("/api/v1/visits/measures/")
 
     assert response.status_code == 200 and "first_visit_fix_rate" in response.json()
+
+
+def test_without_a_slot_in_time_the_operator_orders_a_swap_instead(operator):
+    from exchanges.tests.factories import ReplacementUnitFactory
+
+    TechnicianFactory(postcode_prefixes=["75"], working_hours={"3": ["08:00", "18:00"]})
+    visit = visit_case(operator, None)
+    ReplacementUnitFactory(model=visit.case.handset.model)
+    assert not any(slot.within_promise for slot in visit_slots(postcode="75002", country="FR"))
+
+    services.visit_switch_to_swap(visit=visit, actor=operator, reason="No slot within 24 h")
+
+    assert Visit.objects.get(pk=visit.pk).status == "cancelled"
+    assert Swap.objects.get(case=visit.case).findings == "No slot within 24 h"
