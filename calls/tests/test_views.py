@@ -252,3 +252,11 @@ def test_polling_the_same_call_costs_a_few_queries(agent_client, django_assert_m
                                     {"shown": f"{call.pk}:0:False"})
 
     assert response.status_code == 204
+
+
+def test_the_screen_pop_speaks_french(agent_client):
+    agent_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+
+    response = agent_client.get(reverse("calls:screen_pop"))
+
+    assert "Aucun appel sur Agent/1001 pour le moment" in response.text
