@@ -24,12 +24,13 @@ def load(*, stdout) -> None:
     now = timezone.now()
     today = timezone.localdate(now)
     # The same weekday over the past four weeks feeds today's forecast (the planner); today
-    # feeds the wallboard; all of them the reports.
+    # feeds the wallboard; all of them the reports. Calls unfinished at load time are left
+    # out: nothing would ever end them, and they would wait on the wallboard for ever.
     dates = sorted({today - datetime.timedelta(weeks=k) for k in range(1, 5)} | {today})
     known = sorted({str(number) for number in CustomerPhone.objects.values_list("number",
                                                                                 flat=True)})
     report = simulate(dates=dates, seed=DEMO_SEED, profile=Profile(calls_per_day=120),
-                      known_numbers=known, now=now)
+                      known_numbers=known, now=now, partial_calls=False)
     stdout.write(f"calls: simulated {report.calls} calls over {report.days} days "
                  f"({report.events} new events)")
     _shifts(today)

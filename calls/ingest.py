@@ -357,3 +357,25 @@ def calls_close_open(*, before: datetime.datetime, source: str, queue: str = "")
             data={"reason": "restart"})
         closed += int(result.created)
     return closed
+
+
+def calls_close_stale(*, now: datetime.datetime | None = None, waiting_hours: float = 2,
+                      connected_hours: float = 12) -> int:
+    """Close as lost the calls whose exit event never came: still waiting after
+    `waiting_hours`, or still connected after `connected_hours` (the platform lost them)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    stale = Call.objects.filter(ended_at__isnull=True).filter(
+        Q(answered_at__isnull=True, queued_at__lt=now - datetime.timedelta(hours=waiting_hours))
+        | Q(answered_at__lt=now - datetime.timedelta(hours=connected_hours)))
+    closed = 0
+    for telephony_id in stale.values_list("telephony_id", flat=True)[:1000]:
+        result = call_event_ingest(
+            telephony_id=telephony_id, kind=EventKind.LOST, at=now, source="stale",
+            key=f"stale:{telephony_id}:lost", data={"reason": "no exit event"})
+        closed += int(result.created)
+    if closed:
+        logger.warning("calls_closed_stale count=%d", closed)
+    return closed

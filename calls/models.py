@@ -114,7 +114,6 @@ class Call(models.Model):
                 name="call_wait_not_negative",
             ),
         ]
-        permissions = [("ingest_call_event", _("Can send telephony events"))]
 
     def __str__(self):
         return self.telephony_id

@@ -54,8 +54,13 @@ class Profile:
 def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None = None,
              profile: Profile | None = None, agents: list[str] | None = None,
              known_numbers: list[str] | None = None,
-             now: datetime.datetime | None = None) -> SimulationReport:
-    """Simulate the last `days` days up to `now` (or the given `dates`)."""
+             now: datetime.datetime | None = None,
+             partial_calls: bool = True) -> SimulationReport:
+    """Simulate the last `days` days up to `now` (or the given `dates`).
+
+    With `partial_calls` the calls still in progress at `now` are sent as far as they got
+    (they stay waiting or connected, as on a live platform); without, they are left out.
+    """
     profile = profile or Profile()
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -65,7 +70,8 @@ def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None 
     for day in sorted(dates):
         rng = random.Random(f"{seed}-{day.isoformat()}")
         with transaction.atomic():  # one commit per day: the same events, much faster
-            _simulate_day(day, rng, profile, agents, known_numbers or [], now, report, seed)
+            _simulate_day(day, rng, profile, agents, known_numbers or [], now, report, seed,
+                          partial_calls)
         report.days += 1
     return report
 
@@ -84,7 +90,8 @@ def _interval_rate(day: datetime.date, hour: int, profile: Profile) -> float:
     return profile.calls_per_day * WEEKDAY[day.weekday()] * share / 3600
 
 
-def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed) -> None:
+def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
+                  partial_calls) -> None:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
     free: dict[str, datetime.datetime] = {}  # agent -> free again at
     on_duty: list[str] = []
@@ -110,6 +117,8 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed) -
             number += 1
             telephony_id = f"{SOURCE}-{seed}-{day:%Y%m%d}-{number:05d}"
             events, result = _one_call(t, rng, profile, on_duty, free, known_numbers)
+            if not partial_calls and events[-1]["at"] > now:
+                continue
             events = [event for event in events if event["at"] <= now]
             _, added = call_events_ingest(telephony_id=telephony_id, events=events,
                                           source=SOURCE)

@@ -259,6 +259,13 @@ CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
 # Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
 CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
 CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
+# A call still waiting (or still connected) this many hours later lost its exit event: the
+# calls.tasks.calls_close_stale beat task closes it as lost, so the wallboard stays true.
+CALLS_STALE_WAITING_HOURS = env.int("CALLS_STALE_WAITING_HOURS", 2, min_value=1)
+CALLS_STALE_CONNECTED_HOURS = env.int("CALLS_STALE_CONNECTED_HOURS", 12, min_value=1)
+CELERY_BEAT_SCHEDULE["calls-close-stale"] = {
+    "task": "calls.tasks.calls_close_stale", "schedule": 600.0,
+}
 
 # --- exchanges ---
 # The case workflow: follow-up window, quotes, prices, customer notifications.

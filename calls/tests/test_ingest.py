@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from calls.ingest import CallEventError, agent_event_ingest, call_event_ingest, calls_close_open
 from calls.models import AgentState, AgentStatus, Call, CallEvent, Outcome
@@ -190,3 +191,25 @@ def test_a_duplicate_agent_event_is_recognised():
     agent_event_ingest(agent="Agent/1001", kind="login", at=at(0))
 
     assert agent_event_ingest(agent="Agent/1001", kind="login", at=at(0)) is False
+
+
+def test_a_call_waiting_for_hours_is_closed_as_lost_by_the_stale_sweep():
+    from calls.ingest import calls_close_stale
+
+    make_call(wait=None, telephony_id="forgotten")
+    make_call(queued=3 * 3600, wait=None, telephony_id="recent")
+
+    closed = calls_close_stale(now=at(3 * 3600 + 60), waiting_hours=2)
+
+    assert closed == 1
+    assert Call.objects.get(telephony_id="forgotten").outcome == Outcome.LOST
+    assert Call.objects.get(telephony_id="recent").outcome == ""
+
+
+def test_the_stale_sweep_task_uses_the_settings(settings):
+    from calls.tasks import calls_close_stale
+
+    settings.CALLS_STALE_WAITING_HOURS = 1
+    make_call(queued=-10 * 3600, wait=None, base=timezone.now())
+
+    assert calls_close_stale() == 1

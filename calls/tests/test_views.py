@@ -252,3 +252,20 @@ def test_polling_the_same_call_costs_a_few_queries(agent_client, django_assert_m
                                     {"shown": f"{call.pk}:0:False"})
 
     assert response.status_code == 204
+
+
+@pytest.fixture
+def french(agent_client):
+    """Switch the console to French; give the test thread its language back afterwards (the
+    locale middleware leaves the last request's language active in the thread)."""
+    from django.utils import translation
+
+    agent_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    yield agent_client
+    translation.deactivate()
+
+
+def test_the_screen_pop_speaks_french(french):
+    response = french.get(reverse("calls:screen_pop"))
+
+    assert "Aucun appel sur Agent/1001 pour le moment" in response.text
