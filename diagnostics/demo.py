@@ -14,7 +14,7 @@ from diagnostics.scripts import tree as t
 from diagnostics.scripts.files import default_folder, script_files
 from diagnostics.services import run_abandon, run_answer, run_start, scripts_publish_files
 from hotline import services as hotline_services
-from hotline.models import Customer
+from hotline.models import Case, Customer
 
 DEMO_RUNS = 30
 DEMO_DESCRIPTION = "Demo diagnosis"
@@ -52,6 +52,11 @@ def _demo_runs(*, stdout) -> None:
                 break
             run = run_answer(run=run, step=step, answer=answer, value=value, actor=operator)
         _backdate(run, start=week_ago + datetime.timedelta(hours=index * 7), seed=index)
+        # Past diagnoses only feed the QA figures: don't leave them open on the demo handsets.
+        case.refresh_from_db()
+        hotline_services.case_cancel(case=case, reason="Demo history: a past diagnosis")
+        Case.objects.filter(pk=case.pk).update(
+            created_at=ScriptRun.objects.get(pk=run.pk).started_at)
     stdout.write(f"demo diagnosis runs: {DEMO_RUNS}")
 
 
