@@ -21,6 +21,7 @@ from calls.wallboard import wallboard
 from hotline.api.permissions import IsStaffRole
 
 logger = logging.getLogger("calls.api")
+MAX_BATCH = 500
 CALL_KINDS = [kind for kind in EventKind.values if kind != EventKind.LOST]
 
 
@@ -76,6 +77,8 @@ class CtiEventsApi(APIView):
     @extend_schema(request=CtiEventInputSerializer(many=True), responses={202: None})
     def post(self, request):
         many = isinstance(request.data, list)
+        if many and len(request.data) > MAX_BATCH:
+            raise ValidationError({"events": [f"Send at most {MAX_BATCH} events per request."]})
         serializer = CtiEventInputSerializer(data=request.data, many=many)
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]

@@ -159,3 +159,10 @@ def test_hold_and_resume_through_the_api_count_as_hold_time(cti):
 
     call = Call.objects.get()
     assert (call.hold_seconds, call.talk_seconds) == (45, 150)
+
+
+def test_a_batch_of_more_than_500_events_is_refused(cti):
+    response = cti.post(URL, [_event("queued", n) for n in range(501)], format="json")
+
+    assert response.status_code == 400
+    assert not Call.objects.exists()
