@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -84,8 +85,9 @@ class CtiEventsApi(APIView):
         items = serializer.validated_data if many else [serializer.validated_data]
         results = []
         try:
-            for item in items:
-                results.append(self._ingest(item))
+            with transaction.atomic():  # a batch is applied whole or not at all
+                for item in items:
+                    results.append(self._ingest(item))
         except CallEventError as exc:
             raise ValidationError({exc.field or "event": [exc.message]}) from None
         logger.info("cti_events received=%d created=%d calls=%s", len(results),
