@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -21,6 +22,7 @@ from calls.wallboard import wallboard
 from hotline.api.permissions import IsStaffRole
 
 logger = logging.getLogger("calls.api")
+MAX_BATCH = 500
 CALL_KINDS = [kind for kind in EventKind.values if kind != EventKind.LOST]
 
 
@@ -76,13 +78,16 @@ class CtiEventsApi(APIView):
     @extend_schema(request=CtiEventInputSerializer(many=True), responses={202: None})
     def post(self, request):
         many = isinstance(request.data, list)
+        if many and len(request.data) > MAX_BATCH:
+            raise ValidationError({"events": [f"Send at most {MAX_BATCH} events per request."]})
         serializer = CtiEventInputSerializer(data=request.data, many=many)
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]
         results = []
         try:
-            for item in items:
-                results.append(self._ingest(item))
+            with transaction.atomic():  # a batch is applied whole or not at all
+                for item in items:
+                    results.append(self._ingest(item))
         except CallEventError as exc:
             raise ValidationError({exc.field or "event": [exc.message]}) from None
         logger.info("cti_events received=%d created=%d calls=%s", len(results),

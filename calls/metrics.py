@@ -1,8 +1,9 @@
 """Service-level metrics, computed in the database (see docs/metrics.md for each definition).
 
 Every figure counts calls in the interval in which they were queued. The aggregates are one
-GROUP BY query; the 90th-percentile wait is a second query with a window function (CUME_DIST),
-which SQLite (3.25+) and PostgreSQL both run. Only the operators' logged-in time, a handful
+GROUP BY query; the 90th-percentile wait is a second query with window functions (ROW_NUMBER
+and COUNT over each group) returning one row per group, which SQLite (3.25+) and PostgreSQL
+both run. Only the operators' logged-in time, a handful
 of session rows, is overlapped with the intervals in Python, for occupancy.
 """
 
@@ -29,7 +30,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import CumeDist, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import RowNumber, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from calls.models import LEFT_QUEUE, AgentSession, Call, Outcome
@@ -163,17 +164,17 @@ def _grouped(params: Params, group: str, interval: str, tz) -> list[dict]:
 
 
 def _p90(params: Params, key) -> dict:
-    """Nearest-rank 90th percentile of the wait per group: the smallest wait w such that at
-    least 90% of the group's waits are <= w (CUME_DIST >= 0.9)."""
+    """Nearest-rank 90th percentile of the wait per group: the wait at rank ceil(0.9·n) of
+    the group's n waits in ascending order. ROW_NUMBER and COUNT windows pick exactly that
+    row in the database: 9·n/10 ≥ rank − 1 and ≤ rank, where 9·n is an integer divided once,
+    so the quotient is exact whenever it is a whole number."""
     ranked = (calls_for(params).filter(wait_seconds__isnull=False)
-              .annotate(_key=key, _cd=Window(CumeDist(), partition_by=[key],
-                                              order_by=F("wait_seconds").asc()))
-              .filter(_cd__gte=0.9))
-    found: dict = {}
-    for group_key, wait in ranked.values_list("_key", "wait_seconds").order_by():
-        if group_key not in found or wait < found[group_key]:
-            found[group_key] = wait
-    return found
+              .annotate(_key=key,
+                        _rank=Window(RowNumber(), partition_by=[key],
+                                     order_by=[F("wait_seconds").asc(), F("pk").asc()]),
+                        _n=Window(Count("pk"), partition_by=[key]))
+              .filter(_rank__gte=F("_n") * 9 / 10.0, _rank__lt=F("_n") * 9 / 10.0 + 1))
+    return dict(ranked.values_list("_key", "wait_seconds").order_by())
 
 
 def _key_label(value, group: str, tz):

@@ -139,3 +139,30 @@ def test_the_wallboard_api_lists_the_agents(client, supervisor):
     response = client.get("/api/v1/calls/wallboard/")
 
     assert response.json()["agents"]["on_call"] == 1
+
+
+def test_agent_events_through_the_api_set_the_agents_state(cti):
+    from calls.models import AgentState, AgentStatus
+
+    cti.post(URL, [{"event": "login", "agent": "Agent/1002", "at": at(0).isoformat()},
+                   {"event": "paused", "agent": "Agent/1002", "at": at(60).isoformat()}],
+             format="json")
+
+    assert AgentState.objects.get(agent_id="Agent/1002").status == AgentStatus.PAUSED
+
+
+def test_hold_and_resume_through_the_api_count_as_hold_time(cti):
+    cti.post(URL, [_event("queued", 0), _event("answered", 5, agent="Agent/1001"),
+                   _event("held", 30, agent="Agent/1001"),
+                   _event("resumed", 75, agent="Agent/1001"),
+                   _event("ended", 200, agent="Agent/1001")], format="json")
+
+    call = Call.objects.get()
+    assert (call.hold_seconds, call.talk_seconds) == (45, 150)
+
+
+def test_a_batch_of_more_than_500_events_is_refused(cti):
+    response = cti.post(URL, [_event("queued", n) for n in range(501)], format="json")
+
+    assert response.status_code == 400
+    assert not Call.objects.exists()

@@ -200,3 +200,20 @@ def test_rows_per_queue():
 
     assert {row["key"]: (row["offered"], row["answered"]) for row in rows} == {
         "hotline": (1, 1), "vip": (2, 1)}
+
+
+def test_the_90th_percentile_of_thirty_waits_is_the_27th():
+    for wait in range(1, 31):
+        make_call(queued=wait, wait=wait)
+
+    assert _total()["p90_wait"] == 27
+
+
+def test_the_90th_percentile_is_per_interval():
+    make_call(queued=0, wait=7)
+    make_call(queued=1800, wait=3)
+    make_call(queued=1801, wait=50)
+
+    rows = sla_report(start=T0, end=T0 + HOUR, interval="30m")["rows"]
+
+    assert [row["p90_wait"] for row in rows] == [7, 50]
