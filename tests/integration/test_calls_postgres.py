@@ -1,42 +1,22 @@
 """The calls app on the real PostgreSQL: concurrent events, and the metrics' SQL."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from calls.ingest import call_event_ingest
 from calls.metrics import sla_report
 from calls.models import Call, CallEvent, Outcome
 from calls.tests.factories import T0, at, make_call, make_session
+from tests.integration.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _concurrently(count, target):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def test_the_same_event_sent_concurrently_is_stored_once():
-    errors = _concurrently(8, lambda i: call_event_ingest(
+    _results, errors = run_concurrently(8, lambda i: call_event_ingest(
         telephony_id="race-1", kind="queued", at=T0, queue="hotline", caller="0612345678"))
 
     assert errors == []
@@ -48,7 +28,7 @@ def test_a_calls_events_arriving_concurrently_in_any_order_build_the_whole_call(
               ("resumed", 50, "Agent/1001"), ("ended", 132, "Agent/1001"),
               ("wrapup_done", 150, "Agent/1001")]
 
-    errors = _concurrently(len(events), lambda i: call_event_ingest(
+    _results, errors = run_concurrently(len(events), lambda i: call_event_ingest(
         telephony_id="race-2", kind=events[i][0], at=at(events[i][1]), agent=events[i][2]))
 
     call = Call.objects.get()

@@ -2,12 +2,10 @@
 event once, concurrent bookings with one key book once, subscribers run on a worker."""
 
 import json
-import threading
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 
 from carriers import services
@@ -18,31 +16,13 @@ from carriers.tests.factories import CUSTOMER, FAULTY, HANDSET, WAREHOUSE, Shipm
 from hotline.celery import app as celery_app
 from hotline.models import AuditEvent
 from hotline.workflow import record_event
+from tests.integration.concurrency import run_concurrently
 
 
 def subscriber_records(shipment, event):
     record_event(shipment, action="subscriber_saw", actor_label="test", target=event.status)
 
 
-def together(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.fixture
@@ -60,7 +40,7 @@ def test_the_same_webhook_delivered_eight_times_at_once_is_stored_once(sandbox_o
         "text": "Picked up", "occurred_at": timezone.now().isoformat(),
         "event_id": "HS1234567897-0"}]}).encode()
 
-    results, errors = together(8, lambda i: services.webhook_receive(
+    results, errors = run_concurrently(8, lambda i: services.webhook_receive(
         carrier="sandbox", body=body, headers={HEADER: signature_make(secret="s", body=body)}))
 
     assert errors == []
@@ -77,7 +57,7 @@ def test_concurrent_bookings_with_one_key_book_once(sandbox_only):
             service="next_day", reference="HL-1", idempotency_key="race-1",
             return_parcels=[FAULTY], return_to=WAREHOUSE)
 
-    results, errors = together(6, book)
+    results, errors = run_concurrently(6, book)
 
     assert all(isinstance(e, CarrierError) and not e.permanent for e in errors)
     assert Shipment.objects.filter(booking_key="race-1").count() == 2

@@ -1,10 +1,8 @@
 """On PostgreSQL: two operators answering the same step at once, two starting a run at once,
 and the figures computed by the database."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from diagnostics.models import ScriptRun, ScriptStep
 from diagnostics.reference import fault_codes_load
@@ -14,29 +12,11 @@ from diagnostics.services import run_answer, run_start, scripts_publish_files
 from hotline.errors import DomainError
 from hotline.services import case_start_diagnosis
 from hotline.tests.factories import CaseFactory, UserFactory
+from tests.integration.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_concurrently(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.fixture

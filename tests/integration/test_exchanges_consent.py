@@ -18,7 +18,7 @@ from hotline.celery import app as celery_app
 from hotline.errors import DomainError
 from hotline.models import AuditEvent, Case, Notification
 from hotline.tests.factories import HandsetFactory, UserFactory
-from tests.integration.test_postgres_and_celery import run_concurrently
+from tests.integration.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

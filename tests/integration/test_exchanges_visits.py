@@ -8,7 +8,7 @@ from exchanges.models import Decision, Visit
 from exchanges.slots import visit_slots
 from exchanges.tests.factories import TechnicianFactory, diagnosing_case
 from hotline.errors import StaleObject
-from tests.integration.test_postgres_and_celery import run_concurrently
+from tests.integration.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,38 +1,16 @@
-import threading
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache, caches
-from django.db import connection, transaction
+from django.db import transaction
 
 from hotline import services
 from hotline.celery import app as celery_app
 from hotline.models import AuditEvent, Case
 from hotline.outbox import outbox_enqueue
 from hotline.tests.factories import HandsetFactory
-
-
-def run_concurrently(count, target):
-    """Run `target(i)` in `count` threads that start together; return results or errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+from tests.integration.concurrency import run_concurrently
 
 
 @pytest.mark.django_db(transaction=True)
