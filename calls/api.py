@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import metrics
-from calls.erlang import StaffingError, predict, staffing_required
+from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
 from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
@@ -158,16 +158,8 @@ class StaffingApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            if data.get("agents") is not None:
-                result = predict(agents=data["agents"], calls=data["calls"],
-                                 interval_seconds=data["interval"], aht=data["aht"],
-                                 answer_within=data["answer_within"]).__dict__
-            else:
-                result = staffing_required(
-                    calls=data["calls"], interval_seconds=data["interval"], aht=data["aht"],
-                    target=data["target"], answer_within=data["answer_within"],
-                    shrinkage=data["shrinkage"],
-                    max_occupancy=data.get("max_occupancy")).as_dict()
+            result = staffing_answer(**{key: data.get(key) for key in STAFFING_KEYS
+                                        if data.get(key) is not None})
         except StaffingError as exc:
             raise ValidationError({"detail": [str(exc)]}) from None
         return Response(result)

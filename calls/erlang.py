@@ -128,3 +128,20 @@ def staffing_required(*, calls: float, interval_seconds: int, aht: float, target
                     target_service_level=target, answer_within=answer_within,
                     shrinkage=shrinkage, max_occupancy=max_occupancy, agents=agents,
                     agents_with_shrinkage=scheduled, prediction=prediction)
+
+
+STAFFING_KEYS = ("calls", "interval", "aht", "answer_within", "target", "shrinkage",
+                 "max_occupancy", "agents")
+
+
+def staffing_answer(*, calls: float, interval: int, aht: float, answer_within: float,
+                    target: float = 0.8, shrinkage: float = 0.0,
+                    max_occupancy: float | None = None, agents: int | None = None) -> dict:
+    """Return what the staffing tools show: the predictions for `agents` operators when
+    given, else the operators needed for `target`. Raise StaffingError on bad input."""
+    if agents is not None:
+        return predict(agents=agents, calls=calls, interval_seconds=interval, aht=aht,
+                       answer_within=answer_within).__dict__
+    return staffing_required(calls=calls, interval_seconds=interval, aht=aht, target=target,
+                             answer_within=answer_within, shrinkage=shrinkage,
+                             max_occupancy=max_occupancy).as_dict()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calls import forecast, metrics, selectors, services
-from calls.erlang import StaffingError, predict, staffing_required
+from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forms import LinkCaseForm, OpenCaseForm, PlannerForm, ReportForm, StaffingForm
 from calls.models import Call
 from calls.wallboard import wallboard as wallboard_data
@@ -162,16 +162,8 @@ def staffing(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if data.get("agents") is not None:
-                result = predict(agents=data["agents"], calls=data["calls"],
-                                 interval_seconds=data["interval"], aht=data["aht"],
-                                 answer_within=data["answer_within"]).__dict__
-            else:
-                result = staffing_required(
-                    calls=data["calls"], interval_seconds=data["interval"], aht=data["aht"],
-                    target=data["target"], answer_within=data["answer_within"],
-                    shrinkage=data["shrinkage"],
-                    max_occupancy=data.get("max_occupancy")).as_dict()
+            result = staffing_answer(**{key: data.get(key) for key in STAFFING_KEYS
+                                        if data.get(key) is not None})
         except StaffingError as exc:
             form.add_error(None, str(exc))
     return render(request, "calls/staffing.html", {"form": form, "result": result})

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date
 
-from calls.erlang import StaffingError, predict, staffing_required
+from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forecast import plan_day
 
 
@@ -35,15 +35,8 @@ class Command(BaseCommand):
         if o["calls"] is None or o["aht"] is None:
             raise CommandError("give --calls and --aht (or --day to plan from the forecast)")
         try:
-            if o["agents"] is not None:
-                result = predict(agents=o["agents"], calls=o["calls"],
-                                 interval_seconds=o["interval"], aht=o["aht"],
-                                 answer_within=o["answer_within"]).__dict__
-            else:
-                result = staffing_required(
-                    calls=o["calls"], interval_seconds=o["interval"], aht=o["aht"],
-                    target=o["target"], answer_within=o["answer_within"],
-                    shrinkage=o["shrinkage"], max_occupancy=o["max_occupancy"]).as_dict()
+            result = staffing_answer(**{key: o[key] for key in STAFFING_KEYS
+                                        if o.get(key) is not None})
         except StaffingError as exc:
             raise CommandError(str(exc)) from None
         if o["json"]:
