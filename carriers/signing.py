@@ -41,7 +41,9 @@ def signature_verify(*, secret: str, body: bytes, headers: Mapping[str, str],
         raise WebhookRejected("Signature timestamp is outside the tolerance.")
     expected = signature_make(secret=secret, body=body, timestamp=ts).split("v1=", 1)[1]
     given = [v for k, v in (p.split("=", 1) for p in value.split(",") if "=" in p) if k == "v1"]
-    if not any(hmac.compare_digest(expected, candidate) for candidate in given):
+    # Bytes, not str: compare_digest refuses non-ASCII str, and a forged header may have any.
+    if not any(hmac.compare_digest(expected.encode(), candidate.encode("utf-8", "replace"))
+               for candidate in given):
         raise WebhookRejected("Signature does not match.")
 
 

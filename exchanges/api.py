@@ -332,12 +332,15 @@ class VisitMeasuresApi(APIView):
 
     permission_classes = [IsSupervisor]
 
+    class InputSerializer(serializers.Serializer):
+        since = serializers.DateTimeField(required=False)
+        until = serializers.DateTimeField(required=False)
+
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],
                    responses={200: VisitMeasuresOutputSerializer})
     def get(self, request):
-        from django.utils.dateparse import parse_datetime
-
-        since = parse_datetime(request.query_params.get("since", "") or "")
-        until = parse_datetime(request.query_params.get("until", "") or "")
-        return Response(selectors.visit_measures(since=since, until=until))
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.visit_measures(since=params.validated_data.get("since"),
+                                                 until=params.validated_data.get("until")))

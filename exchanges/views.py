@@ -214,12 +214,14 @@ def quote_public(request, token):
 
 @require_POST
 def quote_public_answer(request, token, answer):
+    if answer not in ("accept", "decline"):
+        raise Http404(_("This quote link is not valid."))
     quote = _quote_or_404(token)
     ip = request.META.get("REMOTE_ADDR")
     try:
         if answer == "accept":
             services.quote_accept(quote=quote, via="link", ip=ip)
-        else:
+        elif answer == "decline":
             services.quote_decline(quote=quote, via="link", ip=ip,
                                    reason=request.POST.get("reason", "")[:1000])
     except DomainError as exc:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,22 +43,31 @@ def _may_work_on(user, visit: Visit) -> bool:
     return visit.technician_id is not None and visit.technician.user_id == user.pk
 
 
+class VisitBookForm(forms.Form):
+    """The slot an operator picked: a technician and a start (aware, site time if naive)."""
+
+    technician = forms.ModelChoiceField(queryset=Technician.objects.all())
+    start = forms.DateTimeField()
+
+
 @require_POST
 @role_required(OPERATOR, SUPERVISOR)
 def visit_book(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset__model", "fault_code"),
                               pk=pk)
-    technician = get_object_or_404(Technician, pk=request.POST.get("technician"))
-    start = parse_datetime(request.POST.get("start", ""))
-    if start is None:
-        messages.error(request, _("Pick a slot."))
-    else:
-        try:
-            services.visit_schedule(visit=visit, technician=technician, start=start,
-                                    actor=request.user)
-            messages.success(request, _("Visit booked with %(name)s.") % {"name": technician})
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    form = VisitBookForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pick a slot: %(errors)s") % {
+            "errors": "; ".join(f"{field}: {' '.join(errors)}"
+                                for field, errors in form.errors.items())})
+        return redirect("console:case_detail", number=visit.case.number)
+    technician, start = form.cleaned_data["technician"], form.cleaned_data["start"]
+    try:
+        services.visit_schedule(visit=visit, technician=technician, start=start,
+                                actor=request.user)
+        messages.success(request, _("Visit booked with %(name)s.") % {"name": technician})
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("console:case_detail", number=visit.case.number)
 
 
@@ -116,7 +125,12 @@ def visit_switch_to_swap(request, pk):
 @role_required(SUPERVISOR, TECHNICIAN)
 def visit_day(request):
     """Today's visits in order: the technician's own; for supervisors, every technician's."""
-    day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    except ValueError:
+        messages.error(request, _("%(value)s is not a date: showing today.")
+                       % {"value": request.GET["date"]})
+        day = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = (Visit.objects.filter(slot_start__gte=start,
                                    slot_start__lt=start + datetime.timedelta(days=1))

@@ -135,9 +135,12 @@ def case_open(
     case.full_clean(exclude=["number", "status"])
     with transaction.atomic():
         if handset is not None:
-            recent = (Case.objects.select_for_update().settled()
-                      .filter(handset=handset,
-                              settled_at__gte=timezone.now() - case_follow_up_window())
+            settled = Case.objects.select_for_update().settled()
+            if distributor is not None:
+                # A distributor may only reopen a case it can see; otherwise a new one opens.
+                settled = settled.visible_to_distributor(distributor)
+            recent = (settled.filter(handset=handset,
+                                     settled_at__gte=timezone.now() - case_follow_up_window())
                       .order_by("-settled_at").first())
             if recent is not None:
                 return case_reopen(case=recent, actor=actor, symptom=symptom,

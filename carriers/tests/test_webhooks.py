@@ -62,6 +62,18 @@ def test_a_bad_signature_is_refused_with_401_and_nothing_is_stored(client, carri
     assert TrackingEvent.objects.count() == 0
 
 
+def test_a_forged_non_ascii_signature_is_refused_with_401_not_an_error(
+    client, carriers_settings,
+):
+    ShipmentFactory(carrier="mydhl", tracking_number="2345678915")
+    body = dhl_push("2345678915")
+
+    response = post(client, "mydhl", body, f"t={int(time.time())},v1=éé")
+
+    assert response.status_code == 401
+    assert TrackingEvent.objects.count() == 0
+
+
 def test_a_stale_signature_is_refused_with_401(client, carriers_settings):
     ShipmentFactory(carrier="mydhl", tracking_number="2345678915")
     body = dhl_push("2345678915")

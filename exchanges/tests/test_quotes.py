@@ -153,6 +153,17 @@ def test_the_customers_page_accepts_the_quote(client, operator):
     assert Case.objects.get(pk=case.pk).status == "in_service"
 
 
+def test_an_answer_that_is_neither_accept_nor_decline_changes_nothing(client, operator):
+    case, quote = quoted_case(operator)
+
+    response = client.post(reverse("exchanges:quote_public_answer",
+                                   args=[quote.token, "acept"]))
+
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).status == "awaiting_consent"
+    assert Quote.objects.get(pk=quote.pk).status == quote.status
+
+
 def test_an_unknown_quote_link_is_not_found(client, db):
     response = client.get(reverse("exchanges:quote_public", args=["not-a-real-token"]))
 

@@ -188,6 +188,53 @@ def test_the_case_page_offers_slots_and_books_one(operator_client, operator, tec
     assert Visit.objects.get(pk=visit.pk).status == "scheduled"
 
 
+@pytest.mark.parametrize("posted", [
+    {"technician": "abc", "start": "2026-11-24T09:00:00+01:00"},
+    {"technician": "", "start": "2026-13-01T10:00"},
+    {},
+])
+def test_booking_with_a_bad_slot_says_so_and_books_nothing(operator_client, operator,
+                                                            technician, posted):
+    visit = visit_case(operator, technician)
+
+    response = operator_client.post(reverse("exchanges:visit_book", args=[visit.pk]), posted,
+                                    follow=True)
+
+    assert response.status_code == 200
+    assert "Pick a slot" in response.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == "requested"
+
+
+def test_a_slot_typed_without_a_time_zone_is_read_in_the_sites(operator_client, operator,
+                                                                technician):
+    visit = visit_case(operator, technician)
+    slot = visit_slots(postcode="75002", country="FR")[0]
+    local = slot.start.astimezone(zoneinfo.ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+
+    operator_client.post(reverse("exchanges:visit_book", args=[visit.pk]),
+                         {"technician": slot.technician_id, "start": local.isoformat()})
+
+    assert Visit.objects.get(pk=visit.pk).slot_start == slot.start
+
+
+def test_the_day_sheet_with_an_impossible_date_shows_today(client, supervisor):
+    client.force_login(supervisor)
+
+    response = client.get(reverse("exchanges:visit_day"), {"date": "2026-02-30"}, follow=True)
+
+    assert response.status_code == 200
+    assert "2026-02-30 is not a date" in response.content.decode()
+
+
+def test_the_measures_api_refuses_a_bad_date_with_400_naming_it(client, supervisor):
+    client.force_login(supervisor)
+
+    response = client.get("/api/v1/visits/measures/", {"since": "2026-13-01T00:00:00"})
+
+    assert response.status_code == 400
+    assert "since" in response.json()
+
+
 def test_supervisors_read_the_measures_in_the_api(client, supervisor):
     client.force_login(supervisor)
 

@@ -40,9 +40,13 @@ class CaseListCreateApi(generics.ListAPIView):
             handset = Handset.objects.select_related("owner").filter(imei=data["imei"]).first()
             if handset is not None and handset.owner is not None:
                 customer = handset.owner
-                if customer.last_name.casefold() != data["customer"]["last_name"].casefold():
-                    raise CaseError(
-                        "This IMEI is registered to another customer.", field="imei")
+                same_owner = (customer.last_name.casefold()
+                              == data["customer"]["last_name"].casefold())
+                # One answer whatever the reason, so the API tells nobody whose IMEI it is.
+                if not same_owner or (distributor is not None and not _knows_handset(
+                        distributor, handset)):
+                    raise CaseError("This IMEI is registered to another customer or "
+                                    "distributor: call the hotline.", field="imei")
             else:
                 info = data["customer"]
                 customer = services.customer_create(
@@ -67,6 +71,12 @@ class CaseListCreateApi(generics.ListAPIView):
                 distributor=distributor, actor=request.user,
             )
         return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+def _knows_handset(distributor, handset) -> bool:
+    """Did this distributor sell the handset or open a case about it?"""
+    return handset.sold_by_id == distributor.pk or handset.cases.filter(
+        distributor=distributor).exists()
 
 
 class CaseDetailApi(generics.RetrieveAPIView):

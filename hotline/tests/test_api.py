@@ -131,3 +131,52 @@ def test_the_openapi_schema_renders(operator):
 
     assert response.status_code == 200
     assert b"/api/v1/cases/" in response.content
+
+
+def test_a_distributor_cannot_open_or_reopen_a_case_on_another_distributors_handset(api):
+    other = DistributorFactory(code="rival")
+    handset = HandsetFactory(sold_by=other)
+    CaseFactory(handset=handset, customer=handset.owner, distributor=other)
+    payload = new_case_payload(imei=handset.imei)
+    payload["customer"]["last_name"] = handset.owner.last_name
+
+    response = api.post(reverse("api-case-list"), payload, format="json")
+
+    assert response.status_code == 422
+    assert "call the hotline" in response.json()["detail"]
+    assert Case.objects.count() == 1
+
+
+def test_a_wrong_owner_name_gets_the_same_answer_as_an_unknown_distributor(api, distributor):
+    handset = HandsetFactory(sold_by=distributor)
+
+    response = api.post(reverse("api-case-list"), new_case_payload(imei=handset.imei),
+                        format="json")
+
+    assert response.status_code == 422
+    assert "call the hotline" in response.json()["detail"]
+
+
+def test_a_distributor_opens_a_new_case_rather_than_reopen_another_distributors(
+    api, distributor,
+):
+    from hotline.services import case_open
+
+    rival = DistributorFactory(code="rival")
+    handset = HandsetFactory(sold_by=rival)
+    CaseFactory(handset=handset, customer=handset.owner, distributor=distributor,
+                status="closed")
+    rival_case = case_open(customer=handset.owner, handset=handset, symptom="screen",
+                           distributor=rival)
+    Case.objects.filter(pk=rival_case.pk).update(status="resolved",
+                                                 settled_at=rival_case.created_at)
+    payload = new_case_payload(imei=handset.imei)
+    payload["customer"]["last_name"] = handset.owner.last_name
+
+    response = api.post(reverse("api-case-list"), payload, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["number"] not in (rival_case.number,)
+    assert response.json()["distributor"] == distributor.code
+    rival_case.refresh_from_db()
+    assert rival_case.status == "resolved"
