@@ -27,4 +27,8 @@ class ExchangesConfig(AppConfig):
         NavItem(_("Visits"), "exchanges:visit_day", (SUPERVISOR, TECHNICIAN), order=40),
     )
     case_panels = ("exchanges.views.decision_panel",)
-    case_cancelled_hooks = ("exchanges.services.case_cancelled",)
+    case_cancelled_hooks = ("exchanges.services.case_cancelled",
+                            "exchanges.services.swaps.swaps_case_cancelled")
+    # Courier tracking events drive the swaps (docs/swaps.md).
+    carrier_subscribers = ("exchanges.tracking.on_shipment_event",)
+    wallboard_figures = ("exchanges.selectors.swap_wallboard_figures",)
