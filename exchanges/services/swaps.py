@@ -531,6 +531,7 @@ def swap_refund(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     from hotline.services import case_resolve
 
     with transaction.atomic():
+        swap = Swap.objects.select_for_update().get(pk=swap.pk)
         transition(swap, "refund", actor=actor, reason=reason, at=timezone.now(),
                    data={"fees_total": str(swap.fees_total)})
         notification_send(case=swap.case, template="swap_refunded",
@@ -542,7 +543,9 @@ def swap_refund(*, swap: Swap, actor=None, reason: str = "") -> Swap:
 
 def swap_return_receive(*, swap: Swap, actor=None) -> Swap:
     """The repair centre received the faulty unit (scanned in without a tracking event)."""
-    return transition(swap, "receive_return", actor=actor, at=timezone.now())
+    with transaction.atomic():
+        swap = Swap.objects.select_for_update().get(pk=swap.pk)
+        return transition(swap, "receive_return", actor=actor, at=timezone.now())
 
 
 QUARANTINE_OUTCOMES = {InspectionOutcome.ACTIVATION_LOCK, InspectionOutcome.DATA_NOT_WIPED,
@@ -564,10 +567,11 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
         received_imei = validate_imei(received_imei)
     except Exception as exc:  # noqa: BLE001 (the validator raises Django's ValidationError)
         raise CaseError(_("This IMEI is not valid."), field="received_imei") from exc
-    original = swap.case.handset
-    matches = original is not None and original.imei == received_imei
-    quarantine = not matches or outcome in QUARANTINE_OUTCOMES
     with transaction.atomic():
+        swap = Swap.objects.select_for_update().select_related("case__handset").get(pk=swap.pk)
+        original = swap.case.handset
+        matches = original is not None and original.imei == received_imei
+        quarantine = not matches or outcome in QUARANTINE_OUTCOMES
         transition(swap, "inspect", actor=actor, reason=notes,
                    data={"outcome": outcome, "received_imei": received_imei,
                          "imei_matches": matches})
