@@ -17,7 +17,7 @@ def cases_close() -> int:
     return case_close_due()
 
 
-@shared_task(name="exchanges.tasks.swap_book", bind=True, ignore_result=True, max_retries=None)
+@shared_task(name="exchanges.tasks.swap_book", bind=True, ignore_result=True, max_retries=12)
 def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> None:
     """Book a swap's delivery and collection at the courier (from the outbox); a transient
     courier error retries with backoff, the same idempotency key each time."""
@@ -29,7 +29,7 @@ def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> 
     except CarrierError as exc:
         if exc.permanent:
             raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5)))
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
 
 
 @shared_task(name="exchanges.tasks.swaps_remind", ignore_result=True)

@@ -389,7 +389,7 @@ def test_a_booking_while_the_broker_is_down_waits_and_is_made_exactly_once(
     swap.refresh_from_db()
     assert swap.status == "booked"
     assert Shipment.objects.filter(reference=swap.case.number).count() == 2
-    assert OutboxMessage.objects.filter(idempotency_key="swap-book-%d-1" % swap.pk).count() == 1
+    assert OutboxMessage.objects.filter(idempotency_key=f"swap-book-{swap.pk}-1").count() == 1
 
 
 def test_a_booking_while_the_courier_is_down_is_retried_with_the_same_key(run, monkeypatch):
