@@ -52,7 +52,7 @@ def _address(case: Case) -> dict:
 
 
 def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
-                 actor=None, findings: str = "") -> Swap:
+                 actor=None, findings: str = "", carrier_options: dict | None = None) -> Swap:
     """Order a like-for-like swap for the case; the replacement keeps the original warranty end."""
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
@@ -74,7 +74,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
         # Reserve a like-for-like unit (or backorder), set the promise, queue the booking.
         from exchanges.services.swaps import swap_on_request
 
-        swap = swap_on_request(swap, actor=actor)
+        swap = swap_on_request(swap, actor=actor, carrier_options=carrier_options)
     return swap
 
 

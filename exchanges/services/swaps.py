@@ -657,13 +657,13 @@ def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None)
     return True
 
 
-def swap_on_request(swap: Swap, *, actor=None) -> Swap:
+def swap_on_request(swap: Swap, *, actor=None, carrier_options: dict | None = None) -> Swap:
     """Right after swap_request: state the unreturned charge, reserve, promise and book."""
     Swap.objects.filter(pk=swap.pk).update(
         unreturned_charge=Decimal(settings.SWAP_UNRETURNED_CHARGE),
         decided_at=swap.decided_at or timezone.now())
     swap.refresh_from_db()
     try:
-        return swap_reserve(swap=swap, actor=actor)
+        return swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)
     except IntegrityError:  # pragma: no cover - the unit constraint refused a double reservation
         raise DomainError(_("The unit was taken meanwhile: try again."), code="retry") from None
