@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from exchanges.models import ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
 from hotline.models import HandsetModel
@@ -126,6 +127,7 @@ def _load_swaps(*, stdout) -> None:
     if fault_code is None or tac is None:
         stdout.write("exchanges: no fault catalogue or TAC; no demo swaps")
         return
+    operator = get_user_model().objects.filter(username="operator").first()
     made = 0
     for number, (first, last, email, street, postcode, city, scenario, hours) in enumerate(
             DEMO_SWAPS, start=1):
@@ -153,7 +155,8 @@ def _load_swaps(*, stdout) -> None:
                 transition(case, "start_service", check_permission=False)
             decision = Decision.objects.create(
                 case=case, fault_code=fault_code, recommended_action="swap",
-                proposed_outcome="swap", status="confirmed", outcome="swap")
+                proposed_outcome="swap", status="confirmed", outcome="swap",
+                decided_by=operator, decided_at=timezone.now())
             options = {"scenario": scenario}
             if hours:
                 options["backdate_hours"] = str(hours)

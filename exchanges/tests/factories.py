@@ -112,7 +112,9 @@ def swap_case(*, stock: int = 1, warehouse=None, variant=None):
     """An in-service case whose confirmed decision is a free swap, with `stock` like-for-like
     units in `warehouse` (PAR by default). Return (case, decision)."""
     from exchanges.models import Decision
-    from hotline.tests.factories import ModelVariantFactory
+    from django.utils import timezone
+
+    from hotline.tests.factories import ModelVariantFactory, UserFactory
 
     customer = CustomerFactory(language="en")
     handset = HandsetFactory(owner=customer, purchase_date=datetime.date(2026, 6, 1))
@@ -126,5 +128,6 @@ def swap_case(*, stock: int = 1, warehouse=None, variant=None):
     case = CaseFactory(customer=customer, handset=handset, status="in_service")
     decision = Decision.objects.create(
         case=case, fault_code=fault("BAT-01"), recommended_action="swap",
-        proposed_outcome="swap", status="confirmed", outcome="swap")
+        proposed_outcome="swap", status="confirmed", outcome="swap",
+        decided_by=UserFactory(roles=["operator"]), decided_at=timezone.now())
     return case, decision
