@@ -111,9 +111,9 @@ class StockUnitFactory(ReplacementUnitFactory):
 def swap_case(*, stock: int = 1, warehouse=None, variant=None):
     """An in-service case whose confirmed decision is a free swap, with `stock` like-for-like
     units in `warehouse` (PAR by default). Return (case, decision)."""
-    from exchanges.models import Decision
     from django.utils import timezone
 
+    from exchanges.models import Decision
     from hotline.tests.factories import ModelVariantFactory, UserFactory
 
     customer = CustomerFactory(language="en")
