@@ -667,3 +667,11 @@ def swap_on_request(swap: Swap, *, actor=None, carrier_options: dict | None = No
         return swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)
     except IntegrityError:  # pragma: no cover - the unit constraint refused a double reservation
         raise DomainError(_("The unit was taken meanwhile: try again."), code="retry") from None
+
+
+def unreturned_charge_terms(*, currency: str = "EUR") -> str:
+    """The sentence of a swap's written terms (quote, confirmation) that states the charge."""
+    return _("The courier collects your faulty handset when delivering the replacement. If it "
+             "is not returned, an unreturned device charge of %(amount)s %(currency)s applies, "
+             "after reminders.") % {"amount": settings.SWAP_UNRETURNED_CHARGE,
+                                    "currency": currency or "EUR"}

@@ -189,3 +189,21 @@ def test_the_promise_command_names_the_holiday_it_skipped():
                  "--at", "2026-12-24T18:00+01:00", stdout=out)
 
     assert "26" in out.getvalue() and "holiday" in out.getvalue()
+
+
+@pytest.mark.usefixtures("prices")
+def test_a_swap_quote_states_the_unreturned_device_charge_before_the_customer_accepts(
+        client, operator):
+    from diagnostics.selectors import Recommendation
+    from exchanges import services
+    from exchanges.models import Quote
+
+    case = diagnosing_case(days_since_purchase=1000, stock=1)
+    decision = services.decision_propose(case=case, actor=operator, recommendation=Recommendation(
+        fault_code=fault("BAT-01"), action="swap"))
+    services.decision_confirm(decision=decision, actor=operator)
+    quote = Quote.objects.get(case=case)
+
+    page = client.get(reverse("exchanges:quote_public", args=[quote.token]))
+
+    assert "unreturned device charge of 199.00 EUR" in page.content.decode()
