@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from exchanges import selectors
 from exchanges.models import InspectionOutcome, Swap, Warehouse
 from exchanges.services import swaps as swap_services
 from hotline.errors import DomainError
-from hotline.models import CaseStatus, ModelVariant
+from hotline.models import Case, CaseStatus, ModelVariant
 from hotline.panels import Panel
 from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
 from hotline.views import role_required
@@ -71,7 +72,7 @@ def swap_panel(request, case) -> Panel | None:
     swaps = list(Swap.objects.filter(case=case).select_related(
         "warehouse", "unit", "outbound", "collection", "original_handset",
         "replacement_handset").order_by("-created_at"))
-    context = {"case": case, "swaps": [], "options": None, "now": timezone.now()}
+    context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
     for swap in swaps:
         actions = set(allowed_transitions(swap))
         context["swaps"].append({
@@ -93,14 +94,29 @@ def swap_panel(request, case) -> Panel | None:
     handset = case.handset
     if not swaps and handset is not None and handset.model_id and case.status in (
             CaseStatus.DIAGNOSING, CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT):
-        address = case.customer.default_address
-        if address is not None:
-            context["options"] = swap_services.swap_stock_options(
-                model=handset.model, variant=handset.variant, postcode=address.postcode,
-                country=address.country)
-    if not context["swaps"] and context["options"] is None:
+        # Loaded by HTMX after the page (a plain link without JavaScript): the case page stays
+        # cheap, the stock and the promise are computed when looked at.
+        context["options_url"] = reverse("exchanges:swap_options", args=[case.number])
+    if not context["swaps"] and not context["options_url"]:
         return None
     return Panel("exchanges/_swap_panel.html", context, order=25)
+
+
+@role_required(OPERATOR, SUPERVISOR, QA)
+def swap_options(request, number):
+    """Stock and the delivery promise before a swap is confirmed (partial for HTMX)."""
+    case = get_object_or_404(Case.objects.select_related("customer", "handset__model",
+                                                         "handset__variant"), number=number)
+    handset, address = case.handset, case.customer.default_address
+    options = []
+    if handset is not None and handset.model_id and address is not None:
+        options = swap_services.swap_stock_options(
+            model=handset.model, variant=handset.variant, postcode=address.postcode,
+            country=address.country)
+    context = {"case": case, "options": options, "address": address}
+    if request.htmx:
+        return render(request, "exchanges/_swap_options.html", context)
+    return render(request, "exchanges/swap_options.html", context)
 
 
 def _variant_choices(swap):

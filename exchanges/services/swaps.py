@@ -85,33 +85,51 @@ def _backorder_date(at: datetime.datetime) -> datetime.date:
 def swap_stock_options(*, model, variant, postcode: str, country: str,
                        at: datetime.datetime | None = None) -> list[StockOption]:
     """Return what can be offered: like-for-like per warehouse (best promise first), an
-    equivalent variant (with the customer's consent), a backorder with its date, a visit."""
+    equivalent variant (with the customer's consent), a backorder with its date, a technician
+    visit. A handful of queries, whatever the stock."""
+    from django.db.models import Count
+
     from exchanges.selectors import technicians_covering
+    from hotline.models import ModelVariant
 
     at = at or timezone.now()
+    warehouses = {w.pk: w for w in Warehouse.objects.filter(active=True)}
+    stock = (ReplacementUnit.objects.available().filter(model=model)
+             .values("warehouse", "variant").annotate(n=Count("id")))
+    counts = [(row["warehouse"], row["variant"], row["n"]) for row in stock]
+    other_ids = {v for _w, v, _n in counts if variant is not None and v not in (None, variant.pk)}
+    variants = {v.pk: v for v in ModelVariant.objects.filter(pk__in=other_ids)} if other_ids \
+        else {}
+    promises = {}
     options: list[StockOption] = []
-    for warehouse in Warehouse.objects.filter(active=True):
-        units = ReplacementUnit.objects.available().filter(warehouse=warehouse)
-        same = units.like_for_like(model=model, variant=variant).count()
-        promise = swap_promise(warehouse=warehouse, postcode=postcode, country=country, at=at)
-        if same:
+    if any(w is None for w, _v, _n in counts):  # units not yet assigned: the default warehouse
+        main = warehouse_default()
+        warehouses.setdefault(main.pk, main)
+        counts = [(w if w is not None else main.pk, v, n) for w, v, n in counts]
+    merged: dict = {}
+    for w, v, n in counts:
+        merged[(w, v)] = merged.get((w, v), 0) + n
+    for (warehouse_id, variant_id), count in merged.items():
+        warehouse = warehouses.get(warehouse_id)
+        if warehouse is None:
+            continue
+        if warehouse_id not in promises:
+            promises[warehouse_id] = swap_promise(warehouse=warehouse, postcode=postcode,
+                                                  country=country, at=at)
+        promise = promises[warehouse_id]
+        if variant is None or variant_id == variant.pk:
             options.append(StockOption(
-                kind="like_for_like", warehouse=warehouse, variant=variant, available=same,
+                kind="like_for_like", warehouse=warehouse, variant=variant, available=count,
                 promise=promise,
                 label=_("Like-for-like from %(warehouse)s") % {"warehouse": warehouse.name}))
-        if variant is not None:
-            others = (units.filter(model=model).exclude(variant=variant)
-                      .exclude(variant__isnull=True).values_list("variant", flat=True))
-            for other in {v for v in others}:
-                from hotline.models import ModelVariant
-
-                found = ModelVariant.objects.get(pk=other)
-                options.append(StockOption(
-                    kind="equivalent_variant", warehouse=warehouse, variant=found,
-                    available=units.filter(variant=found).count(), promise=promise,
-                    needs_consent=True,
-                    label=_("Equivalent variant %(variant)s from %(warehouse)s (with the "
-                            "customer's consent)") % {"variant": found, "warehouse": warehouse.name}))
+        elif variant_id in variants:
+            found = variants[variant_id]
+            options.append(StockOption(
+                kind="equivalent_variant", warehouse=warehouse, variant=found, available=count,
+                promise=promise, needs_consent=True,
+                label=_("Equivalent variant %(variant)s from %(warehouse)s (with the "
+                        "customer's consent)") % {"variant": found,
+                                                  "warehouse": warehouse.name}))
     options.sort(key=lambda o: (o.kind != "like_for_like", o.promise.deliver_by,
                                 o.warehouse.priority))
     until = _backorder_date(at)

@@ -64,10 +64,13 @@ def test_before_confirming_the_case_page_shows_stock_and_the_promise(operator_cl
     case = diagnosing_case(stock=2)
 
     page = operator_client.get(reverse("console:case_detail", args=[case.number]))
+    options = operator_client.get(reverse("exchanges:swap_options", args=[case.number]),
+                                  headers={"HX-Request": "true"})
 
-    html = page.content.decode()
-    assert 'data-testid="swap-options"' in html
-    assert 'data-kind="backorder"' in html
+    assert reverse("exchanges:swap_options", args=[case.number]) in page.content.decode()
+    html = options.content.decode()
+    assert 'data-kind="like_for_like"' in html and 'data-kind="backorder"' in html
+    assert "Tuesday 8 December 2026 12:00" in html
 
 
 def test_the_exceptions_queue_lists_a_failed_delivery_with_the_measures(
