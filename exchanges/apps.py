@@ -32,6 +32,7 @@ class ExchangesConfig(AppConfig):
         NavItem(_("Swap exceptions"), "exchanges:swap_queue", (OPERATOR, SUPERVISOR), order=42),
     )
     case_panels = ("exchanges.views.decision_panel", "exchanges.swap_views.swap_panel")
+    customer_panels = ("exchanges.swap_views.customer_ledger_panel",)
     case_cancelled_hooks = ("exchanges.services.case_cancelled",
                             "exchanges.services.swaps.swaps_case_cancelled")
     # Courier tracking events drive the swaps (docs/swaps.md).

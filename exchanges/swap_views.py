@@ -119,6 +119,18 @@ def swap_options(request, number):
     return render(request, "exchanges/swap_options.html", context)
 
 
+def customer_ledger_panel(request, customer) -> Panel | None:
+    """The customer page's IMEI ledger: which handset replaced which, with the warranty end."""
+    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+        return None
+    links = list(Swap.objects.filter(case__customer=customer, replacement_handset__isnull=False)
+                 .select_related("case", "original_handset", "replacement_handset")
+                 .order_by("delivered_at", "id"))
+    if not links:
+        return None
+    return Panel("exchanges/_customer_ledger.html", {"links": links}, order=45)
+
+
 def _variant_choices(swap):
     from exchanges.models import ReplacementUnit
 

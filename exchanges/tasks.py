@@ -29,6 +29,11 @@ def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> 
     except CarrierError as exc:
         if exc.permanent:
             raise
+        if self.request.retries >= self.max_retries:
+            from exchanges.services.swaps import swap_booking_gave_up
+
+            swap_booking_gave_up(swap_id=swap_id, attempt=attempt, message=exc.message)
+            return
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
 
 

@@ -382,6 +382,18 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     return swap
 
 
+def swap_booking_gave_up(*, swap_id: int, attempt: int, message: str) -> None:
+    """The courier stayed unreachable through every retry: show the swap in the exceptions
+    queue with the courier's last words, so an operator books it again."""
+    Swap.objects.filter(pk=swap_id, booking_attempt=attempt, status__in=BOOKABLE).update(
+        booking_error=_("Courier unreachable after every retry: %(message)s")
+        % {"message": message[:1800]})
+    swap = Swap.objects.filter(pk=swap_id).first()
+    if swap is not None:
+        record_event(swap, action="swap_booking_gave_up", reason=message[:500],
+                     data={"attempt": attempt})
+
+
 def _cancel_quietly(shipment) -> None:
     from carriers.domain import CarrierError
     from carriers.services import shipment_cancel

@@ -477,3 +477,71 @@ def test_cancelling_the_case_cancels_its_reserved_swap_and_frees_the_unit(run, s
     swap.refresh_from_db()
     assert swap.status == "cancelled"
     assert ReplacementUnit.objects.get().status == "available"
+
+
+def test_a_courier_down_through_every_retry_leaves_the_swap_in_the_queue(run, monkeypatch):
+    from carriers.sandbox import SandboxCarrier
+
+    def down(self, request):
+        raise CarrierError("courier timeout", permanent=False)
+
+    monkeypatch.setattr(SandboxCarrier, "book", down)
+
+    swap = booked_swap(run)
+
+    assert swap.status == "reserved"
+    assert "courier timeout" in swap.booking_error
+    assert swap in swaps_exceptions()
+
+
+def test_the_customer_page_shows_which_handset_replaced_which(run, _frozen, operator_client):
+    from django.urls import reverse
+
+    swap = booked_swap(run)
+    advance(run, _frozen, 24)
+    swap.refresh_from_db()
+
+    page = operator_client.get(reverse("console:customer_detail", args=[swap.case.customer.pk]))
+
+    html = page.content.decode()
+    assert 'data-testid="customer-imei-ledger"' in html
+    assert f"{swap.case.handset.imei} → <strong>{swap.unit.imei}</strong>" in html
+
+
+def test_the_api_gives_the_imei_ledger_of_a_replacement(run, _frozen, operator):
+    from rest_framework.test import APIClient
+
+    swap = booked_swap(run)
+    advance(run, _frozen, 24)
+    api = APIClient()
+    api.force_authenticate(operator)
+
+    body = api.get(f"/api/v1/handsets/{swap.unit.imei}/ledger/").json()
+
+    assert body == [{"swap": swap.pk, "case": swap.case.number,
+                     "original_imei": swap.case.handset.imei, "replacement_imei": swap.unit.imei,
+                     "warranty_end": swap.case.handset.warranty_end.isoformat()}]
+
+
+def test_a_french_customer_is_told_the_promise_in_french(run, _frozen):
+    from hotline.notifications import notification_render
+
+    case, decision = swap_case()
+    case.customer.language = "fr"
+    case.customer.save()
+
+    run(swap_request, case=case, decision=decision)
+
+    sms = Notification.objects.get(case=case, template="swap_promised", channel="sms")
+    assert "remplacement réservé" in notification_render(notification=sms)["body"]
+
+
+def test_the_wallboard_shows_swap_promises_due_today_and_late(run, _frozen):
+    from exchanges.selectors import swap_wallboard_figures
+
+    booked_swap(run)
+    _frozen.shift(datetime.timedelta(hours=20))
+
+    figures = {figure.key: figure.value for figure in swap_wallboard_figures()}
+
+    assert figures == {"swaps_due_today": 1, "swaps_late": 0}
