@@ -168,10 +168,11 @@ class Swap(ServiceOrder):
         self.unit, self.warehouse = unit, warehouse
         self.promised_by, self.promise_reasons = promise.deliver_by, list(promise.reasons)
 
-    @transition(field=status, source=[S.RESERVED, S.DELIVERY_FAILED, S.HELD_AT_DEPOT,
+    @transition(field=status, source=[S.RESERVED, S.BOOKED, S.DELIVERY_FAILED, S.HELD_AT_DEPOT,
                                       S.RETURNED_TO_SENDER, S.LOST], target=S.BOOKED)
     def book(self, *, outbound, collection, at):
-        """The courier took the booking: delivery and collection in one visit."""
+        """The courier took the booking: delivery and collection in one visit (again, when the
+        customer changes the address or the day before the parcel is picked up)."""
         self.outbound, self.collection, self.booked_at = outbound, collection, at
         self.booking_error = ""
         self.hold_until, self.hold_location = None, ""

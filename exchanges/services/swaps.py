@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 S = SwapStatus
 BOOK_TASK = "exchanges.tasks.swap_book"
-BOOKABLE = (S.RESERVED, S.DELIVERY_FAILED, S.HELD_AT_DEPOT, S.RETURNED_TO_SENDER, S.LOST)
+BOOKABLE = (S.RESERVED, S.BOOKED, S.DELIVERY_FAILED, S.HELD_AT_DEPOT, S.RETURNED_TO_SENDER,
+            S.LOST)
 
 
 # --- promise and stock options ---------------------------------------------------------------
@@ -329,11 +330,14 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     from carriers.domain import CarrierError, Parcel, Service
     from carriers.services import shipment_book
 
-    swap = Swap.objects.select_related("case__customer", "warehouse", "unit").get(pk=swap_id)
+    swap = Swap.objects.select_related("case__customer", "warehouse", "unit", "outbound").get(
+        pk=swap_id)
     if swap.booking_attempt != attempt:
         return None  # a later attempt superseded this one
     if swap.status not in BOOKABLE:
-        return swap  # already booked (a repeated message) or cancelled
+        return swap  # cancelled, or the parcel moved on
+    if swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt):
+        return swap  # this attempt is already booked: a repeated message
     sender, recipient, returns = _addresses(swap)
     replacement = Parcel(weight_kg=Decimal("0.6"), length_cm=20, width_cm=12, height_cm=8,
                          contents=f"Replacement handset {swap.variant or swap.model}")
@@ -356,8 +360,9 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
                      reason=exc.message[:500], data={"attempt": attempt})
         return swap
     with transaction.atomic():
-        swap = Swap.objects.select_for_update().get(pk=swap.pk)
-        if swap.status not in BOOKABLE or swap.booking_attempt != attempt:
+        swap = Swap.objects.select_for_update().select_related("outbound").get(pk=swap.pk)
+        if swap.status not in BOOKABLE or swap.booking_attempt != attempt or (
+                swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt)):
             return swap
         old = [s for s in (swap.outbound, swap.collection) if s is not None]
         promise = swap_promise(warehouse=swap.warehouse, postcode=swap.postcode,

@@ -545,3 +545,18 @@ def test_the_wallboard_shows_swap_promises_due_today_and_late(run, _frozen):
     figures = {figure.key: figure.value for figure in swap_wallboard_figures()}
 
     assert figures == {"swaps_due_today": 1, "swaps_late": 0}
+
+
+def test_the_address_changed_before_pickup_rebooks_the_same_visit_elsewhere(run, operator):
+    swap = booked_swap(run)
+    first = swap.outbound
+
+    run(swaps_service.swap_book, swap=swap, actor=operator, reason="customer at the office",
+        recipient={"street": "1 place de la Défense", "postcode": "92400", "city": "Courbevoie",
+                   "access_notes": "Reception, 3rd floor", "recipient_phone": "+33611223344"})
+
+    swap.refresh_from_db()
+    first.refresh_from_db()
+    assert (swap.status, swap.postcode, swap.booking_attempt) == ("booked", "92400", 2)
+    assert swap.outbound.recipient["notes"] == "Reception, 3rd floor"
+    assert first.status == "cancelled"
