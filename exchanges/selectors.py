@@ -225,3 +225,19 @@ def handset_chain(*, handset) -> list:
         chain.append((forward, current, forward.replacement_handset))
         current = forward.replacement_handset
     return chain
+
+
+def inspection_summary(*, since=None) -> list[dict]:
+    """Returned-unit inspections by outcome and fault code, most frequent first (for quality
+    engineering): outcome, fault_code, count, imei_mismatches."""
+    from django.db.models import Count, Q
+
+    from exchanges.models import SwapInspection
+
+    found = SwapInspection.objects.all()
+    if since is not None:
+        found = found.filter(inspected_at__gte=since)
+    rows = (found.values("outcome", "fault_code")
+            .annotate(count=Count("id"), imei_mismatches=Count("id", filter=Q(imei_matches=False)))
+            .order_by("-count", "outcome", "fault_code"))
+    return list(rows)

@@ -227,3 +227,35 @@ class HandsetLedgerApi(APIView):
     def get(self, request, imei):
         handset = get_object_or_404(Handset, imei=imei)
         return Response(LedgerLinkSerializer(_ledger(handset), many=True).data)
+
+
+class SwapOptionsApi(APIView):
+    """What can be offered before a swap is confirmed: like-for-like per warehouse with its
+    promise, equivalent variants (consent needed), a backorder date, a technician visit."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, number):
+        case = get_object_or_404(Case.objects.select_related("customer", "handset"),
+                                 number=number)
+        handset, address = case.handset, case.customer.default_address
+        if handset is None or handset.model_id is None or address is None:
+            raise CaseError("The case needs a handset of known model and an address.",
+                            code="no_swap_options")
+        options = swap_services.swap_stock_options(
+            model=handset.model, variant=handset.variant, postcode=address.postcode,
+            country=address.country)
+        return Response([option.as_dict() for option in options])
+
+
+class InspectionSummaryApi(APIView):
+    """Returned-unit inspections by outcome and fault code since `since` (quality)."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME)],
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        since = parse_datetime(request.query_params.get("since", "") or "")
+        return Response(selectors.inspection_summary(since=since))

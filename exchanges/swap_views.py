@@ -214,6 +214,10 @@ def swap_queue(request):
     now = timezone.now()
     rows = [{"swap": swap, "kind": selectors.swap_exception_kind(swap, now=now)}
             for swap in selectors.swaps_exceptions(now=now)[:200]]
+    since = now - datetime.timedelta(days=30)
+    outcomes = dict(InspectionOutcome.choices)
+    inspections = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])}
+                   for row in selectors.inspection_summary(since=since)]
     return render(request, "exchanges/swap_queue.html", {
-        "rows": rows, "measures": selectors.swap_measures(
-            since=now - datetime.timedelta(days=30), now=now)})
+        "rows": rows, "measures": selectors.swap_measures(since=since, now=now),
+        "inspections": inspections})

@@ -210,3 +210,34 @@ def test_a_swap_quote_states_the_unreturned_device_charge_before_the_customer_ac
     page = client.get(reverse("exchanges:quote_public", args=[quote.token]))
 
     assert "unreturned device charge of 199.00 EUR" in page.content.decode()
+
+
+def test_the_api_lists_the_swap_options_before_confirming(operator):
+    WarehouseFactory()
+    case = diagnosing_case(stock=1)
+    api = APIClient()
+    api.force_authenticate(operator)
+
+    body = api.get(f"/api/v1/cases/{case.number}/swaps/options/").json()
+
+    assert [option["kind"] for option in body] == ["like_for_like", "backorder"]
+    assert body[0]["promise"]["deliver_by"] == "2026-12-08T12:00:00+01:00"
+
+
+def test_inspections_are_summed_by_outcome_and_fault_code_for_quality(
+        operator, operator_client, booked, django_capture_on_commit_callbacks):
+    from exchanges.services.swaps import swap_inspect
+
+    Swap.objects.filter(pk=booked.pk).update(status="return_received")
+    with django_capture_on_commit_callbacks(execute=True):
+        swap_inspect(swap=booked, actor=operator, received_imei=booked.case.handset.imei,
+                     outcome="fault_confirmed", fault_code=fault("BAT-01"))
+    api = APIClient()
+    api.force_authenticate(operator)
+
+    body = api.get("/api/v1/swaps/inspections/").json()
+    page = operator_client.get(reverse("exchanges:swap_queue")).content.decode()
+
+    assert body == [{"outcome": "fault_confirmed", "fault_code": "BAT-01", "count": 1,
+                     "imei_mismatches": 0}]
+    assert "fault confirmed" in page
