@@ -180,7 +180,7 @@ class SwapActionApi(APIView):
         fault_code = serializers.CharField(required=False)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    ACTIONS = ("rebook", "cancel", "reship", "refund", "receive", "inspect")
+    ACTIONS = ("rebook", "cancel", "reship", "refund", "collect", "receive", "inspect")
 
     @extend_schema(request=InputSerializer, responses={200: SwapOutputSerializer})
     def post(self, request, pk, action):
@@ -205,6 +205,8 @@ class SwapActionApi(APIView):
             swap_services.swap_reship(swap=swap, actor=user, reason=data["reason"])
         elif action == "refund":
             swap_services.swap_refund(swap=swap, actor=user, reason=data["reason"])
+        elif action == "collect":
+            swap_services.swap_collection_book(swap=swap, actor=user, reason=data["reason"])
         elif action == "receive":
             swap_services.swap_return_receive(swap=swap, actor=user)
         else:

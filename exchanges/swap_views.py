@@ -83,6 +83,7 @@ def swap_panel(request, case) -> Panel | None:
             "can_receive": swap.status in ("delivered", "return_in_transit",
                                            "faulty_not_returned"),
             "can_inspect": "inspect" in actions,
+            "can_collect": swap.status in ("delivered", "faulty_not_returned"),
             "rebook_form": RebookForm(prefix=f"rb{swap.pk}"),
             "chain": selectors.handset_chain(handset=swap.replacement_handset)
             if swap.replacement_handset_id else [],
@@ -172,6 +173,11 @@ def swap_act(request, pk, action):
             swap_services.swap_refund(swap=swap, actor=request.user,
                                       reason=request.POST.get("reason", ""))
             messages.success(request, _("Refund recorded; the swap is closed."))
+        elif action == "collect":
+            swap_services.swap_collection_book(swap=swap, actor=request.user,
+                                               reason=request.POST.get("reason", ""))
+            messages.success(request, _("A courier is being booked to collect the faulty "
+                                        "unit."))
         elif action == "receive":
             swap_services.swap_return_receive(swap=swap, actor=request.user)
             messages.success(request, _("Returned unit received."))

@@ -37,6 +37,21 @@ def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> 
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
 
 
+@shared_task(name="exchanges.tasks.swap_collection_book", bind=True, ignore_result=True,
+             max_retries=12)
+def swap_collection_book(self, swap_id: int, key: str) -> None:
+    """Book the collection of a faulty unit not handed over at delivery (from the outbox)."""
+    from carriers.domain import CarrierError
+    from exchanges.services.swaps import swap_collection_book_run
+
+    try:
+        swap_collection_book_run(swap_id=swap_id, key=key)
+    except CarrierError as exc:
+        if exc.permanent or self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
+
+
 @shared_task(name="exchanges.tasks.swaps_remind", ignore_result=True)
 def swaps_remind() -> dict:
     """Depot-hold reminders, faulty units not returned: reminders, then the stated charge."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -387,6 +387,53 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     return swap
 
 
+COLLECT_TASK = "exchanges.tasks.swap_collection_book"
+
+
+def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
+    """Book a courier to collect the faulty unit alone (it was not handed over at delivery)."""
+    if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
+        raise CaseError(_("A collection alone is booked only after delivery, while the faulty "
+                          "unit is not back."), code="not_collectable")
+    key = f"swap-return-{swap.pk}-after-{swap.collection_id or 0}"
+    with transaction.atomic():
+        record_event(swap, action="swap_collection_requested", actor=actor, reason=reason,
+                     data={"key": key})
+        outbox_enqueue(task=COLLECT_TASK, kwargs={"swap_id": swap.pk, "key": key}, key=key)
+    return swap
+
+
+def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
+    """Book the collection (outbox task): from the customer's address to the returns centre."""
+    from carriers.domain import Parcel, Service
+    from carriers.services import shipment_book
+
+    swap = Swap.objects.select_related("case__customer", "warehouse", "collection").get(
+        pk=swap_id)
+    if swap.collection_id and swap.collection.booking_key == key:
+        return swap
+    if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
+        return swap
+    _sender, customer, returns = _addresses(swap)
+    faulty = Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
+                    contents="Faulty handset (return)")
+    result = shipment_book(carrier=swap.warehouse.carrier, sender=customer, recipient=returns,
+                           parcels=[faulty], service=Service.NEXT_DAY, reference=swap.case.number,
+                           idempotency_key=key, language=swap.case.customer.language or "")
+    old = swap.collection
+    with transaction.atomic():
+        Swap.objects.filter(pk=swap.pk).update(collection=result.outbound)
+        swap.refresh_from_db()
+        record_event(swap, action="swap_collection_booked", actor_label=swap.warehouse.carrier,
+                     data={"tracking_number": result.outbound.tracking_number})
+        notification_send(case=swap.case, template="swap_collection_booked", context={
+            "tracking_url": tracking_url(result.outbound),
+            "tracking_number": result.outbound.tracking_number})
+    if old is not None:
+        _cancel_quietly(old)
+    return swap
+
+
 def swap_booking_gave_up(*, swap_id: int, attempt: int, message: str) -> None:
     """The courier stayed unreachable through every retry: show the swap in the exceptions
     queue with the courier's last words, so an operator books it again."""
@@ -698,10 +745,7 @@ def swap_on_request(swap: Swap, *, actor=None, carrier_options: dict | None = No
         unreturned_charge=Decimal(settings.SWAP_UNRETURNED_CHARGE),
         decided_at=swap.decided_at or timezone.now())
     swap.refresh_from_db()
-    try:
-        return swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)
-    except IntegrityError:  # pragma: no cover - the unit constraint refused a double reservation
-        raise DomainError(_("The unit was taken meanwhile: try again."), code="retry") from None
+    return swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)
 
 
 def unreturned_charge_terms(*, currency: str = "EUR") -> str:

@@ -560,3 +560,25 @@ def test_the_address_changed_before_pickup_rebooks_the_same_visit_elsewhere(run,
     assert (swap.status, swap.postcode, swap.booking_attempt) == ("booked", "92400", 2)
     assert swap.outbound.recipient["notes"] == "Reception, 3rd floor"
     assert first.status == "cancelled"
+
+
+def test_a_faulty_unit_not_handed_over_is_collected_alone_and_its_return_tracked(
+        run, _frozen, operator):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "delivered")
+    courier_says(run, swap.collection, "exception", hours=2)
+    _frozen.shift(datetime.timedelta(days=4))
+    run(swaps_service.swaps_remind)
+    swap.refresh_from_db()
+    assert swap.status == "faulty_not_returned"
+    first = swap.collection
+
+    run(swaps_service.swap_collection_book, swap=swap, actor=operator)
+    run(swaps_service.swap_collection_book, swap=swap, actor=operator)  # a double click
+    swap.refresh_from_db()
+    courier_says(run, swap.collection, "picked_up")
+
+    swap.refresh_from_db()
+    assert swap.collection != first
+    assert swap.status == "return_in_transit"
+    assert Shipment.objects.filter(booking_key__startswith=f"swap-return-{swap.pk}-").count() == 1
