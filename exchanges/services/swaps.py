@@ -360,7 +360,7 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
                      reason=exc.message[:500], data={"attempt": attempt})
         return swap
     with transaction.atomic():
-        swap = Swap.objects.select_for_update().select_related("outbound").get(pk=swap.pk)
+        swap = Swap.objects.select_for_update(of=("self",)).select_related("outbound").get(pk=swap.pk)
         if swap.status not in BOOKABLE or swap.booking_attempt != attempt or (
                 swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt)):
             return swap
@@ -650,7 +650,7 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
     except Exception as exc:  # noqa: BLE001 (the validator raises Django's ValidationError)
         raise CaseError(_("This IMEI is not valid."), field="received_imei") from exc
     with transaction.atomic():
-        swap = Swap.objects.select_for_update().select_related("case__handset").get(pk=swap.pk)
+        swap = Swap.objects.select_for_update(of=("self",)).select_related("case__handset").get(pk=swap.pk)
         original = swap.case.handset
         matches = original is not None and original.imei == received_imei
         quarantine = not matches or outcome in QUARANTINE_OUTCOMES

@@ -111,3 +111,41 @@ def test_a_booking_queued_while_the_broker_is_down_is_booked_once_by_the_worker(
 
     assert Swap.objects.get(pk=swaps[0].pk).status == "booked"
     assert Shipment.objects.filter(booking_key=f"swap-book-{swaps[0].pk}-1").count() == 2
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_happy_path_runs_on_postgres_with_a_worker(sandbox_only):
+    import datetime
+
+    from django.utils import timezone
+
+    from carriers.services import sandbox_advance
+    from exchanges.services import swap_request
+    from exchanges.services.swaps import swap_inspect
+    from exchanges.tests.factories import fault
+
+    case, decision = swap_case(stock=1)
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=10):
+        swap = swap_request(case=case, decision=decision)
+        assert wait_for(lambda: Swap.objects.filter(pk=swap.pk, status="booked").exists())
+        sandbox_advance(until=timezone.now() + datetime.timedelta(hours=50))
+        assert wait_for(lambda: Swap.objects.filter(pk=swap.pk,
+                                                    status="return_received").exists())
+
+    swap_inspect(swap=swap, received_imei=case.handset.imei, outcome="fault_confirmed",
+                 fault_code=fault("BAT-01"))
+    swap.refresh_from_db()
+    case.refresh_from_db()
+    assert (swap.status, case.status) == ("closed", "resolved")
+    assert swap.replacement_handset.warranty_end == case.handset.warranty_end
