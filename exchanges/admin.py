@@ -8,8 +8,10 @@ from exchanges.models import (
     ReplacementUnit,
     ServicePrice,
     Swap,
+    SwapInspection,
     Technician,
     Visit,
+    Warehouse,
 )
 
 
@@ -21,8 +23,22 @@ class ServicePriceAdmin(admin.ModelAdmin):
 
 @admin.register(ReplacementUnit)
 class ReplacementUnitAdmin(admin.ModelAdmin):
-    list_display = ["model", "variant", "imei", "location", "status"]
-    list_filter = ["status", "model"]
+    list_display = ["model", "variant", "imei", "warehouse", "grade", "status"]
+    list_filter = ["status", "grade", "warehouse", "model"]
+    search_fields = ["imei"]
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "city", "country", "carrier", "cutoff", "delivery_by",
+                    "transit_days", "active"]
+
+
+@admin.register(SwapInspection)
+class SwapInspectionAdmin(admin.ModelAdmin):
+    list_display = ["swap", "outcome", "fault_code", "imei_matches", "inspected_at"]
+    list_filter = ["outcome", "imei_matches"]
+    readonly_fields = [f.name for f in SwapInspection._meta.fields]
 
 
 @admin.register(Technician)
@@ -62,9 +78,12 @@ class DiagnosisAdmin(admin.ModelAdmin):
 
 @admin.register(Swap)
 class SwapAdmin(admin.ModelAdmin):
-    list_display = ["pk", "case", "model", "variant", "status", "paid", "fees_total"]
-    list_filter = ["status"]
-    readonly_fields = ["status"]
+    list_display = ["pk", "case", "model", "variant", "status", "warehouse", "promised_by",
+                    "delivered_at", "paid", "fees_total"]
+    list_filter = ["status", "warehouse"]
+    search_fields = ["case__number"]
+    readonly_fields = ["status", "unit", "outbound", "collection", "original_handset",
+                       "replacement_handset"]
 
 
 @admin.register(Visit)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges import api
+from exchanges import api, swap_api
 
 urlpatterns = [
     path("cases/<str:number>/diagnosis/", api.DiagnosisApi.as_view(), name="api-case-diagnosis"),
@@ -26,4 +26,17 @@ urlpatterns = [
          name="api-case-visit-book"),
     path("visits/measures/", api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
     path("cases/<str:number>/timeline/", api.CaseTimelineApi.as_view(), name="api-case-timeline"),
+    path("cases/<str:number>/swaps/", swap_api.CaseSwapsApi.as_view(), name="api-case-swaps"),
+    path("cases/<str:number>/swaps/options/", swap_api.SwapOptionsApi.as_view(),
+         name="api-case-swap-options"),
+    path("swaps/inspections/", swap_api.InspectionSummaryApi.as_view(),
+         name="api-swap-inspections"),
+    path("swaps/exceptions/", swap_api.SwapExceptionsApi.as_view(), name="api-swap-exceptions"),
+    path("swaps/measures/", swap_api.SwapMeasuresApi.as_view(), name="api-swap-measures"),
+    path("swaps/promise/", swap_api.SwapPromiseApi.as_view(), name="api-swap-promise"),
+    path("swaps/<int:pk>/", swap_api.SwapDetailApi.as_view(), name="api-swap-detail"),
+    path("swaps/<int:pk>/<slug:action>/", swap_api.SwapActionApi.as_view(),
+         name="api-swap-action"),
+    path("handsets/<str:imei>/ledger/", swap_api.HandsetLedgerApi.as_view(),
+         name="api-handset-ledger"),
 ]

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN
+from hotline.roles import OPERATOR, QA, SUPERVISOR, TECHNICIAN
 
 
 class ExchangesConfig(AppConfig):
@@ -15,16 +15,26 @@ class ExchangesConfig(AppConfig):
             "exchanges.add_diagnosis", "exchanges.view_quote", "exchanges.view_swap",
             "exchanges.view_visit", "exchanges.view_replacementunit",
             "exchanges.view_serviceprice", "exchanges.view_technician",
+            "exchanges.view_warehouse", "exchanges.view_swapinspection",
         },
         SUPERVISOR: {
             "exchanges.change_serviceprice", "exchanges.add_serviceprice",
             "exchanges.change_replacementunit", "exchanges.add_replacementunit",
             "exchanges.change_technician", "exchanges.add_technician",
+            "exchanges.change_warehouse", "exchanges.add_warehouse",
         },
+        QA: {"exchanges.view_swap", "exchanges.view_swapinspection",
+             "exchanges.add_swapinspection"},
         TECHNICIAN: {"exchanges.view_visit", "exchanges.change_visit"},
     }
     nav_items = (
         NavItem(_("Visits"), "exchanges:visit_day", (SUPERVISOR, TECHNICIAN), order=40),
+        NavItem(_("Swap exceptions"), "exchanges:swap_queue", (OPERATOR, SUPERVISOR), order=42),
     )
-    case_panels = ("exchanges.views.decision_panel",)
-    case_cancelled_hooks = ("exchanges.services.case_cancelled",)
+    case_panels = ("exchanges.views.decision_panel", "exchanges.swap_views.swap_panel")
+    customer_panels = ("exchanges.swap_views.customer_ledger_panel",)
+    case_cancelled_hooks = ("exchanges.services.case_cancelled",
+                            "exchanges.services.swaps.swaps_case_cancelled")
+    # Courier tracking events drive the swaps (docs/swaps.md).
+    carrier_subscribers = ("exchanges.tracking.on_shipment_event",)
+    wallboard_figures = ("exchanges.selectors.swap_wallboard_figures",)

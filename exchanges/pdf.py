@@ -59,6 +59,11 @@ def quote_pdf(*, quote: Quote, link: str = "") -> bytes:
     story += [table, Spacer(1, 8 * mm), Paragraph(_(
         "Nothing is charged and nothing is sent before you accept this quote in writing. No "
         "fee will be added that this quote does not show."), styles["Normal"])]
+    if quote.outcome == "swap":
+        from exchanges.services.swaps import unreturned_charge_terms
+
+        story.append(Paragraph(unreturned_charge_terms(currency=quote.currency),
+                               styles["Normal"]))
     if link:
         story.append(Paragraph(_("Accept or decline it at %(link)s, quoting confirmation number "
                                  "%(number)s.") % {"link": link, "number": quote.number},

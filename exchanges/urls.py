@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges import views, visit_views
+from exchanges import swap_views, views, visit_views
 
 app_name = "exchanges"
 urlpatterns = [
@@ -17,6 +17,10 @@ urlpatterns = [
     path("visits/<int:pk>/book/", visit_views.visit_book, name="visit_book"),
     path("visits/<int:pk>/swap/", visit_views.visit_switch_to_swap, name="visit_switch_to_swap"),
     path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
+    path("swaps/", swap_views.swap_queue, name="swap_queue"),
+    path("cases/<str:number>/swap-options/", swap_views.swap_options, name="swap_options"),
+    path("swaps/<int:pk>/inspect/", swap_views.swap_inspect, name="swap_inspect"),
+    path("swaps/<int:pk>/<slug:action>/", swap_views.swap_act, name="swap_act"),
     path("quotes/<str:token>/", views.quote_public, name="quote_public"),
     path("quotes/<str:token>/pdf/", views.quote_public_pdf, name="quote_public_pdf"),
     path("quotes/<str:token>/<str:answer>/", views.quote_public_answer,

@@ -283,3 +283,25 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
 EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
 EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
 EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)
+
+# --- swaps ---
+# Home swaps: stock, promise, exceptions, reminders (docs/swaps.md).
+# Days a backordered model is expected back in stock (the honest date told to the customer).
+SWAP_BACKORDER_DAYS = env.int("SWAP_BACKORDER_DAYS", 5, min_value=1)
+# How long a courier holds a parcel at its depot, and when the customer is reminded before.
+SWAP_DEPOT_HOLD_DAYS = env.int("SWAP_DEPOT_HOLD_DAYS", 7, min_value=1)
+SWAP_HOLD_REMINDER_HOURS = env.int("SWAP_HOLD_REMINDER_HOURS", 48, min_value=1)
+# Faulty unit not handed over: marked not returned after SWAP_RETURN_GRACE_DAYS, reminded on
+# each of SWAP_REMINDER_DAYS (days after delivery), charged after SWAP_CHARGE_AFTER_DAYS.
+SWAP_RETURN_GRACE_DAYS = env.int("SWAP_RETURN_GRACE_DAYS", 3, min_value=1)
+SWAP_REMINDER_DAYS = [int(day) for day in env.list("SWAP_REMINDER_DAYS", ["3", "7", "10"])]
+SWAP_CHARGE_AFTER_DAYS = env.int("SWAP_CHARGE_AFTER_DAYS", 14, min_value=1)
+# The unreturned device charge stated in the swap's written confirmation (tax included).
+SWAP_UNRETURNED_CHARGE = str(env.decimal("SWAP_UNRETURNED_CHARGE", "199.00"))
+# Customer tracking link; {carrier} and {tracking_number} are replaced.
+SWAP_TRACKING_URL = env.str("SWAP_TRACKING_URL",
+                            "https://track.hotline.example/{carrier}/{tracking_number}")
+CELERY_BEAT_SCHEDULE |= {
+    "swaps-reminders": {"task": "exchanges.tasks.swaps_remind", "schedule": 3600.0},
+    "swaps-restock": {"task": "exchanges.tasks.swaps_restock", "schedule": 900.0},
+}

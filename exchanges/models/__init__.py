@@ -6,15 +6,27 @@ from exchanges.models.service import (
     OPEN_VISIT_STATES,
     SLOT_HOLDING_STATES,
     AddressSnapshot,
-    Swap,
-    SwapStatus,
     Technician,
     Visit,
     VisitStatus,
 )
-from exchanges.models.stock import ReplacementUnit, UnitStatus
+from exchanges.models.stock import ReplacementUnit, UnitGrade, UnitStatus, Warehouse
+from exchanges.models.swaps import (
+    EXCEPTION_STATES,
+    OPEN_SWAP_STATES,
+    InspectionOutcome,
+    Swap,
+    SwapInspection,
+    SwapStatus,
+)
 
 __all__ = [
+    "EXCEPTION_STATES",
+    "OPEN_SWAP_STATES",
+    "InspectionOutcome",
+    "SwapInspection",
+    "UnitGrade",
+    "Warehouse",
     "OPEN_VISIT_STATES",
     "SLOT_HOLDING_STATES",
     "AddressSnapshot",

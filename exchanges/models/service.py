@@ -1,6 +1,5 @@
-"""Swap and Visit: how a case's outcome is carried out. The swap and visit work grow these
-machines (stock reservation, courier booking, slots); the case workflow needs only their start
-and their cancellation."""
+"""ServiceOrder and Visit: how a case's outcome is carried out (the swap is in
+exchanges.models.swaps, its stock in exchanges.models.stock)."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -54,46 +53,6 @@ class ServiceOrder(ConcurrentTransitionMixin, AddressSnapshot):
     class Meta:
         abstract = True
         constraints = []
-
-
-class SwapStatus(models.TextChoices):
-    REQUESTED = "requested", _("requested")
-    CANCELLED = "cancelled", _("cancelled")
-
-
-class Swap(ServiceOrder):
-    """A like-for-like replacement delivered at home, the faulty unit collected in one visit."""
-
-    case = models.ForeignKey("hotline.Case", on_delete=models.PROTECT, related_name="swaps")
-    status = FSMField(_("status"), default=SwapStatus.REQUESTED, choices=SwapStatus.choices,
-                      protected=True, db_index=True)
-    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("replacement model"))
-    variant = models.ForeignKey("hotline.ModelVariant", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+",
-                                verbose_name=_("replacement variant"))
-    warranty_end = models.DateField(
-        _("warranty end of the replacement"), null=True, blank=True,
-        help_text=_("A replacement keeps the warranty end of the handset it replaces."),
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("swap")
-        verbose_name_plural = _("swaps")
-        constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(status="requested"),
-                                    name="swap_one_requested_per_case"),
-            models.CheckConstraint(condition=models.Q(fees_total__gte=0),
-                                   name="swap_fees_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"swap {self.pk} ({self.status})"
-
-    @transition(field=status, source=SwapStatus.REQUESTED, target=SwapStatus.CANCELLED)
-    def cancel(self):
-        """Cancel the swap before it is dispatched."""
 
 
 class VisitStatus(models.TextChoices):

@@ -52,7 +52,7 @@ def _address(case: Case) -> dict:
 
 
 def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
-                 actor=None, findings: str = "") -> Swap:
+                 actor=None, findings: str = "", carrier_options: dict | None = None) -> Swap:
     """Order a like-for-like swap for the case; the replacement keeps the original warranty end."""
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
@@ -63,12 +63,18 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
         swap = Swap.objects.create(
             case=case, decision=decision, quote=quote, fault_code=decision.fault_code,
             model=handset.model, variant=handset.variant, warranty_end=handset.warranty_end,
-            findings=findings,
+            findings=findings, original_handset=handset,
+            decided_at=(quote.answered_at if quote is not None else decision.decided_at)
+            or timezone.now(),
             created_by=actor if actor is not None and actor.is_authenticated else None,
             **_address(case), **_fees(quote))
         record_event(swap, action="swap_requested", actor=actor, case=case,
                      data={"swap": swap.pk, "model": str(handset.model),
                            "fees_total": str(swap.fees_total)})
+        # Reserve a like-for-like unit (or backorder), set the promise, queue the booking.
+        from exchanges.services.swaps import swap_on_request
+
+        swap = swap_on_request(swap, actor=actor, carrier_options=carrier_options)
     return swap
 
 

@@ -74,3 +74,60 @@ def booked_visit(*, technician, start, status="scheduled"):
         case=case, decision=decision, fault_code=fault_code, status=status,
         technician=technician, slot_start=start, slot_end=start + datetime.timedelta(hours=2),
         street="1 rue Test", postcode="75002", city="Paris", country="FR")
+
+
+# --- swaps -----------------------------------------------------------------------------------
+_unit_serial = iter(range(500000, 999999))
+
+
+class WarehouseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchanges.Warehouse"
+        django_get_or_create = ["code"]
+
+    code = "PAR"
+    name = "Paris main"
+    street = "14 rue des Entrepôts"
+    postcode = "93200"
+    city = "Saint-Denis"
+    country = "FR"
+    cutoff = datetime.time(17, 0)
+
+
+def unit_imei(model) -> str:
+    from hotline.tests.factories import TacFactory
+    from hotline.validators import imei_with_check_digit
+
+    return imei_with_check_digit(TacFactory(model=model).tac + f"{next(_unit_serial):06d}")
+
+
+class StockUnitFactory(ReplacementUnitFactory):
+    """A unit with an IMEI in a warehouse."""
+
+    warehouse = factory.SubFactory(WarehouseFactory)
+    imei = factory.LazyAttribute(lambda o: unit_imei(o.model))
+
+
+def swap_case(*, stock: int = 1, warehouse=None, variant=None):
+    """An in-service case whose confirmed decision is a free swap, with `stock` like-for-like
+    units in `warehouse` (PAR by default). Return (case, decision)."""
+    from django.utils import timezone
+
+    from exchanges.models import Decision
+    from hotline.tests.factories import ModelVariantFactory, UserFactory
+
+    customer = CustomerFactory(language="en")
+    handset = HandsetFactory(owner=customer, purchase_date=datetime.date(2026, 6, 1))
+    if variant is None:
+        variant = ModelVariantFactory(model=handset.model)
+    handset.variant = variant
+    handset.save(update_fields=["variant"])
+    warehouse = warehouse or WarehouseFactory()
+    for _index in range(stock):
+        StockUnitFactory(model=handset.model, variant=variant, warehouse=warehouse)
+    case = CaseFactory(customer=customer, handset=handset, status="in_service")
+    decision = Decision.objects.create(
+        case=case, fault_code=fault("BAT-01"), recommended_action="swap",
+        proposed_outcome="swap", status="confirmed", outcome="swap",
+        decided_by=UserFactory(roles=["operator"]), decided_at=timezone.now())
+    return case, decision

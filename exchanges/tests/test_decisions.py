@@ -39,7 +39,7 @@ def test_confirming_a_free_swap_puts_the_case_in_service_and_orders_the_swap(
     case.refresh_from_db()
     swap = Swap.objects.get(case=case)
     assert case.status == "in_service"
-    assert (swap.status, swap.paid, swap.fees_total) == ("requested", False, 0)
+    assert (swap.status, swap.paid, swap.fees_total) == ("booked", False, 0)
     assert swap.warranty_end == case.handset.warranty_end
     assert swap.postcode == "75002"
     assert AuditEvent.objects.filter(case=case, action="decision_confirmed").exists()

@@ -1,0 +1,48 @@
+"""Print the delivery promise an operator would see for a swap from a warehouse."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from exchanges.models import Warehouse
+from exchanges.services.swaps import swap_promise
+
+
+class Command(BaseCommand):
+    help = "Print the promised delivery of a swap booked at a time from a warehouse."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--warehouse", required=True, help="warehouse code, e.g. PAR")
+        parser.add_argument("--postcode", required=True)
+        parser.add_argument("--country", default="FR")
+        parser.add_argument("--at", default="", help="ISO date-time of the booking (now)")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        warehouse = Warehouse.objects.filter(code__iexact=options["warehouse"]).first()
+        if warehouse is None:
+            known = ", ".join(Warehouse.objects.values_list("code", flat=True)) or "none"
+            raise CommandError(f"Unknown warehouse {options['warehouse']!r} (known: {known}).")
+        at = timezone.now()
+        if options["at"]:
+            at = parse_datetime(options["at"])
+            if at is None:
+                raise CommandError("--at must be an ISO date-time, e.g. 2026-12-24T16:30+01:00")
+            if timezone.is_naive(at):
+                at = timezone.make_aware(at)
+        promise = swap_promise(warehouse=warehouse, postcode=options["postcode"],
+                               country=options["country"].upper(), at=at)
+        if options["json"]:
+            self.stdout.write(json.dumps({"warehouse": warehouse.code, **promise.as_dict()},
+                                         indent=2))
+            return
+        local = timezone.localtime(promise.deliver_by)
+        self.stdout.write(f"Warehouse {warehouse.code} (cut-off {warehouse.cutoff:%H:%M}), "
+                          f"booked {timezone.localtime(at):%a %Y-%m-%d %H:%M}")
+        self.stdout.write(f"Ships on   {promise.ships_on:%a %Y-%m-%d}")
+        self.stdout.write(f"Delivered  by {local:%a %Y-%m-%d %H:%M}"
+                          f" ({promise.hours_from_booking:.1f} h)")
+        for reason in promise.reasons:
+            self.stdout.write(f"  - {reason}")

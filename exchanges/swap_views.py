@@ -1,0 +1,229 @@
+"""Home swaps in the console: the swap on the case page (promise before confirming, tracking,
+exception actions, the IMEI ledger), the exceptions queue with its measures, the inspection of
+the returned unit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from diagnostics.models import FaultCode
+from exchanges import selectors
+from exchanges.models import InspectionOutcome, Swap, Warehouse
+from exchanges.services import swaps as swap_services
+from hotline.errors import DomainError
+from hotline.models import Case, CaseStatus, ModelVariant
+from hotline.panels import Panel
+from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
+from hotline.views import role_required
+from hotline.workflow import allowed_transitions
+
+
+class RebookForm(forms.Form):
+    street = forms.CharField(label=gettext_lazy("Street"), max_length=200, required=False)
+    street2 = forms.CharField(label=gettext_lazy("Address line 2"), max_length=200,
+                              required=False)
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=12, required=False)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
+    access_notes = forms.CharField(label=gettext_lazy("Access notes"), max_length=300,
+                                   required=False)
+    recipient_name = forms.CharField(label=gettext_lazy("Recipient / pickup point"),
+                                     max_length=120, required=False)
+    recipient_phone = forms.CharField(label=gettext_lazy("Phone for the courier"),
+                                      max_length=30, required=False)
+    ship_on = forms.DateField(label=gettext_lazy("Deliver on another day"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("What the customer chose"), max_length=300)
+
+    def recipient(self) -> dict:
+        data = self.cleaned_data
+        address = {k: data[k] for k in ("street", "street2", "postcode", "city", "access_notes")}
+        if not data["street"]:
+            address = {}
+        for key in ("recipient_name", "recipient_phone"):
+            if data[key]:
+                address[key] = data[key]
+        return address
+
+
+class InspectionForm(forms.Form):
+    received_imei = forms.CharField(label=gettext_lazy("IMEI of the unit received"),
+                                    max_length=20)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=InspectionOutcome.choices)
+    fault_code = forms.ModelChoiceField(label=gettext_lazy("Fault code (fault confirmed)"),
+                                        queryset=FaultCode.objects.filter(active=True),
+                                        required=False)
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def swap_panel(request, case) -> Panel | None:
+    """The case page's swap panel: its swap(s), or the stock and promise before confirming."""
+    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+        return None
+    swaps = list(Swap.objects.filter(case=case).select_related(
+        "warehouse", "unit", "outbound", "collection", "original_handset",
+        "replacement_handset").order_by("-created_at"))
+    context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
+    for swap in swaps:
+        actions = set(allowed_transitions(swap))
+        context["swaps"].append({
+            "swap": swap, "kind": selectors.swap_exception_kind(swap),
+            "can_rebook": swap.status in swap_services.BOOKABLE and swap.unit_id is not None,
+            "can_cancel": "cancel" in actions, "can_reship": swap.status == "lost",
+            "can_refund": "refund" in actions,
+            "can_receive": swap.status in ("delivered", "return_in_transit",
+                                           "faulty_not_returned"),
+            "can_inspect": "inspect" in actions,
+            "can_collect": swap.status in ("delivered", "faulty_not_returned"),
+            "rebook_form": RebookForm(prefix=f"rb{swap.pk}"),
+            "chain": selectors.handset_chain(handset=swap.replacement_handset)
+            if swap.replacement_handset_id else [],
+            "variants": _variant_choices(swap) if swap.status in ("requested", "backordered")
+            else [],
+            "warehouses": Warehouse.objects.filter(active=True)
+            if swap.status in ("requested", "backordered") else [],
+        })
+    handset = case.handset
+    if not swaps and handset is not None and handset.model_id and case.status in (
+            CaseStatus.DIAGNOSING, CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT):
+        # Loaded by HTMX after the page (a plain link without JavaScript): the case page stays
+        # cheap, the stock and the promise are computed when looked at.
+        context["options_url"] = reverse("exchanges:swap_options", args=[case.number])
+    if not context["swaps"] and not context["options_url"]:
+        return None
+    return Panel("exchanges/_swap_panel.html", context, order=25)
+
+
+@role_required(OPERATOR, SUPERVISOR, QA)
+def swap_options(request, number):
+    """Stock and the delivery promise before a swap is confirmed (partial for HTMX)."""
+    case = get_object_or_404(Case.objects.select_related("customer", "handset__model",
+                                                         "handset__variant"), number=number)
+    handset, address = case.handset, case.customer.default_address
+    options = []
+    if handset is not None and handset.model_id and address is not None:
+        options = swap_services.swap_stock_options(
+            model=handset.model, variant=handset.variant, postcode=address.postcode,
+            country=address.country)
+    context = {"case": case, "options": options, "address": address}
+    if request.htmx:
+        return render(request, "exchanges/_swap_options.html", context)
+    return render(request, "exchanges/swap_options.html", context)
+
+
+def customer_ledger_panel(request, customer) -> Panel | None:
+    """The customer page's IMEI ledger: which handset replaced which, with the warranty end."""
+    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+        return None
+    links = list(Swap.objects.filter(case__customer=customer, replacement_handset__isnull=False)
+                 .select_related("case", "original_handset", "replacement_handset")
+                 .order_by("delivered_at", "id"))
+    if not links:
+        return None
+    return Panel("exchanges/_customer_ledger.html", {"links": links}, order=45)
+
+
+def _variant_choices(swap):
+    from exchanges.models import ReplacementUnit
+
+    ids = (ReplacementUnit.objects.available().filter(model=swap.model)
+           .exclude(variant=swap.variant).exclude(variant__isnull=True)
+           .values_list("variant", flat=True).distinct())
+    return list(ModelVariant.objects.filter(pk__in=list(ids)))
+
+
+def _back(swap: Swap):
+    return redirect("console:case_detail", number=swap.case.number)
+
+
+@require_POST
+@role_required(OPERATOR, SUPERVISOR)
+def swap_act(request, pk, action):
+    swap = get_object_or_404(Swap.objects.select_related("case"), pk=pk)
+    try:
+        if action == "rebook":
+            form = RebookForm(request.POST, prefix=f"rb{swap.pk}")
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+                return _back(swap)
+            swap_services.swap_book(swap=swap, actor=request.user,
+                                    recipient=form.recipient() or None,
+                                    ship_on=form.cleaned_data["ship_on"],
+                                    reason=form.cleaned_data["reason"])
+            messages.success(request, _("The courier is being booked again."))
+        elif action == "cancel":
+            swap_services.swap_cancel(swap=swap, actor=request.user,
+                                      reason=request.POST.get("reason", ""))
+            messages.success(request, _("Swap cancelled; the unit is back in stock."))
+        elif action == "reship":
+            swap_services.swap_reship(swap=swap, actor=request.user,
+                                      reason=request.POST.get("reason", ""))
+            messages.success(request, _("Another unit is reserved and being booked."))
+        elif action == "refund":
+            swap_services.swap_refund(swap=swap, actor=request.user,
+                                      reason=request.POST.get("reason", ""))
+            messages.success(request, _("Refund recorded; the swap is closed."))
+        elif action == "collect":
+            swap_services.swap_collection_book(swap=swap, actor=request.user,
+                                               reason=request.POST.get("reason", ""))
+            messages.success(request, _("A courier is being booked to collect the faulty "
+                                        "unit."))
+        elif action == "receive":
+            swap_services.swap_return_receive(swap=swap, actor=request.user)
+            messages.success(request, _("Returned unit received."))
+        elif action == "reserve":
+            warehouse = get_object_or_404(Warehouse, pk=request.POST.get("warehouse"))
+            swap_services.swap_reserve(swap=swap, actor=request.user, warehouse=warehouse)
+            messages.success(request, _("Unit reserved in %(warehouse)s.")
+                             % {"warehouse": warehouse.name})
+        elif action == "variant":
+            variant = get_object_or_404(ModelVariant, pk=request.POST.get("variant"))
+            swap_services.swap_choose_variant(swap=swap, variant=variant, actor=request.user,
+                                              consent_note=request.POST.get("consent_note", ""))
+            messages.success(request, _("Equivalent variant reserved with the customer's "
+                                        "consent."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return _back(swap)
+
+
+@role_required(OPERATOR, SUPERVISOR, QA)
+def swap_inspect(request, pk):
+    swap = get_object_or_404(Swap.objects.select_related("case__handset", "case__customer"),
+                             pk=pk)
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            swap_services.swap_inspect(swap=swap, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Inspection recorded; the swap is closed."))
+            return _back(swap)
+    return render(request, "exchanges/swap_inspect.html", {"swap": swap, "form": form})
+
+
+@role_required(OPERATOR, SUPERVISOR)
+def swap_queue(request):
+    now = timezone.now()
+    rows = [{"swap": swap, "kind": selectors.swap_exception_kind(swap, now=now)}
+            for swap in selectors.swaps_exceptions(now=now)[:200]]
+    since = now - datetime.timedelta(days=30)
+    outcomes = dict(InspectionOutcome.choices)
+    inspections = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])}
+                   for row in selectors.inspection_summary(since=since)]
+    return render(request, "exchanges/swap_queue.html", {
+        "rows": rows, "measures": selectors.swap_measures(since=since, now=now),
+        "inspections": inspections})
