@@ -85,3 +85,15 @@ def test_check_deploy_is_clean_under_production_style_settings(tmp_path):
                     "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_every_variable_the_settings_read_is_documented_in_the_readme():
+    import re
+
+    settings_source = (ROOT / "hotline" / "settings.py").read_text()
+    readme = (ROOT / "README.md").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+
+    undocumented = sorted(name for name in read if f"`{name}`" not in readme)
+
+    assert read and undocumented == []
