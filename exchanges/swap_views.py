@@ -73,24 +73,26 @@ def swap_panel(request, case) -> Panel | None:
         "warehouse", "unit", "outbound", "collection", "original_handset",
         "replacement_handset").order_by("-created_at"))
     context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
+    may_act = has_role(request.user, OPERATOR, SUPERVISOR)
     for swap in swaps:
-        actions = set(allowed_transitions(swap))
+        actions = set(allowed_transitions(swap)) if may_act else set()
         context["swaps"].append({
             "swap": swap, "kind": selectors.swap_exception_kind(swap),
-            "can_rebook": swap.status in swap_services.BOOKABLE and swap.unit_id is not None,
-            "can_cancel": "cancel" in actions, "can_reship": swap.status == "lost",
+            "can_rebook": may_act and swap.status in swap_services.BOOKABLE
+            and swap.unit_id is not None,
+            "can_cancel": "cancel" in actions, "can_reship": may_act and swap.status == "lost",
             "can_refund": "refund" in actions,
-            "can_receive": swap.status in ("delivered", "return_in_transit",
-                                           "faulty_not_returned"),
-            "can_inspect": "inspect" in actions,
-            "can_collect": swap.status in ("delivered", "faulty_not_returned"),
+            "can_receive": may_act and swap.status in ("delivered", "return_in_transit",
+                                                       "faulty_not_returned"),
+            "can_inspect": swap.status == "return_received",
+            "can_collect": may_act and swap.status in ("delivered", "faulty_not_returned"),
             "rebook_form": RebookForm(prefix=f"rb{swap.pk}"),
             "chain": selectors.handset_chain(handset=swap.replacement_handset)
             if swap.replacement_handset_id else [],
-            "variants": _variant_choices(swap) if swap.status in ("requested", "backordered")
-            else [],
+            "variants": _variant_choices(swap)
+            if may_act and swap.status in ("requested", "backordered") else [],
             "warehouses": Warehouse.objects.filter(active=True)
-            if swap.status in ("requested", "backordered") else [],
+            if may_act and swap.status in ("requested", "backordered") else [],
         })
     handset = case.handset
     if not swaps and handset is not None and handset.model_id and case.status in (

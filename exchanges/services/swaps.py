@@ -576,9 +576,16 @@ def swap_cancel(*, swap: Swap, actor=None, reason: str) -> Swap:
 
 
 def swaps_case_cancelled(*, case, actor=None, reason: str = "") -> None:
-    """Case cancelled: cancel its swap while still cancellable (hook of hotline case_cancel)."""
-    for swap in Swap.objects.filter(case=case, status__in=[S.RESERVED, S.BACKORDERED,
-                                                            S.RETURNED_TO_SENDER]):
+    """Case cancelled: cancel its swap while still cancellable (hook of hotline case_cancel,
+    in its transaction). A replacement already with the courier or the customer cannot be
+    undone by a cancellation: the case cancellation is refused."""
+    for swap in Swap.objects.filter(case=case).open():
+        if swap.status == S.REQUESTED:
+            continue  # the case workflow's own hook cancels requested orders
+        if swap.status not in (S.RESERVED, S.BACKORDERED, S.RETURNED_TO_SENDER):
+            raise CaseError(_("The replacement is already %(status)s: work the swap instead of "
+                              "cancelling the case.") % {"status": swap.get_status_display()},
+                            code="swap_under_way")
         swap_cancel(swap=swap, actor=actor, reason=reason or "case cancelled")
 
 

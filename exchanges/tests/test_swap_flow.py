@@ -582,3 +582,16 @@ def test_a_faulty_unit_not_handed_over_is_collected_alone_and_its_return_tracked
     assert swap.collection != first
     assert swap.status == "return_in_transit"
     assert Shipment.objects.filter(booking_key__startswith=f"swap-return-{swap.pk}-").count() == 1
+
+
+def test_a_case_whose_replacement_is_with_the_courier_is_not_cancelled(run, supervisor):
+    from hotline.errors import CaseError
+    from hotline.services import case_cancel
+
+    swap = booked_swap(run)
+
+    with pytest.raises(CaseError, match="already"):
+        case_cancel(case=swap.case, reason="changed mind", actor=supervisor)
+
+    swap.case.refresh_from_db()
+    assert swap.case.status == "in_service"
