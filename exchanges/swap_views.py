@@ -213,8 +213,19 @@ def swap_inspect(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Inspection recorded; the swap is closed."))
-            return _back(swap)
+            if has_role(request.user, OPERATOR, SUPERVISOR):
+                return _back(swap)
+            return redirect("exchanges:swap_returns")
     return render(request, "exchanges/swap_inspect.html", {"swap": swap, "form": form})
+
+
+@role_required(OPERATOR, SUPERVISOR, QA)
+def swap_returns(request):
+    """The repair centre's worklist: faulty units on their way back and received, to inspect."""
+    swaps = (Swap.objects.filter(status__in=["return_in_transit", "return_received"])
+             .select_related("case__customer", "case__handset__model", "collection")
+             .order_by("-status", "return_received_at", "delivered_at"))
+    return render(request, "exchanges/swap_returns.html", {"swaps": swaps[:300]})
 
 
 @role_required(OPERATOR, SUPERVISOR)

@@ -241,3 +241,13 @@ def test_inspections_are_summed_by_outcome_and_fault_code_for_quality(
     assert body == [{"outcome": "fault_confirmed", "fault_code": "BAT-01", "count": 1,
                      "imei_mismatches": 0}]
     assert "fault confirmed" in page
+
+
+def test_the_repair_centre_sees_the_units_to_inspect(client, booked):
+    client.force_login(UserFactory(roles=["qa"]))
+    Swap.objects.filter(pk=booked.pk).update(status="return_received")
+
+    page = client.get(reverse("exchanges:swap_returns")).content.decode()
+
+    assert f'data-testid="return-swap-{booked.pk}"' in page
+    assert reverse("exchanges:swap_inspect", args=[booked.pk]) in page
