@@ -595,3 +595,37 @@ def test_a_case_whose_replacement_is_with_the_courier_is_not_cancelled(run, supe
 
     swap.case.refresh_from_db()
     assert swap.case.status == "in_service"
+
+
+def test_a_depot_hold_is_reminded_once_however_often_the_beat_runs(run, _frozen, settings):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "held_at_depot")
+    _frozen.shift(datetime.timedelta(days=settings.SWAP_DEPOT_HOLD_DAYS - 1))
+
+    run(swaps_service.swaps_remind)
+    run(swaps_service.swaps_remind)
+
+    assert Notification.objects.filter(case=swap.case, template="swap_held_reminder",
+                                       channel="sms").count() == 1
+
+
+def test_a_hold_that_ends_sends_the_parcel_back_and_the_swap_waits_for_a_decision(run, _frozen):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "held_at_depot")
+
+    courier_says(run, swap.outbound, "returned_to_sender", hours=24 * 8)
+
+    swap.refresh_from_db()
+    assert swap.status == "returned_to_sender"
+    assert swap.unit.status == "reserved"
+    assert swap in swaps_exceptions()
+
+
+def test_a_backordered_swap_stays_backordered_while_there_is_no_stock(run):
+    case, decision = swap_case(stock=0)
+    swap = run(swap_request, case=case, decision=decision)
+
+    assert run(swaps_service.swaps_restock) == 0
+
+    swap.refresh_from_db()
+    assert swap.status == "backordered"
