@@ -544,7 +544,7 @@ def test_the_wallboard_shows_swap_promises_due_today_and_late(run, _frozen):
 
     figures = {figure.key: figure.value for figure in swap_wallboard_figures()}
 
-    assert figures == {"swaps_due_today": 1, "swaps_late": 0}
+    assert figures == {"promises_due_today": 1, "promises_late": 0}
 
 
 def test_the_address_changed_before_pickup_rebooks_the_same_visit_elsewhere(run, operator):
