@@ -664,14 +664,20 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
         transition(swap, "inspect", actor=actor, reason=notes,
                    data={"outcome": outcome, "received_imei": received_imei,
                          "imei_matches": matches})
-        unit = None
-        if not ReplacementUnit.objects.filter(imei=received_imei).exists():
+        destination = {"warehouse": swap.warehouse,
+                       "location": "quarantine" if quarantine else "repair",
+                       "grade": UnitGrade.REFURBISHED,
+                       "status": UnitStatus.QUARANTINED if quarantine else UnitStatus.RETURNED}
+        unit = ReplacementUnit.objects.filter(imei=received_imei).first()
+        if unit is None:  # the handset enters our stock, to repair or in quarantine
             unit = ReplacementUnit.objects.create(
                 model=original.model if original and original.model else swap.model,
                 variant=original.variant if original else swap.variant, imei=received_imei,
-                warehouse=swap.warehouse, location="quarantine" if quarantine else "repair",
-                grade=UnitGrade.REFURBISHED,
-                status=UnitStatus.QUARANTINED if quarantine else UnitStatus.RETURNED)
+                **destination)
+        else:  # a unit we knew (an earlier replacement coming back)
+            ReplacementUnit.objects.filter(pk=unit.pk).update(**destination)
+            if SwapInspection.objects.filter(unit=unit).exists():
+                unit = None  # inspected before (an earlier swap) keeps its link
         inspection = SwapInspection.objects.create(
             swap=swap, received_imei=received_imei, imei_matches=matches, outcome=outcome,
             fault_code=fault_code, notes=notes, unit=unit,

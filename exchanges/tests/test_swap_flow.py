@@ -629,3 +629,17 @@ def test_a_backordered_swap_stays_backordered_while_there_is_no_stock(run):
 
     swap.refresh_from_db()
     assert swap.status == "backordered"
+
+
+def test_an_earlier_replacement_coming_back_goes_to_repair_stock(run, operator):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "delivered")
+    courier_says(run, swap.collection, "delivered", hours=30)
+    known = StockUnitFactory(model=swap.model, status="shipped", imei=swap.case.handset.imei)
+
+    inspection = run(swaps_service.swap_inspect, swap=swap, actor=operator,
+                     received_imei=swap.case.handset.imei, outcome="no_fault_found")
+
+    known.refresh_from_db()
+    assert inspection.unit == known
+    assert known.status == "returned"
