@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.models import FaultCode
 from exchanges import selectors
-from exchanges.models import InspectionOutcome, Swap, Warehouse
+from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
 from exchanges.services import swaps as swap_services
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus, ModelVariant
@@ -231,12 +231,22 @@ def swap_returns(request):
 @role_required(OPERATOR, SUPERVISOR)
 def swap_queue(request):
     now = timezone.now()
+    kind = request.GET.get("kind", "")
     rows = [{"swap": swap, "kind": selectors.swap_exception_kind(swap, now=now)}
-            for swap in selectors.swaps_exceptions(now=now)[:200]]
+            for swap in selectors.swaps_exceptions(now=now)[:500]]
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    if kind:
+        rows = [row for row in rows if row["kind"] == kind]
+    labels = {**dict(SwapStatus.choices), "late": _("late"),
+              "booking_refused": _("courier refused the booking")}
     since = now - datetime.timedelta(days=30)
     outcomes = dict(InspectionOutcome.choices)
     inspections = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])}
                    for row in selectors.inspection_summary(since=since)]
     return render(request, "exchanges/swap_queue.html", {
-        "rows": rows, "measures": selectors.swap_measures(since=since, now=now),
+        "rows": rows[:200], "kind": kind,
+        "kinds": [(value, labels.get(value, value), n) for value, n in sorted(counts.items())],
+        "measures": selectors.swap_measures(since=since, now=now),
         "inspections": inspections})
