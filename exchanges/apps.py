@@ -30,6 +30,7 @@ class ExchangesConfig(AppConfig):
     nav_items = (
         NavItem(_("Visits"), "exchanges:visit_day", (SUPERVISOR, TECHNICIAN), order=40),
         NavItem(_("Swap exceptions"), "exchanges:swap_queue", (OPERATOR, SUPERVISOR), order=42),
+        NavItem(_("Returned units"), "exchanges:swap_returns", (QA, SUPERVISOR), order=43),
     )
     case_panels = ("exchanges.views.decision_panel", "exchanges.swap_views.swap_panel")
     customer_panels = ("exchanges.swap_views.customer_ledger_panel",)

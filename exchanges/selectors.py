@@ -188,15 +188,16 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
 
 
 def swap_wallboard_figures() -> list:
-    """Wallboard figures (calls plug-in point): swap promises due today and late."""
+    """Wallboard figures (the calls plug-in slots `promises_due_today`, `promises_late`):
+    swap promises due today and swaps late."""
     from django.utils.translation import gettext as _
 
     from calls.wallboard import Figure
 
     measures = swap_measures()
     return [
-        Figure("swaps_due_today", _("Swap promises due today"), measures["due_today"]),
-        Figure("swaps_late", _("Swaps late"), measures["late"],
+        Figure("promises_due_today", _("Swap promises due today"), measures["due_today"]),
+        Figure("promises_late", _("Swaps late"), measures["late"],
                tone="bad" if measures["late"] else "good"),
     ]
 

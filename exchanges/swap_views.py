@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.models import FaultCode
 from exchanges import selectors
-from exchanges.models import InspectionOutcome, Swap, Warehouse
+from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
 from exchanges.services import swaps as swap_services
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus, ModelVariant
@@ -73,24 +73,26 @@ def swap_panel(request, case) -> Panel | None:
         "warehouse", "unit", "outbound", "collection", "original_handset",
         "replacement_handset").order_by("-created_at"))
     context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
+    may_act = has_role(request.user, OPERATOR, SUPERVISOR)
     for swap in swaps:
-        actions = set(allowed_transitions(swap))
+        actions = set(allowed_transitions(swap)) if may_act else set()
         context["swaps"].append({
             "swap": swap, "kind": selectors.swap_exception_kind(swap),
-            "can_rebook": swap.status in swap_services.BOOKABLE and swap.unit_id is not None,
-            "can_cancel": "cancel" in actions, "can_reship": swap.status == "lost",
+            "can_rebook": may_act and swap.status in swap_services.BOOKABLE
+            and swap.unit_id is not None,
+            "can_cancel": "cancel" in actions, "can_reship": may_act and swap.status == "lost",
             "can_refund": "refund" in actions,
-            "can_receive": swap.status in ("delivered", "return_in_transit",
-                                           "faulty_not_returned"),
-            "can_inspect": "inspect" in actions,
-            "can_collect": swap.status in ("delivered", "faulty_not_returned"),
+            "can_receive": may_act and swap.status in ("delivered", "return_in_transit",
+                                                       "faulty_not_returned"),
+            "can_inspect": swap.status == "return_received",
+            "can_collect": may_act and swap.status in ("delivered", "faulty_not_returned"),
             "rebook_form": RebookForm(prefix=f"rb{swap.pk}"),
             "chain": selectors.handset_chain(handset=swap.replacement_handset)
             if swap.replacement_handset_id else [],
-            "variants": _variant_choices(swap) if swap.status in ("requested", "backordered")
-            else [],
+            "variants": _variant_choices(swap)
+            if may_act and swap.status in ("requested", "backordered") else [],
             "warehouses": Warehouse.objects.filter(active=True)
-            if swap.status in ("requested", "backordered") else [],
+            if may_act and swap.status in ("requested", "backordered") else [],
         })
     handset = case.handset
     if not swaps and handset is not None and handset.model_id and case.status in (
@@ -211,19 +213,40 @@ def swap_inspect(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Inspection recorded; the swap is closed."))
-            return _back(swap)
+            if has_role(request.user, OPERATOR, SUPERVISOR):
+                return _back(swap)
+            return redirect("exchanges:swap_returns")
     return render(request, "exchanges/swap_inspect.html", {"swap": swap, "form": form})
+
+
+@role_required(OPERATOR, SUPERVISOR, QA)
+def swap_returns(request):
+    """The repair centre's worklist: faulty units on their way back and received, to inspect."""
+    swaps = (Swap.objects.filter(status__in=["return_in_transit", "return_received"])
+             .select_related("case__customer", "case__handset__model", "collection")
+             .order_by("-status", "return_received_at", "delivered_at"))
+    return render(request, "exchanges/swap_returns.html", {"swaps": swaps[:300]})
 
 
 @role_required(OPERATOR, SUPERVISOR)
 def swap_queue(request):
     now = timezone.now()
+    kind = request.GET.get("kind", "")
     rows = [{"swap": swap, "kind": selectors.swap_exception_kind(swap, now=now)}
-            for swap in selectors.swaps_exceptions(now=now)[:200]]
+            for swap in selectors.swaps_exceptions(now=now)[:500]]
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    if kind:
+        rows = [row for row in rows if row["kind"] == kind]
+    labels = {**dict(SwapStatus.choices), "late": _("late"),
+              "booking_refused": _("courier refused the booking")}
     since = now - datetime.timedelta(days=30)
     outcomes = dict(InspectionOutcome.choices)
     inspections = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])}
                    for row in selectors.inspection_summary(since=since)]
     return render(request, "exchanges/swap_queue.html", {
-        "rows": rows, "measures": selectors.swap_measures(since=since, now=now),
+        "rows": rows[:200], "kind": kind,
+        "kinds": [(value, labels.get(value, value), n) for value, n in sorted(counts.items())],
+        "measures": selectors.swap_measures(since=since, now=now),
         "inspections": inspections})

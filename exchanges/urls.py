@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/<int:pk>/swap/", visit_views.visit_switch_to_swap, name="visit_switch_to_swap"),
     path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
     path("swaps/", swap_views.swap_queue, name="swap_queue"),
+    path("swaps/returns/", swap_views.swap_returns, name="swap_returns"),
     path("cases/<str:number>/swap-options/", swap_views.swap_options, name="swap_options"),
     path("swaps/<int:pk>/inspect/", swap_views.swap_inspect, name="swap_inspect"),
     path("swaps/<int:pk>/<slug:action>/", swap_views.swap_act, name="swap_act"),

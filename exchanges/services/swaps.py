@@ -576,9 +576,16 @@ def swap_cancel(*, swap: Swap, actor=None, reason: str) -> Swap:
 
 
 def swaps_case_cancelled(*, case, actor=None, reason: str = "") -> None:
-    """Case cancelled: cancel its swap while still cancellable (hook of hotline case_cancel)."""
-    for swap in Swap.objects.filter(case=case, status__in=[S.RESERVED, S.BACKORDERED,
-                                                            S.RETURNED_TO_SENDER]):
+    """Case cancelled: cancel its swap while still cancellable (hook of hotline case_cancel,
+    in its transaction). A replacement already with the courier or the customer cannot be
+    undone by a cancellation: the case cancellation is refused."""
+    for swap in Swap.objects.filter(case=case).open():
+        if swap.status == S.REQUESTED:
+            continue  # the case workflow's own hook cancels requested orders
+        if swap.status not in (S.RESERVED, S.BACKORDERED, S.RETURNED_TO_SENDER):
+            raise CaseError(_("The replacement is already %(status)s: work the swap instead of "
+                              "cancelling the case.") % {"status": swap.get_status_display()},
+                            code="swap_under_way")
         swap_cancel(swap=swap, actor=actor, reason=reason or "case cancelled")
 
 
@@ -657,14 +664,20 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
         transition(swap, "inspect", actor=actor, reason=notes,
                    data={"outcome": outcome, "received_imei": received_imei,
                          "imei_matches": matches})
-        unit = None
-        if not ReplacementUnit.objects.filter(imei=received_imei).exists():
+        destination = {"warehouse": swap.warehouse,
+                       "location": "quarantine" if quarantine else "repair",
+                       "grade": UnitGrade.REFURBISHED,
+                       "status": UnitStatus.QUARANTINED if quarantine else UnitStatus.RETURNED}
+        unit = ReplacementUnit.objects.filter(imei=received_imei).first()
+        if unit is None:  # the handset enters our stock, to repair or in quarantine
             unit = ReplacementUnit.objects.create(
                 model=original.model if original and original.model else swap.model,
                 variant=original.variant if original else swap.variant, imei=received_imei,
-                warehouse=swap.warehouse, location="quarantine" if quarantine else "repair",
-                grade=UnitGrade.REFURBISHED,
-                status=UnitStatus.QUARANTINED if quarantine else UnitStatus.RETURNED)
+                **destination)
+        else:  # a unit we knew (an earlier replacement coming back)
+            ReplacementUnit.objects.filter(pk=unit.pk).update(**destination)
+            if SwapInspection.objects.filter(unit=unit).exists():
+                unit = None  # inspected before (an earlier swap) keeps its link
         inspection = SwapInspection.objects.create(
             swap=swap, received_imei=received_imei, imei_matches=matches, outcome=outcome,
             fault_code=fault_code, notes=notes, unit=unit,

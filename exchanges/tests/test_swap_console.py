@@ -241,3 +241,24 @@ def test_inspections_are_summed_by_outcome_and_fault_code_for_quality(
     assert body == [{"outcome": "fault_confirmed", "fault_code": "BAT-01", "count": 1,
                      "imei_mismatches": 0}]
     assert "fault confirmed" in page
+
+
+def test_the_repair_centre_sees_the_units_to_inspect(client, booked):
+    client.force_login(UserFactory(roles=["qa"]))
+    Swap.objects.filter(pk=booked.pk).update(status="return_received")
+
+    page = client.get(reverse("exchanges:swap_returns")).content.decode()
+
+    assert f'data-testid="return-swap-{booked.pk}"' in page
+    assert reverse("exchanges:swap_inspect", args=[booked.pk]) in page
+
+
+def test_the_exceptions_queue_filters_by_why_a_swap_is_there(
+        operator_client, booked, _frozen):
+    _frozen.shift(datetime.timedelta(days=2))
+
+    late = operator_client.get(reverse("exchanges:swap_queue"), {"kind": "late"})
+    lost = operator_client.get(reverse("exchanges:swap_queue"), {"kind": "lost"})
+
+    assert f'data-testid="queue-swap-{booked.pk}"' in late.content.decode()
+    assert f'data-testid="queue-swap-{booked.pk}"' not in lost.content.decode()

@@ -544,7 +544,7 @@ def test_the_wallboard_shows_swap_promises_due_today_and_late(run, _frozen):
 
     figures = {figure.key: figure.value for figure in swap_wallboard_figures()}
 
-    assert figures == {"swaps_due_today": 1, "swaps_late": 0}
+    assert figures == {"promises_due_today": 1, "promises_late": 0}
 
 
 def test_the_address_changed_before_pickup_rebooks_the_same_visit_elsewhere(run, operator):
@@ -582,3 +582,64 @@ def test_a_faulty_unit_not_handed_over_is_collected_alone_and_its_return_tracked
     assert swap.collection != first
     assert swap.status == "return_in_transit"
     assert Shipment.objects.filter(booking_key__startswith=f"swap-return-{swap.pk}-").count() == 1
+
+
+def test_a_case_whose_replacement_is_with_the_courier_is_not_cancelled(run, supervisor):
+    from hotline.errors import CaseError
+    from hotline.services import case_cancel
+
+    swap = booked_swap(run)
+
+    with pytest.raises(CaseError, match="already"):
+        case_cancel(case=swap.case, reason="changed mind", actor=supervisor)
+
+    swap.case.refresh_from_db()
+    assert swap.case.status == "in_service"
+
+
+def test_a_depot_hold_is_reminded_once_however_often_the_beat_runs(run, _frozen, settings):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "held_at_depot")
+    _frozen.shift(datetime.timedelta(days=settings.SWAP_DEPOT_HOLD_DAYS - 1))
+
+    run(swaps_service.swaps_remind)
+    run(swaps_service.swaps_remind)
+
+    assert Notification.objects.filter(case=swap.case, template="swap_held_reminder",
+                                       channel="sms").count() == 1
+
+
+def test_a_hold_that_ends_sends_the_parcel_back_and_the_swap_waits_for_a_decision(run, _frozen):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "held_at_depot")
+
+    courier_says(run, swap.outbound, "returned_to_sender", hours=24 * 8)
+
+    swap.refresh_from_db()
+    assert swap.status == "returned_to_sender"
+    assert swap.unit.status == "reserved"
+    assert swap in swaps_exceptions()
+
+
+def test_a_backordered_swap_stays_backordered_while_there_is_no_stock(run):
+    case, decision = swap_case(stock=0)
+    swap = run(swap_request, case=case, decision=decision)
+
+    assert run(swaps_service.swaps_restock) == 0
+
+    swap.refresh_from_db()
+    assert swap.status == "backordered"
+
+
+def test_an_earlier_replacement_coming_back_goes_to_repair_stock(run, operator):
+    swap = booked_swap(run)
+    courier_says(run, swap.outbound, "delivered")
+    courier_says(run, swap.collection, "delivered", hours=30)
+    known = StockUnitFactory(model=swap.model, status="shipped", imei=swap.case.handset.imei)
+
+    inspection = run(swaps_service.swap_inspect, swap=swap, actor=operator,
+                     received_imei=swap.case.handset.imei, outcome="no_fault_found")
+
+    known.refresh_from_db()
+    assert inspection.unit == known
+    assert known.status == "returned"

@@ -48,3 +48,36 @@ def test_an_operator_confirms_a_swap_sees_its_promise_and_rebooks_a_failed_deliv
 
     expect(page.get_by_test_id("swap-status")).to_have_text("booked")
     expect(page.get_by_test_id("swap-panel")).to_contain_text("92100")
+
+
+def test_the_repair_centre_inspects_the_returned_unit_and_the_case_shows_the_imei_ledger(
+        page, login, django_capture_on_commit_callbacks):
+    from carriers.services import sandbox_advance
+    from exchanges.services import swap_request
+    from exchanges.tests.factories import swap_case
+
+    fault_codes_load()
+    UserFactory(username="quentin", roles=["qa"])
+    UserFactory(username="olivia", roles=["operator"])
+    case, decision = swap_case()
+    swap = swap_request(case=case, decision=decision)
+    sandbox_advance(until=timezone.now() + datetime.timedelta(hours=50))
+    swap.refresh_from_db()
+    assert swap.status == "return_received"
+
+    login("quentin")
+    page.goto("/exchanges/swaps/returns/")
+    expect(page.locator("[data-nav='exchanges:swap_returns']")).to_be_visible()
+    page.get_by_test_id(f"return-swap-{swap.pk}").get_by_test_id("swap-inspect").click()
+    page.fill("input[name=received_imei]", case.handset.imei)
+    page.select_option("select[name=outcome]", "fault_confirmed")
+    page.select_option("select[name=fault_code]", "BAT-01")
+    page.get_by_test_id("inspection-save").click()
+    expect(page.get_by_text("No faulty unit on its way back.")).to_be_visible()
+
+    page.context.clear_cookies()
+    login("olivia")
+    page.goto(f"/console/cases/{case.number}/")
+    expect(page.get_by_test_id("swap-status")).to_have_text("closed")
+    expect(page.get_by_test_id("inspection")).to_contain_text("fault confirmed")
+    expect(page.get_by_test_id("imei-ledger")).to_contain_text(swap.unit.imei)
