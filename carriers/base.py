@@ -20,6 +20,10 @@ class BaseCarrier:
     def webhook_secret(self) -> str:
         return self.options.get("webhook_secret") or ""
 
+    def public_tracking_url(self, tracking_number: str) -> str:
+        """Return the carrier's public tracking page for a parcel; "" when it has none."""
+        return ""
+
     def verify_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> None:
         """Raise WebhookRejected unless the request is signed with this carrier's secret."""
         signature_verify(secret=self.webhook_secret, body=body, headers=headers,

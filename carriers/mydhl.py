@@ -130,6 +130,10 @@ def describe_error(response: httpx.Response) -> tuple[str, list[str]]:
 class MyDhlCarrier(BaseCarrier):
     code = "mydhl"
     name = "DHL Express"
+    TRACKING_PAGE = "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}"
+
+    def public_tracking_url(self, tracking_number: str) -> str:
+        return self.TRACKING_PAGE.format(number=tracking_number)
 
     def __init__(self, *, options: Mapping | None = None):
         super().__init__(options=options)

@@ -88,6 +88,21 @@ class Env:
             raise self.error(name, "expected a comma-separated list, got nothing")
         return items
 
+    def int_list(self, name: str, default: list[int], *, min_value: int | None = None
+                 ) -> list[int]:
+        """Return a comma-separated list of integers, e.g. reminder days `3,7,10`."""
+        numbers = []
+        for item in self.list(name, [str(number) for number in default]):
+            try:
+                number = int(item)
+            except ValueError:
+                raise self.error(name, f"expected integers separated by commas, got {item!r}"
+                                 ) from None
+            if min_value is not None and number < min_value:
+                raise self.error(name, f"every value must be at least {min_value}, got {number}")
+            numbers.append(number)
+        return numbers
+
     def choice(self, name: str, default: str, choices: list[str]) -> str:
         value = self._raw(name) or default
         if value not in choices:

@@ -294,13 +294,13 @@ SWAP_HOLD_REMINDER_HOURS = env.int("SWAP_HOLD_REMINDER_HOURS", 48, min_value=1)
 # Faulty unit not handed over: marked not returned after SWAP_RETURN_GRACE_DAYS, reminded on
 # each of SWAP_REMINDER_DAYS (days after delivery), charged after SWAP_CHARGE_AFTER_DAYS.
 SWAP_RETURN_GRACE_DAYS = env.int("SWAP_RETURN_GRACE_DAYS", 3, min_value=1)
-SWAP_REMINDER_DAYS = [int(day) for day in env.list("SWAP_REMINDER_DAYS", ["3", "7", "10"])]
+SWAP_REMINDER_DAYS = env.int_list("SWAP_REMINDER_DAYS", [3, 7, 10], min_value=1)
 SWAP_CHARGE_AFTER_DAYS = env.int("SWAP_CHARGE_AFTER_DAYS", 14, min_value=1)
 # The unreturned device charge stated in the swap's written confirmation (tax included).
 SWAP_UNRETURNED_CHARGE = str(env.decimal("SWAP_UNRETURNED_CHARGE", "199.00"))
-# Customer tracking link; {carrier} and {tracking_number} are replaced.
-SWAP_TRACKING_URL = env.str("SWAP_TRACKING_URL",
-                            "https://track.hotline.example/{carrier}/{tracking_number}")
+# Customer tracking link ({carrier} and {tracking_number} are replaced); unset: the carrier's
+# own public tracking page.
+SWAP_TRACKING_URL = env.str("SWAP_TRACKING_URL", "")
 CELERY_BEAT_SCHEDULE |= {
     "swaps-reminders": {"task": "exchanges.tasks.swaps_remind", "schedule": 3600.0},
     "swaps-restock": {"task": "exchanges.tasks.swaps_restock", "schedule": 900.0},

@@ -460,8 +460,17 @@ def _cancel_quietly(shipment) -> None:
 
 
 def tracking_url(shipment) -> str:
-    return settings.SWAP_TRACKING_URL.format(carrier=shipment.carrier,
-                                             tracking_number=shipment.tracking_number)
+    """Where the customer follows the parcel: SWAP_TRACKING_URL when set, else the carrier's
+    public tracking page; a carrier without one (the sandbox) gets its name and the number,
+    never a link that leads nowhere."""
+    if settings.SWAP_TRACKING_URL:
+        return settings.SWAP_TRACKING_URL.format(carrier=shipment.carrier,
+                                                 tracking_number=shipment.tracking_number)
+    from carriers.registry import carrier_get
+
+    carrier = carrier_get(shipment.carrier)
+    return (carrier.public_tracking_url(shipment.tracking_number)
+            or f"{carrier.name} {shipment.tracking_number}")
 
 
 # --- tracking --------------------------------------------------------------------------------

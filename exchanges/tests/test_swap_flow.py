@@ -643,3 +643,29 @@ def test_an_earlier_replacement_coming_back_goes_to_repair_stock(run, operator):
     known.refresh_from_db()
     assert inspection.unit == known
     assert known.status == "returned"
+
+
+def test_the_customer_gets_the_carriers_own_tracking_page_never_a_made_up_link(settings):
+    from carriers.models import Shipment
+    from exchanges.services.swaps import tracking_url
+
+    settings.SWAP_TRACKING_URL = ""
+    dhl = Shipment(carrier="mydhl", tracking_number="1234567890")
+    sandbox = Shipment(carrier="sandbox", tracking_number="HS1234567890")
+    settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier", "carriers.mydhl.MyDhlCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {}, "mydhl": {
+        "base_url": "http://127.0.0.1:9", "api_key": "k", "api_secret": "s", "account": "1"}}
+
+    assert tracking_url(dhl).startswith("https://www.dhl.com/")
+    assert "1234567890" in tracking_url(dhl)
+    assert tracking_url(sandbox) == "Sandbox courier HS1234567890"
+
+
+def test_a_configured_tracking_page_is_used_for_every_carrier(settings):
+    from carriers.models import Shipment
+    from exchanges.services.swaps import tracking_url
+
+    settings.SWAP_TRACKING_URL = "https://track.example.com/{carrier}/{tracking_number}"
+
+    assert tracking_url(Shipment(carrier="sandbox", tracking_number="HS1")) == (
+        "https://track.example.com/sandbox/HS1")

@@ -28,6 +28,10 @@ ROOT = Path(__file__).resolve().parents[2]
      "EXCHANGES_TAX_RATE: expected a decimal"),
     ({"EXCHANGES_DELIVERY_FEE": "-1"}, lambda e: e.decimal("EXCHANGES_DELIVERY_FEE", "0"),
      "non-negative"),
+    ({"SWAP_REMINDER_DAYS": "3,seven"}, lambda e: e.int_list("SWAP_REMINDER_DAYS", [3]),
+     "SWAP_REMINDER_DAYS: expected integers"),
+    ({"SWAP_REMINDER_DAYS": "3,0"}, lambda e: e.int_list("SWAP_REMINDER_DAYS", [3], min_value=1),
+     "at least 1"),
     ({"ALLOWED_HOSTS": " , "}, lambda e: e.list("ALLOWED_HOSTS", []), "ALLOWED_HOSTS"),
 ])
 def test_a_bad_value_is_refused_with_the_variable_named(environ, call, message):
