@@ -38,4 +38,4 @@ class ExchangesConfig(AppConfig):
                             "exchanges.services.swaps.swaps_case_cancelled")
     # Courier tracking events drive the swaps (docs/swaps.md).
     carrier_subscribers = ("exchanges.tracking.on_shipment_event",)
-    wallboard_figures = ("exchanges.selectors.swap_wallboard_figures",)
+    wallboard_figures = ("exchanges.selectors.wallboard_figures",)

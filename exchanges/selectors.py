@@ -187,18 +187,50 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
     }
 
 
-def swap_wallboard_figures() -> list:
-    """Wallboard figures (the calls plug-in slots `promises_due_today`, `promises_late`):
-    swap promises due today and swaps late."""
+def visit_promises(*, now=None) -> dict:
+    """Visit promises: booked slots today not yet finished, and visits late (the slot ended
+    with no technician on site, or still unbooked past the 24-hour promise)."""
+    import datetime
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from exchanges.models import Visit, VisitStatus
+    from exchanges.slots import promise_window
+
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    waiting = [VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE]
+    return {
+        "due_today": Visit.objects.filter(
+            status__in=waiting + [VisitStatus.ON_SITE], slot_start__gte=start,
+            slot_start__lt=start + datetime.timedelta(days=1)).count(),
+        "late": Visit.objects.filter(
+            Q(status__in=waiting, slot_end__lt=now)
+            | Q(status=VisitStatus.REQUESTED, decided_at__lt=now - promise_window())).count(),
+    }
+
+
+def wallboard_figures() -> list:
+    """Wallboard figures (the calls plug-in slots): swaps and visits ordered today, and the
+    logistics promises (swap deliveries and technician visits) due today and late."""
+    from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from calls.wallboard import Figure
+    from calls.wallboard import Figure, today_bounds
+    from exchanges.models import Swap, Visit
 
-    measures = swap_measures()
+    start, end = today_bounds(timezone.now())
+    swaps, visits = swap_measures(), visit_promises()
+    late = swaps["late"] + visits["late"]
     return [
-        Figure("promises_due_today", _("Swap promises due today"), measures["due_today"]),
-        Figure("promises_late", _("Swaps late"), measures["late"],
-               tone="bad" if measures["late"] else "good"),
+        Figure("outcome_swap", _("Swaps ordered today"),
+               Swap.objects.filter(created_at__gte=start, created_at__lt=end).count()),
+        Figure("outcome_visit", _("Visits ordered today"),
+               Visit.objects.filter(created_at__gte=start, created_at__lt=end).count()),
+        Figure("promises_due_today", _("Promises due today"),
+               swaps["due_today"] + visits["due_today"]),
+        Figure("promises_late", _("Promises late"), late, tone="bad" if late else "good"),
     ]
 
 

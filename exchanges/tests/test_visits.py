@@ -255,3 +255,23 @@ def test_without_a_slot_in_time_the_operator_orders_a_swap_instead(operator):
 
     assert Visit.objects.get(pk=visit.pk).status == "cancelled"
     assert Swap.objects.get(case=visit.case).findings == "No slot within 24 h"
+
+
+def test_the_wallboard_counts_visits_ordered_and_their_promises_due_and_late(operator,
+                                                                             technician):
+    from exchanges.selectors import wallboard_figures
+
+    visit = book_first(visit_case(operator, technician), operator)
+    unbooked = visit_case(operator, technician)
+    figures = {figure.key: figure.value for figure in wallboard_figures()}
+    assert visit.slot_start.date() == MONDAY_7AM.date()
+    assert (figures["outcome_visit"], figures["promises_due_today"]) == (2, 1)
+    assert figures["promises_late"] == 0
+
+    with time_machine.travel(visit.slot_end + datetime.timedelta(minutes=1)):
+        late = {figure.key: figure.value for figure in wallboard_figures()}["promises_late"]
+    with time_machine.travel(unbooked.decided_at + datetime.timedelta(hours=25)):
+        later = {figure.key: figure.value for figure in wallboard_figures()}["promises_late"]
+
+    assert late == 1
+    assert later == 2
