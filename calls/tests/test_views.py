@@ -146,7 +146,11 @@ def test_the_wallboard_shows_the_seeded_figures(supervisor_client):
     assert figures["wb-abandon"] == "25 %"  # 1 abandon / 4 offered
 
 
-def test_wallboard_slots_without_a_provider_show_a_dash(supervisor_client):
+def test_wallboard_slots_without_a_provider_show_a_dash(supervisor_client, monkeypatch):
+    from django.apps import apps
+
+    monkeypatch.setattr(apps.get_app_config("exchanges"), "wallboard_figures", ())
+
     response = supervisor_client.get(reverse("calls:wallboard"))
 
     assert _figures(response.text)["wb-outcome_swap"] == "—"
@@ -156,6 +160,7 @@ def test_a_plugged_wallboard_figure_is_shown(supervisor_client, monkeypatch):
     from django.apps import apps
 
     config = apps.get_app_config("calls")
+    monkeypatch.setattr(apps.get_app_config("exchanges"), "wallboard_figures", ())
     monkeypatch.setattr(config, "wallboard_figures",
                         (*config.wallboard_figures, "calls.tests.test_views.swaps_provider"))
 
@@ -269,3 +274,11 @@ def test_the_screen_pop_speaks_french(french):
     response = french.get(reverse("calls:screen_pop"))
 
     assert "Aucun appel sur Agent/1001 pour le moment" in response.text
+
+
+def test_the_wallboard_shows_the_exchanges_figures_for_swaps_and_visits(supervisor_client):
+    response = supervisor_client.get(reverse("calls:wallboard"))
+
+    figures = _figures(response.text)
+    assert figures["wb-outcome_swap"] == "0"
+    assert figures["wb-promises_late"] == "0"
