@@ -37,6 +37,8 @@ def test_an_operator_follows_a_swap_delivery_from_the_shipments_list(page, login
     login("olivia")
     page.click("[data-nav='carriers:shipment_list']")
     page.select_option("select[name=status]", "delivery_failed")
+    # Submit too: filtering must not depend on htmx having loaded before the change event.
+    page.get_by_role("button", name="Filter").click()
 
     expect(page.locator("#shipments")).to_contain_text(failed.outbound.tracking_number)
     expect(page.locator("#shipments")).not_to_contain_text(delivered.outbound.tracking_number)
