@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from hotline.errors import DomainError
 from hotline.models import Case, Notification, NotificationChannel, NotificationStatus
@@ -126,7 +127,7 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
 def notification_retry(*, notification: Notification, actor=None) -> Notification:
     """Queue a failed notification again (an operator pressed retry)."""
     if notification.status != NotificationStatus.FAILED:
-        raise DomainError("Only a failed message can be sent again.", code="not_failed")
+        raise DomainError(_("Only a failed message can be sent again."), code="not_failed")
     with transaction.atomic():
         Notification.objects.filter(pk=notification.pk).update(status=NotificationStatus.QUEUED)
         notification.status = NotificationStatus.QUEUED

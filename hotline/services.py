@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from hotline.errors import CaseError
 from hotline.models import (
@@ -128,7 +129,7 @@ def case_open(
     declined or referred) reopens that case to diagnosing instead of opening a new one.
     """
     if handset is not None and handset.owner_id not in (None, customer.pk):
-        raise CaseError("This handset is registered to another customer.", field="handset")
+        raise CaseError(_("This handset is registered to another customer."), field="handset")
     case = Case(customer=customer, handset=handset, symptom=symptom, description=description,
                 channel=channel, distributor=distributor,
                 opened_by=actor if actor is not None and actor.is_authenticated else None)
@@ -206,7 +207,7 @@ def case_cancel(*, case: Case, reason: str, actor=None) -> Case:
     AppConfig's `case_cancelled_hooks`).
     """
     if not reason.strip():
-        raise CaseError("Say why the case is cancelled.", field="reason")
+        raise CaseError(_("Say why the case is cancelled."), field="reason")
     name = "cancel_in_service" if case.status == CaseStatus.IN_SERVICE else "cancel"
     with transaction.atomic():
         transition(case, name, actor=actor, reason=reason)

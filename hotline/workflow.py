@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
@@ -61,14 +62,16 @@ def transition(
     field = state_field_name(obj)
     method = getattr(obj, name, None)
     if method is None or not hasattr(method, "_django_fsm"):
-        raise IllegalTransition(f"{name!r} is not a transition of {obj._meta.verbose_name}.")
+        raise IllegalTransition(_("%(name)r is not a transition of %(what)s.")
+                                % {"name": name, "what": obj._meta.verbose_name})
     source = getattr(obj, field)
     allowed = allowed_transitions(obj)
     if name not in allowed:
         raise IllegalTransition(_refusal(obj, source, name, allowed), code="illegal_transition")
     if check_permission and actor is not None and not has_transition_perm(method, actor):
         raise PermissionRefused(
-            f"Your role may not {name.replace('_', ' ')} a {obj._meta.verbose_name}.",
+            _("Your role may not %(action)s a %(what)s.")
+            % {"action": name.replace("_", " "), "what": obj._meta.verbose_name},
             code="transition_permission",
         )
     with transaction.atomic():
@@ -82,8 +85,8 @@ def transition(
             obj.save()
         except ConcurrentTransition:
             raise StaleObject(
-                f"This {obj._meta.verbose_name} changed while you were working on it: "
-                "reload it and try again.",
+                _("This %(what)s changed while you were working on it: reload it and try "
+                  "again.") % {"what": obj._meta.verbose_name},
                 code="stale",
             ) from None
         record_event(
@@ -95,8 +98,7 @@ def transition(
 
 def _refusal(obj, source, name: str, allowed: list[str]) -> str:
     label = getattr(obj, f"get_{state_field_name(obj)}_display", lambda: source)()
-    what = ", ".join(allowed) if allowed else "nothing (it is final)"
-    return (
-        f"Cannot {name.replace('_', ' ')} {obj._meta.verbose_name} {obj}: it is {label} "
-        f"({source}); allowed now: {what}."
-    )
+    what = ", ".join(allowed) if allowed else _("nothing (it is final)")
+    return _("Cannot %(action)s %(what)s %(obj)s: it is %(label)s (%(state)s); allowed now: "
+             "%(allowed)s.") % {"action": name.replace("_", " "), "what": obj._meta.verbose_name,
+                                "obj": obj, "label": label, "state": source, "allowed": what}

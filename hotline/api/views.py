@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -45,8 +46,8 @@ class CaseListCreateApi(generics.ListAPIView):
                 # One answer whatever the reason, so the API tells nobody whose IMEI it is.
                 if not same_owner or (distributor is not None and not _knows_handset(
                         distributor, handset)):
-                    raise CaseError("This IMEI is registered to another customer or "
-                                    "distributor: call the hotline.", field="imei")
+                    raise CaseError(_("This IMEI is registered to another customer or "
+                                      "distributor: call the hotline."), field="imei")
             else:
                 info = data["customer"]
                 customer = services.customer_create(

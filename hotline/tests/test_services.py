@@ -103,3 +103,15 @@ def test_the_status_cannot_be_assigned_directly():
 
     with pytest.raises(AttributeError):
         case.status = "closed"
+
+
+def test_a_refusal_speaks_the_operators_language():
+    from django.utils import translation
+
+    case = CaseFactory()
+    services.case_cancel(case=case, reason="duplicate")
+
+    with translation.override("fr"), pytest.raises(IllegalTransition) as excinfo:
+        services.case_start_diagnosis(case=case)
+
+    assert "possible maintenant : rien" in excinfo.value.message
