@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from calls.models import Call, CallCase
 from hotline import services as hotline_services
@@ -18,10 +19,11 @@ class CallError(DomainError):
 def call_case_link(*, call: Call, case: Case, actor=None, opened: bool = False) -> CallCase:
     """Link `call` to `case` (continue the case on this call); linking twice changes nothing."""
     if call.customer_id not in (None, case.customer_id):
-        raise CallError("This call is linked to another customer than the case's.",
+        raise CallError(_("This call is linked to another customer than the case's."),
                         field="case")
     if not case.is_open:
-        raise CaseError(f"Case {case.number} is {case.get_status_display()}: open a new one.",
+        raise CaseError(_("Case %(number)s is %(status)s: open a new one.")
+                        % {"number": case.number, "status": case.get_status_display()},
                         field="case")
     with transaction.atomic():
         link, created = CallCase.objects.get_or_create(
@@ -45,7 +47,7 @@ def call_case_open(*, call: Call, customer: Customer, symptom: str,
                    handset: Handset | None = None, description: str = "", actor=None) -> Case:
     """Open a case for the caller and link it to the call, in one transaction."""
     if call.customer_id not in (None, customer.pk):
-        raise CallError("This call is linked to another customer.", field="customer")
+        raise CallError(_("This call is linked to another customer."), field="customer")
     with transaction.atomic():
         case = hotline_services.case_open(customer=customer, symptom=symptom, handset=handset,
                                           description=description, actor=actor)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from diagnostics.models import FaultCode, RunStatus, Script, ScriptRun, ScriptStep, ScriptVersion
 from diagnostics.reference import FAULT_CODES
@@ -112,16 +113,18 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
     handset_model = case.handset.model if case.handset_id else None
     if not version.applies_to(handset_model):
         what = handset_model or "an unidentified handset"
-        raise DiagnosisError(f"Script {version} does not apply to {what}.", field="version",
+        raise DiagnosisError(_("Script %(script)s does not apply to %(what)s.")
+                             % {"script": version, "what": what}, field="version",
                              code="not_applicable")
     if not ScriptVersion.objects.current().filter(pk=version.pk).exists():
-        raise DiagnosisError(f"Script {version} has been replaced by a newer version or "
-                             "retired: start the current one.", field="version", code="outdated")
+        raise DiagnosisError(_("Script %(script)s has been replaced by a newer version or "
+                               "retired: start the current one.") % {"script": version},
+                             field="version", code="outdated")
     now = timezone.now()
     with transaction.atomic():
         if ScriptRun.objects.filter(case=case, status=RunStatus.IN_PROGRESS).exists():
-            raise DiagnosisError("A diagnosis is already in progress on this case: resume it "
-                                 "or abandon it first.", code="run_in_progress")
+            raise DiagnosisError(_("A diagnosis is already in progress on this case: resume it "
+                                   "or abandon it first."), code="run_in_progress")
         if case.status == CaseStatus.OPEN:
             case_start_diagnosis(case=case, actor=actor)
         try:
@@ -130,8 +133,8 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
                     case=case, version=version, operator=actor,
                     current_node=version.tree["start"], node_entered_at=now, started_at=now)
         except IntegrityError:  # another operator started one a moment ago
-            raise DiagnosisError("A diagnosis has just been started on this case by someone "
-                                 "else: resume it.", code="run_in_progress") from None
+            raise DiagnosisError(_("A diagnosis has just been started on this case by someone "
+                                   "else: resume it."), code="run_in_progress") from None
         record_event(run, action="diagnosis_started", actor=actor,
                      data={"script": version.script.slug, "version": version.number})
     log.info("diagnosis_started", extra={"case": case.number, "run": run.pk,
@@ -187,19 +190,23 @@ def _resolve(node: dict, answer, value) -> tuple[str, Decimal | None, str]:
     if node["kind"] == t.MEASUREMENT:
         number = t.number(value if value is not None else answer)
         if number is None:
-            raise DiagnosisError("Type the measured value as a number.", field="value",
+            raise DiagnosisError(_("Type the measured value as a number."), field="value",
                                  code="not_a_number")
         low, high = t.number(node["min"]), t.number(node["max"])
         if not low <= number <= high:
-            raise DiagnosisError(f"{number} is outside the possible values ({low} to {high} "
-                                 f"{node.get('unit', '')}).".replace(" )", ")"), field="value",
+            raise DiagnosisError(_("%(value)s is outside the possible values (%(low)s to "
+                                   "%(high)s%(unit)s).")
+                                 % {"value": number, "low": low, "high": high,
+                                    "unit": f" {node['unit']}" if node.get("unit") else ""},
+                                 field="value",
                                  code="out_of_bounds")
         found = t.measurement_range(node, number)
         return t.range_key(found), number, found["next"]
     allowed = dict(t.exits(node))
     if answer not in allowed:
-        raise DiagnosisError(f"{answer!r} is not an answer to this step; choose one of "
-                             f"{', '.join(allowed)}.", field="answer", code="invalid_answer")
+        raise DiagnosisError(_("%(answer)r is not an answer to this step; choose one of "
+                               "%(allowed)s.") % {"answer": answer, "allowed": ", ".join(allowed)},
+                             field="answer", code="invalid_answer")
     return answer, None, allowed[answer]
 
 
@@ -211,7 +218,8 @@ def run_back(*, run: ScriptRun, to_step: int, step: int | None = None, actor) ->
     with transaction.atomic():
         run = _locked(run, step)
         if not 0 <= to_step < run.position:
-            raise DiagnosisError(f"There is no earlier step {to_step + 1} to go back to.",
+            raise DiagnosisError(_("There is no earlier step %(step)s to go back to.")
+                                 % {"step": to_step + 1},
                                  field="to_step", code="no_such_step")
         live = run.steps.filter(discarded=False)
         target = live.get(position=to_step)
@@ -227,7 +235,7 @@ def run_back(*, run: ScriptRun, to_step: int, step: int | None = None, actor) ->
 def run_abandon(*, run: ScriptRun, reason: str, actor) -> ScriptRun:
     """Stop a run before its outcome, saying why."""
     if not reason or not reason.strip():
-        raise DiagnosisError("Say why the diagnosis is abandoned.", field="reason",
+        raise DiagnosisError(_("Say why the diagnosis is abandoned."), field="reason",
                              code="reason_required")
     with transaction.atomic():
         run = _locked(run, None)

@@ -101,3 +101,19 @@ def test_every_variable_the_settings_read_is_documented_in_the_readme():
     undocumented = sorted(name for name in read if f"`{name}`" not in readme)
 
     assert read and undocumented == []
+
+
+@pytest.mark.parametrize("app", ["hotline", "diagnostics", "exchanges", "carriers", "calls"])
+def test_every_french_catalogue_is_complete(app):
+    import re
+
+    po = (ROOT / app / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text()
+    blocks = [block for block in po.split("\n\n") if re.search(r'^msgid "', block, re.M)]
+
+    fuzzy = [block for block in blocks[1:] if re.search(r"^#, .*fuzzy", block, re.M)]
+    empty = [block for block in blocks[1:]
+             if re.search(r'^msgstr(\[\d\])? ""\s*$', block.strip().split("\n")[-1])
+             and not re.search(r'^msgstr(\[\d\])? ""\n"', block, re.M)]
+
+    assert len(blocks) > 10
+    assert fuzzy == [] and empty == []
