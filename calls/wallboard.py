@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls import metrics
 from calls.models import AgentState, AgentStatus
+from hotline.timeutils import local_day_bounds
 
 # The slots the wallboard always shows, in order; providers fill them by key.
 PLUGGED_SLOTS = [
@@ -36,12 +37,6 @@ class Figure:
     tone: str = ""  # "", "good", "warn", "bad"
 
 
-def today_bounds(now: datetime.datetime | None = None):
-    now = timezone.localtime(now or timezone.now())
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + datetime.timedelta(days=1)
-
-
 def plugged_figures() -> dict[str, Figure]:
     """Collect the figures every app's providers return, by key (the first one wins)."""
     found: dict[str, Figure] = {}
@@ -55,7 +50,7 @@ def plugged_figures() -> dict[str, Figure]:
 def wallboard(*, threshold: float = 20, short_abandon: float = 5, queue: str | None = None,
               now: datetime.datetime | None = None) -> dict:
     """Return everything the wallboard shows."""
-    start, end = today_bounds(now)
+    start, end = local_day_bounds(now)
     today = metrics.sla_report(start=start, end=end, interval="day", threshold=threshold,
                                short_abandon=short_abandon, queue=queue, group="total")["total"]
     counts = dict(AgentState.objects.exclude(status=AgentStatus.LOGGED_OUT)
@@ -88,7 +83,7 @@ def case_outcomes_today() -> list[Figure]:
     """
     from hotline.models import AuditEvent, CaseStatus
 
-    start, end = today_bounds()
+    start, end = local_day_bounds()
     advised = (AuditEvent.objects.filter(at__gte=start, at__lt=end, case__isnull=False,
                                          target=CaseStatus.ADVISED)
                .values("case").distinct().count())

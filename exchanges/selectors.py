@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from diagnostics.models import FaultCode
 from diagnostics.selectors import Recommendation, case_recommendation
 from exchanges.models import Decision, DecisionStatus, Diagnosis, Quote, ReplacementUnit, Technician
+from hotline.timeutils import local_day_bounds
 
 
 def stock_available(*, model, variant=None) -> int:
@@ -169,8 +170,7 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
             delivered_at__isnull=False,
             delivered_at__lte=F("decided_at") + datetime.timedelta(hours=24))),
     )
-    local = timezone.localtime(now)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = local_day_bounds(now)
     pending = Swap.objects.filter(status__in=[*OUTBOUND_STATES, "reserved"])
 
     def share(part, whole):
@@ -180,8 +180,7 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
         "delivered": row["delivered"],
         "on_time_share": share(row["on_time"], row["delivered"]),
         "within_24h_share": share(row["within_24h"], row["delivered"]),
-        "due_today": pending.filter(promised_by__gte=start,
-                                    promised_by__lt=start + datetime.timedelta(days=1)).count(),
+        "due_today": pending.filter(promised_by__gte=start, promised_by__lt=end).count(),
         "late": pending.filter(promised_by__lt=now).count(),
         "exceptions": swaps_exceptions(now=now).count(),
     }
@@ -190,7 +189,6 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
 def visit_promises(*, now=None) -> dict:
     """Visit promises: booked slots today not yet finished, and visits late (the slot ended
     with no technician on site, or still unbooked past the 24-hour promise)."""
-    import datetime
 
     from django.db.models import Q
     from django.utils import timezone
@@ -199,12 +197,12 @@ def visit_promises(*, now=None) -> dict:
     from exchanges.slots import promise_window
 
     now = now or timezone.now()
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = local_day_bounds(now)
     waiting = [VisitStatus.SCHEDULED, VisitStatus.EN_ROUTE]
     return {
         "due_today": Visit.objects.filter(
             status__in=waiting + [VisitStatus.ON_SITE], slot_start__gte=start,
-            slot_start__lt=start + datetime.timedelta(days=1)).count(),
+            slot_start__lt=end).count(),
         "late": Visit.objects.filter(
             Q(status__in=waiting, slot_end__lt=now)
             | Q(status=VisitStatus.REQUESTED, decided_at__lt=now - promise_window())).count(),
@@ -214,13 +212,12 @@ def visit_promises(*, now=None) -> dict:
 def wallboard_figures() -> list:
     """Wallboard figures (the calls plug-in slots): swaps and visits ordered today, and the
     logistics promises (swap deliveries and technician visits) due today and late."""
-    from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from calls.wallboard import Figure, today_bounds
+    from calls.wallboard import Figure
     from exchanges.models import Swap, Visit
 
-    start, end = today_bounds(timezone.now())
+    start, end = local_day_bounds()
     swaps, visits = swap_measures(), visit_promises()
     late = swaps["late"] + visits["late"]
     return [
