@@ -53,6 +53,11 @@ def fault_codes_active() -> QuerySet[FaultCode]:
     return FaultCode.objects.filter(active=True).order_by("code")
 
 
+def share(part, whole) -> float | None:
+    """Return part / whole to three places, or None when there is nothing to divide by."""
+    return round(part / whole, 3) if whole else None
+
+
 def visit_measures(*, since=None, until=None) -> dict:
     """Return the visit measures over visits decided in [since, until), computed in the database.
 
@@ -92,9 +97,6 @@ def visit_measures(*, since=None, until=None) -> dict:
                                       output_field=DurationField()),
                     filter=Q(status__in=["completed", "escalated"])),
     )
-
-    def share(part, whole):
-        return round(part / whole, 3) if whole else None
 
     on_site = row["on_site"]
     if on_site is not None and not isinstance(on_site, datetime.timedelta):
@@ -172,9 +174,6 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
     )
     start, end = local_day_bounds(now)
     pending = Swap.objects.filter(status__in=[*OUTBOUND_STATES, "reserved"])
-
-    def share(part, whole):
-        return round(part / whole, 3) if whole else None
 
     return {
         "delivered": row["delivered"],
