@@ -1,9 +1,8 @@
 """What the features' console views and API views share: the case named in the URL, the way
-back to the case page, form errors as messages, the API's base view and supervisor check."""
+back to the case page, the API's base view and supervisor check."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
@@ -23,13 +22,6 @@ def case_or_404(number: str) -> Case:
 
 def back_to_case(case: Case):
     return redirect("console:case_detail", number=case.number)
-
-
-def form_errors(request, form) -> None:
-    """Each field's errors as one message, labelled with the field."""
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
 class IsSupervisor(BasePermission):

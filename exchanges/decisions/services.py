@@ -94,9 +94,12 @@ def decision_evaluate(
 
 
 def diagnosis_record(
-    *, case: Case, fault_code, action: str, advice: str = "", actor=None,
+    *, case: Case, fault_code, action: str, advice: str = "", actor=None, propose: bool = False,
+    preference: str = "",
 ) -> Diagnosis:
-    """Record a diagnosis by hand (no script fits); an open case starts diagnosing."""
+    """Record a diagnosis by hand (no script fits); an open case starts diagnosing. With
+    `propose`, an outcome is proposed from it in the same transaction (the customer's
+    `preference` heard): the console and the API make this one call."""
     if action not in Action.values:
         raise CaseError(_("Unknown action %(action)s.") % {"action": action}, field="action")
     if case.status not in (CaseStatus.OPEN, CaseStatus.DIAGNOSING):
@@ -113,6 +116,8 @@ def diagnosis_record(
             recorded_by=actor if actor is not None and actor.is_authenticated else None)
         record_event(diagnosis, action="diagnosis_recorded", actor=actor, case=case,
                      data={"fault_code": fault_code.code, "action": action})
+        if propose:
+            decision_propose(case=case, actor=actor, preference=preference)
     return diagnosis
 
 

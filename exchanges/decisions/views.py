@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from exchanges.decisions import selectors, services
 from exchanges.decisions.forms import ConfirmForm, DiagnosisForm, ProposeForm, ReasonForm
-from exchanges.models import Swap, Visit
 from exchanges.quotes.forms import SignedAcceptanceForm
 from exchanges.quotes.selectors import quote_current
 from exchanges.quotes.services import quote_link
 from exchanges.visits.views import visit_panel_context
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404
+from hotline.actions import form_errors
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
@@ -42,7 +42,7 @@ def decision_panel(request, case: Case) -> Panel:
         "quote": quote,
         "quote_link": quote_link(quote=quote) if quote else "",
         "signed_form": SignedAcceptanceForm(prefix="sg"),
-        "orders": list(Swap.objects.filter(case=case)) + list(Visit.objects.filter(case=case)),
+        "orders": selectors.service_orders_of_case(case=case),
         **visit_panel_context(case),
     }, order=20)
 
@@ -58,8 +58,7 @@ def diagnosis_record(request, number):
     data = form.cleaned_data
     try:
         services.diagnosis_record(case=case, fault_code=data["fault_code"], action=data["action"],
-                                  advice=data["advice"], actor=request.user)
-        services.decision_propose(case=case, actor=request.user,
+                                  advice=data["advice"], actor=request.user, propose=True,
                                   preference=data["preference"])
         messages.success(request, _("Diagnosis recorded; an outcome is proposed."))
     except DomainError as exc:

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from exchanges.quotes import selectors, services
 from exchanges.quotes.forms import OptionalReasonForm, SignedAcceptanceForm
 from exchanges.quotes.pdf import quote_pdf
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404
+from hotline.actions import form_errors
 from hotline.errors import DomainError
 from hotline.views import role_required
 
