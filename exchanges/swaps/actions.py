@@ -85,6 +85,13 @@ def _rebook(swap, *, actor, data):
                               ship_on=data.get("ship_on"), reason=data.get("reason", ""))
 
 
+def _with_reason(service):
+    """Run a service that takes the swap, the actor and a reason."""
+    def run(swap, *, actor, data):
+        return service(swap=swap, actor=actor, reason=data.get("reason", ""))
+    return run
+
+
 def _bookable(swap, allowed) -> bool:
     return "book" in allowed and swap.unit_id is not None
 
@@ -112,18 +119,15 @@ SWAP_ACTIONS = ActionTable([
            serializer=VariantSerializer,
            done=_("Equivalent variant reserved with the customer's consent.")),
     Action("reship", _("Ship another unit now"),
-           lambda swap, *, actor, data: services.swap_reship(
-               swap=swap, actor=actor, reason=data.get("reason", "")),
+           _with_reason(services.swap_reship),
            STAFF, when=_lost, form=ReasonForm, serializer=ReasonSerializer,
            done=_("Another unit is reserved and being booked.")),
     Action("refund", _("Refund"),
-           lambda swap, *, actor, data: services.swap_refund(
-               swap=swap, actor=actor, reason=data.get("reason", "")),
+           _with_reason(services.swap_refund),
            STAFF, when=when_allowed("refund"), form=ReasonForm, serializer=ReasonSerializer,
            done=_("Refund recorded; the swap is closed.")),
     Action("collect", _("Book a collection of the faulty unit"),
-           lambda swap, *, actor, data: services.swap_collection_book(
-               swap=swap, actor=actor, reason=data.get("reason", "")),
+           _with_reason(services.swap_collection_book),
            STAFF, when=when_allowed("ship_return"), form=ReasonForm,
            serializer=ReasonSerializer,
            done=_("A courier is being booked to collect the faulty unit.")),
@@ -136,8 +140,7 @@ SWAP_ACTIONS = ActionTable([
            serializer=InspectionSerializer,
            done=_("Inspection recorded; the swap is closed.")),
     Action("cancel", _("Cancel the swap"),
-           lambda swap, *, actor, data: services.swap_cancel(
-               swap=swap, actor=actor, reason=data.get("reason", "")),
+           _with_reason(services.swap_cancel),
            STAFF, when=when_allowed("cancel"), form=ReasonForm, serializer=ReasonSerializer,
            done=_("Swap cancelled; the unit is back in stock.")),
 ])

@@ -33,3 +33,13 @@ def courier_says(run, shipment, status, *, hours=1, reason="", location="Depot P
                          raw_code=f"T-{status}", raw_text=f"courier: {status}",
                          location=location, reason=reason)
     run(tracking_ingest, carrier="sandbox", events=[event], source="webhook")
+
+
+def courier_raises(monkeypatch, error) -> None:
+    """The sandbox courier answers every booking with `error`."""
+    from carriers.sandbox import SandboxCarrier
+
+    def book(self, request):
+        raise error
+
+    monkeypatch.setattr(SandboxCarrier, "book", book)

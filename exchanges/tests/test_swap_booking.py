@@ -9,7 +9,7 @@ from carriers.domain import CarrierError
 from carriers.models import Shipment
 from exchanges.swaps import services as swaps_service
 from exchanges.swaps.selectors import swaps_exceptions
-from exchanges.tests.swapkit import booked_swap
+from exchanges.tests.swapkit import booked_swap, courier_raises
 from hotline.models import OutboxMessage
 
 pytestmark = pytest.mark.usefixtures("fault_codes", "_frozen")
@@ -61,12 +61,7 @@ def test_a_booking_while_the_courier_is_down_is_retried_with_the_same_key(run, m
 
 
 def test_a_booking_the_courier_refuses_stays_in_the_queue_with_its_message(run, monkeypatch):
-    from carriers.sandbox import SandboxCarrier
-
-    def refuse(self, request):
-        raise CarrierError("Postcode 75002 unknown", permanent=True)
-
-    monkeypatch.setattr(SandboxCarrier, "book", refuse)
+    courier_raises(monkeypatch, CarrierError("Postcode 75002 unknown", permanent=True))
 
     swap = booked_swap(run)
 
@@ -84,12 +79,7 @@ def test_repeating_a_booking_message_books_nothing_more(run):
 
 
 def test_a_courier_down_through_every_retry_leaves_the_swap_in_the_queue(run, monkeypatch):
-    from carriers.sandbox import SandboxCarrier
-
-    def down(self, request):
-        raise CarrierError("courier timeout", permanent=False)
-
-    monkeypatch.setattr(SandboxCarrier, "book", down)
+    courier_raises(monkeypatch, CarrierError("courier timeout", permanent=False))
 
     swap = booked_swap(run)
 

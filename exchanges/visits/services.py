@@ -6,7 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exchanges.models import Technician, Visit
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.models import Technician, Visit, VisitStatus
+from exchanges.stock.selectors import stock_available
 from exchanges.visits.slots import slot_length, technician_day_slots
 from hotline.errors import CaseError, StaleObject
 from hotline.notifications import notification_send
@@ -92,19 +94,13 @@ def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str 
 
 def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) -> Visit:
     """The fault cannot be fixed on site: order a swap carrying the technician's findings."""
-    from exchanges.decisions.fulfilment import swap_request
-
     if not findings.strip():
         raise CaseError(_("Describe what you found: the swap carries it."), field="findings")
     with transaction.atomic():
         _report(visit, work_done=findings, parts_used="", fault_code=fault_code, signed_by="")
         visit.findings = findings
         transition(visit, "escalate", actor=actor, at=timezone.now(), reason=findings)
-        swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
-                            actor=actor, findings=findings)
-        notification_send(case=visit.case, template="outcome_booked",
-                          context={"outcome": "swap", "paid": visit.paid,
-                                   "address": swap.address_line})
+        _swap_instead(visit, actor=actor, findings=findings)
     return visit
 
 
@@ -115,10 +111,7 @@ def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
 
 def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """No slot keeps the promise: cancel the unbooked visit and order a swap instead."""
-    from exchanges.decisions.fulfilment import swap_request
-    from exchanges.stock.selectors import stock_available
-
-    if visit.status not in ("requested", "no_access"):
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.NO_ACCESS):
         raise CaseError(_("Only a visit not yet booked is replaced by a swap."),
                         code="visit_booked")
     handset = visit.case.handset
@@ -128,9 +121,14 @@ def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit
                         code="no_stock")
     with transaction.atomic():
         transition(visit, "cancel", actor=actor, reason=reason or "replaced by a swap")
-        swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
-                            actor=actor, findings=reason)
-        notification_send(case=visit.case, template="outcome_booked",
-                          context={"outcome": "swap", "paid": visit.paid,
-                                   "address": swap.address_line})
+        _swap_instead(visit, actor=actor, findings=reason)
     return visit
+
+
+def _swap_instead(visit: Visit, *, actor, findings: str) -> None:
+    """Order the swap that replaces the visit (same decision and quote) and tell the customer."""
+    swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
+                        actor=actor, findings=findings)
+    notification_send(case=visit.case, template="outcome_booked",
+                      context={"outcome": "swap", "paid": visit.paid,
+                               "address": swap.address_line})
