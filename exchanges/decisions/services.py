@@ -12,7 +12,15 @@ from diagnostics.models import Action
 from diagnostics.selectors import Recommendation
 from exchanges.decisions.selectors import recommendation_for_case
 from exchanges.decisions.warranty import WarrantyStatus, warranty_status
-from exchanges.models import Decision, DecisionStatus, Diagnosis, DiagnosisSource, Swap, Visit
+from exchanges.models import (
+    Decision,
+    DecisionStatus,
+    Diagnosis,
+    DiagnosisSource,
+    Swap,
+    SwapStatus,
+    Visit,
+)
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.selectors import technicians_covering
 from hotline.errors import CaseError, PermissionRefused, StaleObject
@@ -250,10 +258,11 @@ def case_cancelled(*, case: Case, actor=None, reason: str = "") -> None:
     """Cancel what the case had ordered (hook run by hotline.services.case_cancel)."""
     from exchanges.quotes.services import quote_withdraw
 
-    quote_withdraw(case=case, actor=actor, reason=reason)
-    Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
-        status=DecisionStatus.SUPERSEDED)
-    orders = [*Swap.objects.filter(case=case, status="requested"), *Visit.objects.open().filter(
-        case=case)]
-    for order in orders:
-        transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
+    with transaction.atomic():
+        quote_withdraw(case=case, actor=actor, reason=reason)
+        Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
+            status=DecisionStatus.SUPERSEDED)
+        orders = [*Swap.objects.filter(case=case, status=SwapStatus.REQUESTED),
+                  *Visit.objects.open().filter(case=case)]
+        for order in orders:
+            transition(order, "cancel", actor=actor, reason=reason, check_permission=False)

@@ -11,12 +11,20 @@ from exchanges.models import Swap, SwapInspection
 from exchanges.swaps import services as swaps_service
 from exchanges.tests.factories import (
     StockUnitFactory,
+    SwapFactory,
+    WarehouseFactory,
     unit_imei,
 )
 from exchanges.tests.swapkit import MONDAY_10AM, booked_swap, courier_says
 from hotline.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.usefixtures("fault_codes", "_frozen")
+
+
+def returned_swap():
+    """A swap whose faulty unit reached the repair centre (the courier legs are not rerun)."""
+    return SwapFactory(status="return_received", unit=StockUnitFactory(),
+                       warehouse=WarehouseFactory())
 
 
 def test_a_faulty_unit_not_returned_gets_reminders_then_the_stated_charge(
@@ -57,9 +65,7 @@ def test_no_charge_is_made_when_the_confirmation_never_stated_it(run, _frozen, s
 
 
 def test_a_returned_unit_with_another_imei_is_flagged_and_quarantined(run, operator):
-    swap = booked_swap(run)
-    courier_says(run, swap.outbound, "delivered")
-    courier_says(run, swap.collection, "delivered", hours=30)
+    swap = returned_swap()
     stranger = unit_imei(swap.model)
 
     inspection = run(swaps_service.swap_inspect, swap=swap, actor=operator,
@@ -73,9 +79,7 @@ def test_a_returned_unit_with_another_imei_is_flagged_and_quarantined(run, opera
 def test_a_confirmed_fault_needs_its_fault_code(run, operator):
     from hotline.errors import CaseError
 
-    swap = booked_swap(run)
-    courier_says(run, swap.outbound, "delivered")
-    courier_says(run, swap.collection, "delivered", hours=30)
+    swap = returned_swap()
 
     with pytest.raises(CaseError):
         swaps_service.swap_inspect(swap=swap, actor=operator,
@@ -107,9 +111,7 @@ def test_a_faulty_unit_not_handed_over_is_collected_alone_and_its_return_tracked
 
 
 def test_an_earlier_replacement_coming_back_goes_to_repair_stock(run, operator):
-    swap = booked_swap(run)
-    courier_says(run, swap.outbound, "delivered")
-    courier_says(run, swap.collection, "delivered", hours=30)
+    swap = returned_swap()
     known = StockUnitFactory(model=swap.model, status="shipped", imei=swap.case.handset.imei)
 
     inspection = run(swaps_service.swap_inspect, swap=swap, actor=operator,
