@@ -1,0 +1,45 @@
+"""Small builders for quality tests: a model with its TAC, batches, installed base, records."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from hotline.tests.factories import HandsetModelFactory, TacFactory
+from hotline.validators import imei_with_check_digit
+from quality.models import Batch, DefectRecord, InstalledBase, Verdict, monday
+from quality.services import rollup_rebuild_weeks
+
+_keys = itertools.count(1)
+
+
+def catalogue_model(brand="Nordline", name="N5", tac="35999101"):
+    model = HandsetModelFactory(brand=brand, name=name)
+    TacFactory(tac=tac, model=model)
+    return model
+
+
+def imei(tac: str, serial: int) -> str:
+    return imei_with_check_digit(f"{tac}{serial:06d}")
+
+
+def batch(model, code, tac, first, last, made=datetime.date(2025, 1, 10)):
+    return Batch.objects.create(code=code, model=model, imei_from=imei(tac, first),
+                                imei_to=imei(tac, last), manufactured_on=made)
+
+
+def shipped(model, month: str, units: int, country: str = ""):
+    return InstalledBase.objects.create(model=model, month=datetime.date.fromisoformat(month + "-01"),
+                                        units=units, country=country)
+
+
+def records(model, fault, day: datetime.date, n: int = 1, *, batch=None, verdict=Verdict.REPORTED,
+            months_in_service=None, script="", end_node="", rollup=True, **fields):
+    made = [DefectRecord.objects.create(
+        key=f"test:{next(_keys)}", model=model, fault_code_id=fault, category="charging",
+        occurred_on=day, week=monday(day), batch=batch, verdict=verdict, source="hotline",
+        months_in_service=months_in_service, script=script, end_node=end_node,
+        reported_fault_code=fault, **fields) for _ in range(n)]
+    if rollup:
+        rollup_rebuild_weeks({monday(day)})
+    return made
