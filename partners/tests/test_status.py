@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from carriers.services import sandbox_advance
 from exchanges.models import Swap, Visit
-from exchanges.services import swap_request
+from exchanges.decisions.fulfilment import swap_request
 from exchanges.tests.factories import (
     StockUnitFactory,
     TechnicianFactory,
