@@ -9,8 +9,8 @@ from django.apps import apps
 from django.utils import timezone, translation
 
 from carriers.services import sandbox_advance
-from exchanges.models import Swap, Visit
 from exchanges.decisions.fulfilment import swap_request
+from exchanges.models import Swap, Visit
 from exchanges.tests.factories import (
     StockUnitFactory,
     TechnicianFactory,
