@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "carriers",
     "exchanges",
     "calls",
+    "partners",
     "quality",
 ]
 

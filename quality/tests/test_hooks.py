@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from exchanges.services.decisions import diagnosis_record
+from exchanges.decisions.services import diagnosis_record
 from exchanges.tests.factories import diagnosing_case, fault
 from hotline.models import OutboxMessage
 from hotline.workflow import record_event

@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from exchanges.services import swap_request
-from exchanges.services import swaps as swaps_service
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.swaps import services as swaps_service
 from exchanges.tests.factories import fault, swap_case
 from quality.models import DefectRecord
 from quality.services import defect_record_apply, evidence_for_case
