@@ -43,3 +43,23 @@ def records(model, fault, day: datetime.date, n: int = 1, *, batch=None, verdict
     if rollup:
         rollup_rebuild_weeks({monday(day)})
     return made
+
+
+def rising_batch_history(as_of=datetime.date(2026, 11, 29)):
+    """Nordline N5 with two batches failing twice a week on CHG-01 from May, and batch B2609
+    failing eight times more from 2 November (the scan as of `as_of` finds it)."""
+    from quality.models import DefectRecord
+
+    n5 = catalogue_model()
+    for month in range(1, 12):
+        shipped(n5, f"2026-{month:02d}", 10000 if month < 3 else 0)
+    good, bad = batch(n5, "B1", "35999101", 1, 10000), batch(n5, "B2609", "35999101", 10001, 20000)
+    week = datetime.date(2026, 5, 4)
+    while week <= as_of:
+        records(n5, "CHG-01", week + datetime.timedelta(days=2), 1, batch=good, rollup=False)
+        records(n5, "CHG-01", week + datetime.timedelta(days=2), 1, batch=bad, rollup=False)
+        if week >= datetime.date(2026, 11, 2):
+            records(n5, "CHG-01", week + datetime.timedelta(days=3), 8, batch=bad, rollup=False)
+        week += datetime.timedelta(weeks=1)
+    rollup_rebuild_weeks(set(DefectRecord.objects.values_list("week", flat=True)))
+    return n5

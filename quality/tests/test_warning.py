@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from quality.models import Alert
-from quality.tests.factories import batch, catalogue_model, records, shipped
+from quality.tests.factories import rising_batch_history
 from quality.warning import alerts_scan, last_complete_week
 
 pytestmark = pytest.mark.usefixtures("fault_codes")
@@ -19,21 +19,7 @@ AS_OF = datetime.date(2026, 11, 29)  # a Sunday: the week of 23 November is the 
 @pytest.fixture
 def history(db, settings):
     settings.QUALITY_EW_BASELINE_WEEKS, settings.QUALITY_EW_WINDOW_WEEKS = 20, 6
-    n5 = catalogue_model()
-    for month in range(1, 12):
-        shipped(n5, f"2026-{month:02d}", 10000 if month < 3 else 0)
-    good, bad = batch(n5, "B1", "35999101", 1, 10000), batch(n5, "B2609", "35999101", 10001, 20000)
-    week = datetime.date(2026, 5, 4)
-    while week <= AS_OF:  # two failures a week, one per batch ...
-        records(n5, "CHG-01", week + datetime.timedelta(days=2), 1, batch=good, rollup=False)
-        records(n5, "CHG-01", week + datetime.timedelta(days=2), 1, batch=bad, rollup=False)
-        if week >= datetime.date(2026, 11, 2):  # ... and batch B2609 fails 8 times more from 2 November
-            records(n5, "CHG-01", week + datetime.timedelta(days=3), 8, batch=bad, rollup=False)
-        week += datetime.timedelta(weeks=1)
-    from quality.models import DefectRecord
-    from quality.services import rollup_rebuild_weeks
-    rollup_rebuild_weeks(set(DefectRecord.objects.values_list("week", flat=True)))
-    return n5
+    return rising_batch_history(AS_OF)
 
 
 def test_the_last_complete_week_ends_on_the_sunday_before_or_on_the_date():
