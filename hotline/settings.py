@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "exchanges",
     "calls",
     "payments",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,13 @@ HOTLINE_SELLER = {
     "address": env.str("SELLER_ADDRESS", "14 rue des Entrepôts, 93200 Saint-Denis, France"),
     "vat_number": env.str("SELLER_VAT_NUMBER", "FR00123456789"),
 }
+
+# --- selfservice ---
+# The customer's tracking page (docs/customers.md): link lifetime, look-up limits, answer promise.
+SELFSERVICE_LINK_DAYS = env.int("SELFSERVICE_LINK_DAYS", 365, min_value=1)
+SELFSERVICE_LOOKUP_LIMIT = env.int("SELFSERVICE_LOOKUP_LIMIT", 10, min_value=1)
+SELFSERVICE_LOOKUP_WINDOW = env.int("SELFSERVICE_LOOKUP_WINDOW_SECONDS", 900, min_value=60)
+SELFSERVICE_RESPONSE_WORKING_DAYS = env.int("SELFSERVICE_RESPONSE_WORKING_DAYS", 1, min_value=1)
 
 # --- calls ---
 # Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);
