@@ -9,7 +9,8 @@ from selfservice.models import FollowUpKind
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=_("Case number"), max_length=20,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "HL-2026-000123"}))
+                             widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                           "placeholder": "HL-2026-000123"}))
     postcode = forms.CharField(label=_("Postcode of your address"), max_length=12,
                                widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
 

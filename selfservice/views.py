@@ -181,5 +181,4 @@ def case_followups_panel(request, case) -> Panel | None:
     """The case page shows the customer's questions and the link the customer uses."""
     items = list(FollowUp.objects.filter(case=case).order_by("-created_at")[:10])
     return Panel("selfservice/_case_panel.html", {
-        "follow_ups": items, "tracking_link": services.tracking_link(case),
-        "answer_form": AnswerForm(), "case": case}, order=70)
+        "follow_ups": items, "tracking_link": services.tracking_link(case)}, order=70)

@@ -89,7 +89,7 @@ def test_guessing_is_stopped_per_address(client, case, settings):
 def test_guessing_one_case_from_many_addresses_is_stopped_too(client, case, settings):
     settings.SELFSERVICE_LOOKUP_LIMIT = 3
     for attempt in range(3):
-        client.post(reverse("selfservice:lookup"), {"number": case.number, "postcode": "6900{attempt}"},
+        client.post(reverse("selfservice:lookup"), {"number": case.number, "postcode": f"6900{attempt}"},
                     REMOTE_ADDR=f"10.0.0.{attempt}")
 
     response = client.post(reverse("selfservice:lookup"), {"number": case.number, "postcode": "75002"},
