@@ -123,8 +123,10 @@ class SlaReportApi(APIView):
         interval = serializers.CharField(required=False, default="30m")
         group = serializers.ChoiceField(choices=metrics.GROUPS, required=False,
                                         default="interval")
-        threshold = serializers.FloatField(required=False, default=20, min_value=0)
-        short_abandon = serializers.FloatField(required=False, default=5, min_value=0)
+        threshold = serializers.FloatField(required=False, min_value=0,
+                                           help_text="Seconds; default CALLS_SL_THRESHOLD.")
+        short_abandon = serializers.FloatField(required=False, min_value=0,
+                                               help_text="Seconds; default CALLS_SHORT_ABANDON.")
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
     def get(self, request):
@@ -147,7 +149,8 @@ class StaffingApi(APIView):
         interval = serializers.IntegerField(min_value=1, default=1800)
         aht = serializers.FloatField(min_value=0.001)
         target = serializers.FloatField(default=0.8)
-        answer_within = serializers.FloatField(default=20, min_value=0)
+        answer_within = serializers.FloatField(required=False, min_value=0,
+                                               help_text="Seconds; default CALLS_SL_THRESHOLD.")
         shrinkage = serializers.FloatField(default=0, min_value=0)
         max_occupancy = serializers.FloatField(required=False)
         agents = serializers.IntegerField(required=False, min_value=0)
@@ -156,7 +159,7 @@ class StaffingApi(APIView):
     def get(self, request):
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = {"answer_within": metrics.sl_threshold(), **serializer.validated_data}
         try:
             result = staffing_answer(**{key: data.get(key) for key in STAFFING_KEYS
                                         if data.get(key) is not None})
@@ -172,9 +175,7 @@ class WallboardApi(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        board = wallboard(threshold=settings.CALLS_SL_THRESHOLD,
-                          short_abandon=settings.CALLS_SHORT_ABANDON,
-                          queue=request.query_params.get("queue") or None)
+        board = wallboard(queue=request.query_params.get("queue") or None)
         return Response({
             "now": board["now"].isoformat(), "waiting": board["waiting"],
             "today": board["today"], "agents": board["agents"],

@@ -23,5 +23,3 @@ class CallsConfig(AppConfig):
     )
     case_panels = ("calls.views.case_calls_panel",)
     customer_panels = ("calls.views.customer_calls_panel",)
-    # Functions returning lists of calls.wallboard.Figure; other apps add their own.
-    wallboard_figures = ("calls.wallboard.case_outcomes_today",)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -103,9 +102,7 @@ def call_link_case(request, pk):
 
 
 def _board(request) -> dict:
-    return wallboard_data(threshold=settings.CALLS_SL_THRESHOLD,
-                          short_abandon=settings.CALLS_SHORT_ABANDON,
-                          queue=request.GET.get("queue") or None)
+    return wallboard_data(queue=request.GET.get("queue") or None)
 
 
 @role_required(SUPERVISOR)
@@ -138,7 +135,7 @@ def report(request):
 @role_required(SUPERVISOR)
 def planner(request):
     initial = {"day": timezone.localdate(), "interval": 1800, "target": 0.8,
-               "answer_within": 20, "shrinkage": 0.3, "weeks": 4}
+               "answer_within": metrics.sl_threshold(), "shrinkage": 0.3, "weeks": 4}
     form = PlannerForm(request.GET or initial)
     plan = None
     if form.is_valid():

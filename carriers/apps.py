@@ -23,4 +23,6 @@ class CarriersConfig(AppConfig):
     case_panels = ("carriers.panels.case_shipments",)
 
     def ready(self):
+        # Imported here, not at the top: the checks reach the models, which need the app
+        # registry that is being filled while this module loads.
         from carriers import checks  # noqa: F401  (registers the start-up checks)

@@ -7,6 +7,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from diagnostics.scripts.lint import Linted, ScriptLintError, lint_text
 from diagnostics.scripts.loader import plain
 from hotline.errors import DomainError, IllegalTransition, StaleObject
 from hotline.models import CaseStatus, Symptom
+from hotline.services import case_start_diagnosis
 from hotline.workflow import record_event, transition
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,6 @@ class DiagnosisError(DomainError):
 def known_fault_codes(*, catalogue_file: bool = True) -> set[str]:
     """Codes a script may name: the active catalogue in the database, and (when linting files
     before they are published) those of fixtures/fault_codes.yaml."""
-    import yaml
-
     codes: set[str] = set()
     # The linter also runs before `migrate` (CI, authoring): then only the fixture counts.
     if FaultCode._meta.db_table in connection.introspection.table_names():
@@ -104,8 +104,6 @@ def scripts_publish_files(*, paths: list[Path], actor=None) -> list[tuple[Script
 
 def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
     """Start `version` on `case`; an open case moves to diagnosing in the same transaction."""
-    from hotline.services import case_start_diagnosis
-
     if case.status not in DIAGNOSABLE_CASE_STATES:
         raise DiagnosisError(
             f"Case {case.number} is {case.status}: a diagnosis runs only on an "

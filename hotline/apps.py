@@ -1,9 +1,10 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from hotline.celery import app as celery_app
 from hotline.navigation import NavItem
-from hotline.roles import DISTRIBUTOR, OPERATOR, QA, SUPERVISOR, TECHNICIAN
+from hotline.roles import DISTRIBUTOR, OPERATOR, QA, SUPERVISOR, TECHNICIAN, roles_sync
 
 
 class HotlineConfig(AppConfig):
@@ -26,6 +27,8 @@ class HotlineConfig(AppConfig):
         TECHNICIAN: {"hotline.view_case", "hotline.view_customer", "hotline.view_handset"},
         DISTRIBUTOR: {"hotline.view_case", "hotline.add_case"},
     }
+    # The wallboard's figures are plugged in by the apps that own what they count.
+    wallboard_figures = ("hotline.figures.case_outcomes_today",)
     nav_items = (
         NavItem(_("Console"), "console:home", (OPERATOR, SUPERVISOR), order=10),
         NavItem(_("Cases"), "console:case_list", (OPERATOR, SUPERVISOR), order=20),
@@ -34,13 +37,7 @@ class HotlineConfig(AppConfig):
     )
 
     def ready(self):
-        from hotline.roles import roles_sync
-
         # Permissions are created app by app after migrate; sync once the last app has its own.
         post_migrate.connect(roles_sync, dispatch_uid="hotline-roles-sync")
         # Register every app's tasks now, so the web process can look them up by name.
-        from django.apps import apps
-
-        from hotline.celery import app
-
-        app.autodiscover_tasks([config.name for config in apps.get_app_configs()], force=True)
+        celery_app.autodiscover_tasks([config.name for config in apps.get_app_configs()], force=True)

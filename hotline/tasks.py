@@ -1,6 +1,10 @@
 from celery import shared_task
 
 from hotline import outbox
+from hotline.models import Case
+from hotline.notifications import DeliveryFailed
+from hotline.notifications import notification_deliver as deliver
+from hotline.workflow import record_event
 
 
 @shared_task(name="hotline.tasks.outbox_relay", ignore_result=True)
@@ -12,9 +16,6 @@ def outbox_relay() -> int:
 @shared_task(name="hotline.tasks.touch_case", ignore_result=True)
 def touch_case(*, case_id: int, note: str) -> None:
     """Record that a worker saw the case: a harmless task used to check the worker pipeline."""
-    from hotline.models import Case
-    from hotline.workflow import record_event
-
     case = Case.objects.get(pk=case_id)
     record_event(case, action="worker_check", actor_label="worker", reason=note)
 
@@ -23,9 +24,6 @@ def touch_case(*, case_id: int, note: str) -> None:
              max_retries=5)
 def notification_deliver(self, *, notification_id: int) -> None:
     """Send one customer notification; retry with exponential backoff when the backend fails."""
-    from hotline.notifications import DeliveryFailed
-    from hotline.notifications import notification_deliver as deliver
-
     try:
         deliver(notification_id=notification_id)
     except DeliveryFailed as exc:

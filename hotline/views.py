@@ -16,6 +16,7 @@ from hotline import selectors, services
 from hotline.errors import DomainError
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
+from hotline.navigation import nav_for
 from hotline.notifications import notification_retry as notification_retry_service
 from hotline.panels import panels_for
 from hotline.roles import OPERATOR, SUPERVISOR, has_role
@@ -43,8 +44,6 @@ def role_required(*roles):
 @login_required
 def landing(request):
     """Send each user to the first page their role gives them."""
-    from hotline.navigation import nav_for
-
     items = [item for item in nav_for(request.user) if item["url_name"] != "admin:index"]
     if has_role(request.user, *CONSOLE_ROLES) or not items:
         return redirect("console:home")
