@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import metrics
+from calls.capabilities import PLAN_STAFFING, VIEW_CALL_METRICS
 from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
 from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
-from hotline.api.permissions import IsStaffRole
+from hotline.api.permissions import HasCapability
 
 logger = logging.getLogger("calls.api")
 MAX_BATCH = 500
@@ -111,9 +112,11 @@ class CtiEventsApi(APIView):
 
 
 class SlaReportApi(APIView):
-    """The service-level metrics of docs/metrics.md, as `manage.py sla_report --json`."""
+    """The service-level metrics of docs/metrics.md, as `manage.py sla_report --json`
+    (per queue and per operator too: the supervisors' capability, as on the console)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_CALL_METRICS
 
     class InputSerializer(serializers.Serializer):
         start = serializers.DateTimeField()
@@ -142,7 +145,8 @@ class SlaReportApi(APIView):
 class StaffingApi(APIView):
     """Erlang C: operators needed for a forecast, or predictions for `agents` operators."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = PLAN_STAFFING
 
     class InputSerializer(serializers.Serializer):
         calls = serializers.FloatField(min_value=0)
@@ -171,7 +175,8 @@ class StaffingApi(APIView):
 class WallboardApi(APIView):
     """The wallboard's figures as JSON (for other displays)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_CALL_METRICS
 
     @extend_schema(responses={200: dict})
     def get(self, request):

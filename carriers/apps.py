@@ -1,20 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from carriers.capabilities import VIEW_SHIPMENTS
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, SUPERVISOR
 
 
 class CarriersConfig(AppConfig):
     name = "carriers"
     verbose_name = _("Carriers")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"carriers.view_shipment", "carriers.view_trackingevent"},
-        SUPERVISOR: {"carriers.change_shipment"},
-    }
     nav_items = (
-        NavItem(_("Shipments"), "carriers:shipment_list", (OPERATOR, SUPERVISOR), order=40),
+        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40),
     )
     # Dotted paths to `callback(shipment, event)`, told of every status change after commit.
     # Carriers itself subscribes nobody; consumers (the swap workflow) add theirs in their own
