@@ -10,10 +10,8 @@ from django.utils import timezone
 
 from calls import metrics
 from calls.models import AgentState, AgentStatus
-from hotline.figures import Figure, figures_plugged
+from hotline.figures import figures_plugged
 from hotline.timeutils import local_day_bounds
-
-__all__ = ["Figure", "wallboard"]  # Figure: until exchanges imports it from hotline.figures
 
 
 def wallboard(*, threshold: float | None = None, short_abandon: float | None = None,
