@@ -8,7 +8,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 from hotline.capabilities import has_capability
-from hotline.roles import has_role, user_roles
+from hotline.roles import user_roles
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,6 @@ class NavItem:
 def _visible(item: NavItem, user) -> bool:
     if item.staff_only:
         return user.is_staff
-    if isinstance(item.capability, tuple):  # roles: exchanges until it names capabilities
-        return has_role(user, *item.capability)
     return has_capability(user, item.capability)
 
 

@@ -56,7 +56,8 @@ ROLES: dict[str, Role] = {
         # decisions, quotes, swaps, visits
         "exchanges.view_decision", "exchanges.add_decision", "exchanges.view_diagnosis",
         "exchanges.add_diagnosis", "exchanges.view_quote", "exchanges.view_swap",
-        "exchanges.view_visit",
+        "exchanges.change_swap", "exchanges.add_swapinspection", "exchanges.view_visit",
+        "exchanges.change_visit",
         "exchanges.view_replacementunit", "exchanges.view_serviceprice",
         "exchanges.view_technician", "exchanges.view_warehouse", "exchanges.view_swapinspection",
     )),
@@ -75,6 +76,7 @@ ROLES: dict[str, Role] = {
         "exchanges.change_replacementunit", "exchanges.add_replacementunit",
         "exchanges.change_technician", "exchanges.add_technician",
         "exchanges.change_warehouse", "exchanges.add_warehouse",
+        "exchanges.work_visit_rounds", "exchanges.dispatch_visits",
     ), includes=(OPERATOR,)),
     QA: Role(_("Quality engineer"), _caps(
         "hotline.view_case", "hotline.view_handset", "hotline.view_handsetmodel",
@@ -84,7 +86,7 @@ ROLES: dict[str, Role] = {
     )),
     TECHNICIAN: Role(_("Technician"), _caps(
         "hotline.view_case", "hotline.view_customer", "hotline.view_handset",
-        "exchanges.view_visit", "exchanges.change_visit",
+        "exchanges.view_visit", "exchanges.change_visit", "exchanges.work_visit_rounds",
     )),
     DISTRIBUTOR: Role(_("Distributor"), _caps(
         "hotline.follow_distributor_cases", "hotline.view_api_docs", "hotline.view_case",
@@ -142,6 +144,3 @@ def user_roles(user) -> set[str]:
             user._hotline_roles |= set(ROLES)
     return user._hotline_roles
 
-
-def has_role(user, *roles: str) -> bool:
-    return bool(user_roles(user) & set(roles))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,26 +18,7 @@ from hotline.models import Case, CaseStatus, Customer
 from hotline.navigation import nav_for
 from hotline.notifications import notification_retry as notification_retry_service
 from hotline.panels import panels_for
-from hotline.roles import has_role
 from hotline.workflow import allowed_transitions
-
-
-def role_required(*roles):
-    """Allow only users with one of `roles` (superusers have them all).
-
-    Kept only while exchanges moves to `hotline.capabilities.capability_required`."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied(_("Your role does not give access to this page."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from exchanges.quotes import selectors, services
 from exchanges.quotes.forms import OptionalReasonForm, SignedAcceptanceForm
 from exchanges.quotes.pdf import quote_pdf
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import back_to_case, case_or_404, form_errors
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
-from hotline.views import role_required
 
 
 def _pending_quote(case):
@@ -25,7 +25,7 @@ def _pending_quote(case):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_resend(request, number):
     case = case_or_404(number)
     try:
@@ -37,7 +37,7 @@ def quote_resend(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_signed(request, number):
     case = case_or_404(number)
     form = SignedAcceptanceForm(request.POST, prefix="sg")
@@ -55,7 +55,7 @@ def quote_signed(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_decline(request, number):
     case = case_or_404(number)
     form = OptionalReasonForm(request.POST)

@@ -9,8 +9,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchanges.capabilities import DISPATCH_VISITS
 from exchanges.visits import selectors, services
-from exchanges.web import CaseApiView, IsSupervisor
+from exchanges.web import CaseApiView
+from hotline.api.permissions import HasCapability
 from hotline.errors import NotFound
 
 
@@ -81,7 +83,8 @@ class VisitMeasuresOutputSerializer(serializers.Serializer):
 class VisitMeasuresApi(APIView):
     """Visit measures over visits decided in [since, until) (supervisors)."""
 
-    permission_classes = [IsSupervisor]
+    permission_classes = [HasCapability]
+    capability = DISPATCH_VISITS
 
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False)

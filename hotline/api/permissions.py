@@ -20,14 +20,6 @@ class HasCapability(BasePermission):
         return has_capability(request.user, view.capability)
 
 
-class IsStaffRole(HasCapability):
-    """Hotline staff: the capability to work on cases. Kept as a name for the views that
-    have not named their own capability yet (exchanges)."""
-
-    def has_permission(self, request, view):
-        return has_capability(request.user, WORK_CASES)
-
-
 class IsDistributorOrStaff(BasePermission):
     """Distributor users (who see only their own) and hotline staff."""
 
