@@ -20,7 +20,7 @@ from diagnostics.scripts.loader import plain
 from hotline.errors import DomainError, IllegalTransition, StaleObject
 from hotline.models import CaseStatus, Symptom
 from hotline.services import case_start_diagnosis
-from hotline.workflow import record_event, transition
+from hotline.workflow import actor_or_none, record_event, transition
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def script_publish(*, text: str, filename: str, actor=None) -> tuple[ScriptVersi
             symptom=data["symptom"], also_for=data.get("also_for") or [],
             handset_models=[] if models == "all" else models, tree=data, source=text,
             source_name=Path(filename).name, checksum=checksum,
-            published_by=actor if actor is not None and actor.is_authenticated else None)
+            published_by=actor_or_none(actor))
         record_event(version, action="script_published", actor=actor,
                      data={"script": script.slug, "version": version.number})
     log.info("script_published", extra={"script": script.slug, "version": version.number})
@@ -166,7 +166,7 @@ def run_answer(*, run: ScriptRun, step: int, answer: str | None = None,
         ScriptStep.objects.create(
             run=run, seq=seq, position=run.position, node_id=node["id"], answer=answer,
             value=value, seconds=max(0, int((now - run.node_entered_at).total_seconds())),
-            answered_at=now, answered_by=actor if actor and actor.is_authenticated else None)
+            answered_at=now, answered_by=actor_or_none(actor))
         run.current_node, run.position, run.node_entered_at = target, run.position + 1, now
         outcome = run.version.node(target)
         if outcome["kind"] != t.OUTCOME:

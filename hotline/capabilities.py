@@ -43,8 +43,3 @@ def capability_required(capability: str):
 
     return decorator
 
-
-def actor_or_none(actor):
-    """Return `actor` when it is a signed-in user, else None (a task, a carrier, anonymous):
-    what a `*_by` foreign key stores."""
-    return actor if actor is not None and actor.is_authenticated else None

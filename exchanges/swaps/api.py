@@ -11,13 +11,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from diagnostics.models import FaultCode
 from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
+from exchanges.errors import SwapError
 from exchanges.models import InspectionOutcome, Swap, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
 from hotline.api.permissions import HasCapability
 from hotline.capabilities import WORK_CASES
-from hotline.errors import CaseError
 from hotline.models import Case, Handset
 
 
@@ -192,11 +193,9 @@ class SwapActionApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: SwapOutputSerializer})
     def post(self, request, pk, action):
-        from diagnostics.models import FaultCode
-
         swap = get_object_or_404(Swap, pk=pk)
         if action not in self.ACTIONS:
-            raise CaseError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
+            raise SwapError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
                             code="unknown_action")
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -253,7 +252,7 @@ class SwapOptionsApi(APIView):
                                  number=number)
         handset, address = case.handset, case.customer.default_address
         if handset is None or handset.model_id is None or address is None:
-            raise CaseError("The case needs a handset of known model and an address.",
+            raise SwapError("The case needs a handset of known model and an address.",
                             code="no_swap_options")
         options = swap_services.swap_stock_options(
             model=handset.model, variant=handset.variant, postcode=address.postcode,

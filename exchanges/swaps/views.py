@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
-from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
+from exchanges.models import InspectionOutcome, ReplacementUnit, Swap, SwapStatus, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
 from exchanges.swaps.forms import InspectionForm, RebookForm
@@ -95,8 +95,6 @@ def customer_ledger_panel(request, customer) -> Panel | None:
 
 
 def _variant_choices(swap):
-    from exchanges.models import ReplacementUnit
-
     ids = (ReplacementUnit.objects.available().filter(model=swap.model)
            .exclude(variant=swap.variant).exclude(variant__isnull=True)
            .values_list("variant", flat=True).distinct())

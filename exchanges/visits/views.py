@@ -19,6 +19,7 @@ from exchanges.capabilities import DISPATCH_VISITS, WORK_VISIT_ROUNDS, WORK_VISI
 from exchanges.models import OPEN_VISIT_STATES, Visit
 from exchanges.visits import selectors, services
 from exchanges.visits.forms import VisitBookForm, VisitReportForm
+from exchanges.visits.slots import visit_slots
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
 from hotline.workflow import allowed_transitions
@@ -136,8 +137,6 @@ def visit_day(request):
 
 def visit_panel_context(case) -> dict:
     """The visit part of the case panel: the open visit and, when unbooked, its free slots."""
-    from exchanges.visits.slots import visit_slots
-
     visit = Visit.objects.filter(case=case, status__in=OPEN_VISIT_STATES).select_related(
         "technician", "fault_code").first()
     slots = []

@@ -14,6 +14,7 @@ from exchanges.models import (
     Swap,
     SwapStatus,
 )
+from hotline.models import Notification
 from hotline.notifications import notification_send
 from hotline.workflow import record_event, transition
 
@@ -63,8 +64,6 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
 
 def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None) -> bool:
     """Charge the unreturned device fee, only if the written confirmation stated it."""
-    from hotline.models import Notification
-
     stated = swap.unreturned_charge is not None and Notification.objects.filter(
         case=swap.case, template="swap_promised").exists()
     if not stated:
