@@ -22,7 +22,7 @@ from hotline.models import AuditEvent
 def actor_or_none(actor):
     """Return `actor` when it is a signed-in user, else None (a task, a courier, anonymous):
     what an audit row's actor and a `*_by` foreign key store."""
-    return actor_or_none(actor)
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def state_field_name(obj) -> str:
