@@ -89,3 +89,11 @@ def test_every_project_app_is_in_the_import_contract():
     ours = {app.name for app in apps.get_app_configs() if (ROOT / app.name).is_dir()}
 
     assert ours <= set(config["root_packages"])
+
+
+def test_a_refused_page_says_why_in_the_console_layout(operator_client):
+    response = operator_client.get("/calls/wallboard/")
+
+    assert response.status_code == 403
+    assert 'data-testid="forbidden"' in response.text
+    assert "Your role does not give access to this page." in response.text
