@@ -77,12 +77,15 @@ ROLES: dict[str, Role] = {
         "exchanges.change_technician", "exchanges.add_technician",
         "exchanges.change_warehouse", "exchanges.add_warehouse",
         "exchanges.work_visit_rounds", "exchanges.dispatch_visits",
+        "quality.view_defectrecord", "quality.view_alert",
     ), includes=(OPERATOR,)),
     QA: Role(_("Quality engineer"), _caps(
         "hotline.view_case", "hotline.view_handset", "hotline.view_handsetmodel",
         "diagnostics.view_script", "diagnostics.view_scriptversion",
         "diagnostics.view_scriptrun", "diagnostics.view_faultcode",
         "exchanges.view_swap", "exchanges.view_swapinspection", "exchanges.add_swapinspection",
+        "quality.view_defectrecord", "quality.view_batch", "quality.view_installedbase",
+        "quality.add_installedbase", "quality.view_alert", "quality.change_alert",
     )),
     TECHNICIAN: Role(_("Technician"), _caps(
         "hotline.view_case", "hotline.view_customer", "hotline.view_handset",
