@@ -53,6 +53,9 @@ ROLES: dict[str, Role] = {
         "calls.view_call", "calls.view_callcase", "calls.add_callcase",
         # shipments
         "carriers.view_shipment", "carriers.view_trackingevent",
+        # payments (receipts) and the customers' questions
+        "payments.view_payment", "payments.view_refund",
+        "selfservice.view_followup", "selfservice.change_followup",
         # decisions, quotes, swaps, visits
         "exchanges.view_decision", "exchanges.add_decision", "exchanges.view_diagnosis",
         "exchanges.add_diagnosis", "exchanges.view_quote", "exchanges.view_swap",
@@ -72,6 +75,7 @@ ROLES: dict[str, Role] = {
         "calls.view_agentstate", "calls.view_agentsession", "calls.view_shift",
         "calls.add_shift", "calls.change_shift", "calls.delete_shift", "calls.view_callevent",
         "carriers.change_shipment",
+        "payments.refund_payment", "payments.add_refund",
         "exchanges.change_serviceprice", "exchanges.add_serviceprice",
         "exchanges.change_replacementunit", "exchanges.add_replacementunit",
         "exchanges.change_technician", "exchanges.add_technician",

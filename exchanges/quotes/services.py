@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
-from exchanges.decisions.fulfilment import service_order_create
 from exchanges.errors import QuoteError
 from exchanges.models import Decision, Quote, QuoteLine, QuoteStatus, ServicePrice
 from hotline.errors import IllegalTransition
@@ -138,6 +137,10 @@ def quote_accept(
         notification_send(case=case, template="consent_received",
                           context={"quote_number": quote.number, "total": str(quote.total),
                                    "currency": quote.currency})
+        # Imported here: a real cycle. Ordering the service reaches the swap services, whose
+        # refunds and charges go through exchanges.quotes.payments, which accepts quotes here.
+        from exchanges.decisions.fulfilment import service_order_create
+
         service_order_create(case=case, decision=quote.decision, quote=quote, actor=actor)
     return quote
 

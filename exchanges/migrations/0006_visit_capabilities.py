@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchanges', '0004_feature_folders_dotted_paths'),
+        ('exchanges', '0005_quote_answered_via_payment'),
     ]
 
     operations = [
