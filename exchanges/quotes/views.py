@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,6 +85,13 @@ def _quote_or_404(token):
 def quote_public(request, token):
     quote = _quote_or_404(token)
     payment = quote_payment(quote=quote)
+    # The customer's language, unless the visitor chose another with the language switch.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or quote.case.customer.language
+    with translation.override(language or "fr"):
+        return _quote_page(request, quote, payment)
+
+
+def _quote_page(request, quote, payment):
     return render(request, "exchanges/quote_public.html", {
         "quote": quote, "case": quote.case, "lines": quote.lines.all(), "payment": payment,
         "receipt_url": receipt_url(payment) if payment is not None and payment.is_paid else "",
