@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from hotline.actions import form_errors
-from hotline.api.permissions import IsStaffRole
+from hotline.api.permissions import HasCapability
+from hotline.capabilities import WORK_CASES
 from hotline.errors import DomainError
 from hotline.models import Case
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
-
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
 
 
 def case_or_404(number: str) -> Case:
@@ -47,10 +44,6 @@ def case_form_post(request, number: str, *, run, done: str, form_class=None, pre
     return back_to_case(case)
 
 
-class IsSupervisor(BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, SUPERVISOR)
-
-
 class CaseApiView(APIView):
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES

@@ -2,7 +2,7 @@
 
 An action is what a person may do to an object now: its name (the URL slug), its label, the
 form (console) and serializer (API) that validate its input, the service function that does it,
-the roles that may, and when it is offered, built on the machine's allowed transitions
+the capability it needs, and when it is offered, built on the machine's allowed transitions
 (`hotline.workflow.allowed_transitions`) plus the service's guards. Views look actions up in the
 table instead of chaining if/elif on names, and pages show what the table offers instead of
 recomputing flags from status strings.
@@ -17,8 +17,8 @@ from typing import Any
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
+from hotline.capabilities import has_capability
 from hotline.errors import DomainError, PermissionRefused
-from hotline.roles import has_role
 from hotline.workflow import allowed_transitions
 
 
@@ -38,7 +38,7 @@ class Action:
     name: str
     label: str
     run: Callable[..., Any]  # run(obj, *, actor, data) -> Any; data: the validated input
-    roles: tuple[str, ...]
+    capability: str  # the capability (Django permission) it needs
     when: Callable[[Any, set[str]], bool] = always
     form: type | None = None  # console: a Django form class (or None: no input)
     serializer: type | None = None  # API: a DRF serializer class (or None: no input)
@@ -50,7 +50,7 @@ class Action:
         return self.when(obj, set(allowed_transitions(obj)) if allowed is None else allowed)
 
     def permitted(self, user) -> bool:
-        return user is None or has_role(user, *self.roles)
+        return user is None or has_capability(user, self.capability)
 
     def message(self, obj, data: dict) -> str:
         return str(self.done(obj, data) if callable(self.done) else self.done)
@@ -87,10 +87,6 @@ class ActionTable:
 
     def available_names(self, obj, user=None) -> set[str]:
         return {action.name for action in self.available(obj, user)}
-
-    def roles(self) -> set[str]:
-        """Every role some action of the table is for."""
-        return {role for action in self for role in action.roles}
 
     def find(self, name: str, user) -> Action:
         """The action `name` for `user`: unknown -> DomainError naming the known ones; not for

@@ -16,17 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
+from exchanges.errors import DecisionError
 from exchanges.models import Decision, Quote, QuoteStatus, Swap, Visit
 from exchanges.swaps.services import swap_reserve
-from hotline.errors import CaseError
 from hotline.models import Case
 from hotline.notifications import notification_send
-from hotline.workflow import record_event
+from hotline.workflow import actor_or_none, record_event
 
 
 def _guard_consent(*, decision: Decision, quote: Quote | None) -> None:
     if decision.paid and (quote is None or quote.status != QuoteStatus.ACCEPTED):
-        raise CaseError(_("Nothing paid is dispatched without the customer's recorded consent "
+        raise DecisionError(_("Nothing paid is dispatched without the customer's recorded consent "
                           "to the quote."), code="no_consent")
 
 
@@ -48,7 +48,7 @@ def _fees(quote: Quote | None) -> dict:
 def _address(case: Case) -> dict:
     address = case.customer.default_address
     if address is None:
-        raise CaseError(_("The customer has no address to send a courier or a technician to."),
+        raise DecisionError(_("The customer has no address to send a courier or a technician to."),
                         code="no_address")
     return {"street": address.street, "street2": address.street2, "postcode": address.postcode,
             "city": address.city, "country": address.country,
@@ -63,7 +63,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
     if handset is None or handset.model_id is None:
-        raise CaseError(_("The handset's model is unknown: no like-for-like swap."),
+        raise DecisionError(_("The handset's model is unknown: no like-for-like swap."),
                         field="handset")
     with transaction.atomic():
         swap = Swap.objects.create(
@@ -73,7 +73,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
             decided_at=(quote.answered_at if quote is not None else decision.decided_at)
             or timezone.now(),
             unreturned_charge=Decimal(settings.SWAP_UNRETURNED_CHARGE),
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_or_none(actor),
             **_address(case), **_fees(quote))
         record_event(swap, action="swap_requested", actor=actor, case=case,
                      data={"swap": swap.pk, "model": str(handset.model),
@@ -91,7 +91,7 @@ def visit_request(*, case: Case, decision: Decision, quote: Quote | None = None,
             case=case, decision=decision, quote=quote, fault_code=decision.fault_code,
             decided_at=(quote.answered_at if quote is not None else decision.decided_at)
             or timezone.now(),
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_or_none(actor),
             **_address(case), **_fees(quote))
         record_event(visit, action="visit_requested", actor=actor, case=case,
                      data={"visit": visit.pk, "postcode": visit.postcode,
@@ -108,7 +108,7 @@ def service_order_create(*, case: Case, decision: Decision, quote: Quote | None 
     """Order the swap or visit the decision calls for and tell the customer what happens next."""
     order_service = SERVICE_ORDERS.get(decision.outcome)
     if order_service is None:
-        raise CaseError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        raise DecisionError(_("Only a swap or a visit is ordered."), code="not_a_service")
     order = order_service(case=case, decision=decision, quote=quote, actor=actor)
     notification_send(case=case, template="outcome_booked",
                       context={"outcome": decision.outcome, "paid": bool(quote),

@@ -12,11 +12,11 @@ from exchanges.quotes.forms import SignedAcceptanceForm
 from exchanges.quotes.selectors import quote_current
 from exchanges.quotes.services import quote_link
 from exchanges.visits.views import visit_panel_context
-from exchanges.web import CONSOLE_ROLES, case_form_post
+from exchanges.web import case_form_post
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
-from hotline.views import role_required
 
 
 def decision_panel(request, case: Case) -> Panel:
@@ -46,7 +46,7 @@ def decision_panel(request, case: Case) -> Panel:
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def diagnosis_record(request, number):
     def run(case, data):
         services.diagnosis_record(case=case, fault_code=data["fault_code"], action=data["action"],
@@ -58,7 +58,7 @@ def diagnosis_record(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def decision_propose(request, number):
     def run(case, data):
         services.decision_propose(case=case, actor=request.user, preference=data["preference"])
@@ -68,7 +68,7 @@ def decision_propose(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def decision_confirm(request, number):
     def run(case, data):
         decision = selectors.decision_current(case=case)
@@ -83,7 +83,7 @@ def decision_confirm(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_revise(request, number):
     def run(case, data):
         services.case_revise(case=case, actor=request.user, reason=data["reason"])

@@ -1,7 +1,7 @@
 """The actions on a swap: one table for the case panel, the console and the API.
 
 Each action names the service function that does it (exchanges.swaps.services), the form and
-the serializer of its input, the roles that may, and when it is offered, on the swap machine's
+the serializer of its input, the capability it needs, and when it is offered, on the swap machine's
 allowed transitions plus the service's guards. A new swap action is one entry here (and its
 service function); the console, the API and the case panel follow.
 """
@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from diagnostics.models import FaultCode
+from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS
 from exchanges.models import InspectionOutcome, SwapStatus, Warehouse
 from exchanges.swaps import services
 from exchanges.swaps.forms import InspectionForm, RebookForm
 from hotline.actions import Action, ActionTable, when_allowed
 from hotline.models import ModelVariant
-from hotline.roles import OPERATOR, QA, SUPERVISOR
 
-STAFF = (OPERATOR, SUPERVISOR)
+STAFF = CHANGE_SWAPS
 ADDRESS_FIELDS = ("street", "street2", "postcode", "city", "country", "access_notes",
                   "recipient_name", "recipient_phone")
 
@@ -136,7 +136,7 @@ SWAP_ACTIONS = ActionTable([
            STAFF, when=when_allowed("receive_return"), done=_("Returned unit received.")),
     Action("inspect", _("Record the inspection"),
            lambda swap, *, actor, data: services.swap_inspect(swap=swap, actor=actor, **data),
-           (*STAFF, QA), when=when_allowed("inspect"), form=InspectionForm,
+           INSPECT_SWAPS, when=when_allowed("inspect"), form=InspectionForm,
            serializer=InspectionSerializer,
            done=_("Inspection recorded; the swap is closed.")),
     Action("cancel", _("Cancel the swap"),

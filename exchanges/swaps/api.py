@@ -12,14 +12,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
+from exchanges.errors import SwapError
 from exchanges.models import Swap, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
 from exchanges.swaps.actions import SWAP_ACTIONS
 from hotline.actions import api_run
 from hotline.api.pagination import PAGE_PARAMETERS, paginated
-from hotline.api.permissions import IsStaffRole
-from hotline.errors import CaseError
+from hotline.api.permissions import HasCapability
+from hotline.capabilities import WORK_CASES
 from hotline.models import Case, Handset
 
 
@@ -83,7 +85,8 @@ class SwapOutputSerializer(serializers.Serializer):
 class CaseSwapsApi(APIView):
     """The case's swaps, newest first, with their promise, tracking and IMEI ledger."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses={200: SwapOutputSerializer(many=True)})
     def get(self, request, number):
@@ -93,7 +96,8 @@ class CaseSwapsApi(APIView):
 
 
 class SwapDetailApi(APIView):
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: SwapOutputSerializer})
     def get(self, request, pk):
@@ -105,7 +109,8 @@ class SwapExceptionsApi(APIView):
     """The exceptions queue: failed, held, returned, lost, not returned, backordered, refused,
     late; oldest promise first."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = CHANGE_SWAPS
 
     @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("kind", OpenApiTypes.STR)],
                    responses={200: SwapOutputSerializer(many=True)})
@@ -128,7 +133,8 @@ class SwapMeasuresApi(APIView):
     """On-time share and share delivered within 24 h of the decision, swaps decided in
     [since, until)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = CHANGE_SWAPS
 
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],
@@ -142,7 +148,8 @@ class SwapMeasuresApi(APIView):
 class SwapPromiseApi(APIView):
     """The promise an operator would see (GET ?warehouse=PAR&postcode=75002&country=FR&at=)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES
 
     class InputSerializer(serializers.Serializer):
         warehouse = serializers.CharField()
@@ -179,7 +186,8 @@ class SwapActionApi(APIView):
 class HandsetLedgerApi(APIView):
     """The IMEI ledger through a handset: original -> replacement, with warranty ends."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: LedgerLinkSerializer(many=True)})
     def get(self, request, imei):
@@ -191,7 +199,8 @@ class SwapOptionsApi(APIView):
     """What can be offered before a swap is confirmed: like-for-like per warehouse with its
     promise, equivalent variants (consent needed), a backorder date, a technician visit."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, number):
@@ -199,7 +208,7 @@ class SwapOptionsApi(APIView):
                                  number=number)
         handset, address = case.handset, case.customer.default_address
         if handset is None or handset.model_id is None or address is None:
-            raise CaseError("The case needs a handset of known model and an address.",
+            raise SwapError("The case needs a handset of known model and an address.",
                             code="no_swap_options")
         options = swap_services.swap_stock_options(
             model=handset.model, variant=handset.variant, postcode=address.postcode,
@@ -210,7 +219,8 @@ class SwapOptionsApi(APIView):
 class InspectionSummaryApi(APIView):
     """Returned-unit inspections by outcome and fault code since `since` (quality)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = INSPECT_SWAPS
 
     @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("since", OpenApiTypes.DATETIME)],
                    responses={200: OpenApiTypes.OBJECT})

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
 from exchanges.models import InspectionOutcome, Swap
 from exchanges.stock.selectors import variants_in_stock_instead, warehouses_active
 from exchanges.swaps import selectors
@@ -20,11 +21,10 @@ from exchanges.swaps import services as swap_services
 from exchanges.swaps.actions import SWAP_ACTIONS
 from exchanges.swaps.forms import InspectionForm, RebookForm
 from hotline.actions import console_run
+from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
-from hotline.views import role_required
 
 PAGE_SIZE = 50
 
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 def swap_panel(request, case) -> Panel | None:
     """The case page's swap panel: its swap(s) with the actions the table offers now, or the
     stock and promise before confirming."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+    if not has_capability(request.user, VIEW_SWAPS):
         return None
     swaps = list(selectors.swaps_of_case(case=case))
     context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
@@ -58,7 +58,7 @@ def swap_panel(request, case) -> Panel | None:
     return Panel("exchanges/_swap_panel.html", context, order=25)
 
 
-@role_required(OPERATOR, SUPERVISOR, QA)
+@capability_required(VIEW_SWAPS)
 def swap_options(request, number):
     """Stock and the delivery promise before a swap is confirmed (partial for HTMX)."""
     case = get_object_or_404(Case.objects.select_related("customer", "handset__model",
@@ -77,7 +77,7 @@ def swap_options(request, number):
 
 def customer_ledger_panel(request, customer) -> Panel | None:
     """The customer page's IMEI ledger: which handset replaced which, with the warranty end."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+    if not has_capability(request.user, VIEW_SWAPS):
         return None
     links = list(selectors.ledger_links_of_customer(customer=customer))
     if not links:
@@ -90,7 +90,7 @@ def _back(swap: Swap):
 
 
 @require_POST
-@role_required(*SWAP_ACTIONS.roles())
+@capability_required(CHANGE_SWAPS)
 def swap_act(request, pk, action):
     """Run one action of the swap action table from the case page."""
     swap = get_object_or_404(Swap.objects.select_related("case"), pk=pk)
@@ -98,7 +98,7 @@ def swap_act(request, pk, action):
     return _back(swap)
 
 
-@role_required(*SWAP_ACTIONS.get("inspect").roles)
+@capability_required(INSPECT_SWAPS)
 def swap_inspect(request, pk):
     """The inspection form of a returned unit (the repair centre's page)."""
     swap = get_object_or_404(Swap.objects.select_related("case__handset", "case__customer"),
@@ -112,20 +112,20 @@ def swap_inspect(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, action.message(swap, form.cleaned_data))
-            if has_role(request.user, OPERATOR, SUPERVISOR):
+            if has_capability(request.user, WORK_CASES):
                 return _back(swap)
             return redirect("exchanges:swap_returns")
     return render(request, "exchanges/swap_inspect.html", {"swap": swap, "form": form})
 
 
-@role_required(OPERATOR, SUPERVISOR, QA)
+@capability_required(INSPECT_SWAPS)
 def swap_returns(request):
     """The repair centre's worklist: faulty units on their way back and received, to inspect."""
     page = Paginator(selectors.swaps_returning(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchanges/swap_returns.html", {"swaps": page, "page": page})
 
 
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(CHANGE_SWAPS)
 def swap_queue(request):
     """The exceptions queue, oldest promise first, filtered by why a swap is there; the counts
     and the measures computed in the database."""

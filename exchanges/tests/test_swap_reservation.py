@@ -101,15 +101,15 @@ def test_the_operator_sees_another_warehouse_a_variant_a_backorder_and_a_visit(r
 
 
 def test_an_equivalent_variant_is_reserved_only_with_the_consent_recorded(run, operator):
+    from exchanges.errors import SwapError
     from exchanges.swaps.services import swap_choose_variant
-    from hotline.errors import CaseError
     from hotline.tests.factories import ModelVariantFactory
 
     case, decision = swap_case(stock=0)
     swap = run(swap_request, case=case, decision=decision)
     blue = ModelVariantFactory(model=case.handset.model, colour="blue")
     StockUnitFactory(model=case.handset.model, variant=blue)
-    with pytest.raises(CaseError):
+    with pytest.raises(SwapError):
         swap_choose_variant(swap=swap, variant=blue, actor=operator, consent_note=" ")
 
     swap = run(swap_choose_variant, swap=swap, variant=blue, actor=operator,

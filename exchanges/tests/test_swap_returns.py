@@ -77,11 +77,11 @@ def test_a_returned_unit_with_another_imei_is_flagged_and_quarantined(run, opera
 
 
 def test_a_confirmed_fault_needs_its_fault_code(run, operator):
-    from hotline.errors import CaseError
+    from exchanges.errors import SwapError
 
     swap = returned_swap()
 
-    with pytest.raises(CaseError):
+    with pytest.raises(SwapError):
         swaps_service.swap_inspect(swap=swap, actor=operator,
                                    received_imei=swap.case.handset.imei,
                                    outcome="fault_confirmed")

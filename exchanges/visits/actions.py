@@ -8,14 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from diagnostics.models import FaultCode
+from exchanges.capabilities import WORK_VISITS
 from exchanges.models import Technician
 from exchanges.visits import services
 from exchanges.visits.forms import ReasonForm, VisitBookForm, VisitReportInput
 from hotline.actions import Action, ActionTable, when_allowed
-from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN
+from hotline.capabilities import WORK_CASES
 
-STAFF = (OPERATOR, SUPERVISOR)
-FIELD = (OPERATOR, SUPERVISOR, TECHNICIAN)
+STAFF = WORK_CASES
+FIELD = WORK_VISITS
 
 
 class VisitBookSerializer(serializers.Serializer):

@@ -10,13 +10,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchanges.capabilities import DISPATCH_VISITS
 from exchanges.models import Visit
 from exchanges.visits import selectors
 from exchanges.visits.actions import VISIT_ACTIONS, VisitBookSerializer
 from exchanges.visits.slots import visit_slots
 from exchanges.visits.views import may_work_on
-from exchanges.web import CaseApiView, IsSupervisor
+from exchanges.web import CaseApiView
 from hotline.actions import api_run
+from hotline.api.permissions import HasCapability
 from hotline.errors import NotFound, PermissionRefused
 
 
@@ -108,7 +110,8 @@ class VisitMeasuresOutputSerializer(serializers.Serializer):
 class VisitMeasuresApi(APIView):
     """Visit measures over visits decided in [since, until) (supervisors)."""
 
-    permission_classes = [IsSupervisor]
+    permission_classes = [HasCapability]
+    capability = DISPATCH_VISITS
 
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False)

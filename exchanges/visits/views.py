@@ -16,25 +16,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exchanges.capabilities import DISPATCH_VISITS, WORK_VISIT_ROUNDS, WORK_VISITS
 from exchanges.models import Visit
 from exchanges.visits import selectors
 from exchanges.visits.actions import VISIT_ACTIONS
 from exchanges.visits.forms import VisitReportForm
 from exchanges.visits.slots import visit_slots
 from hotline.actions import console_run
-from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN, has_role
-from hotline.views import role_required
+from hotline.capabilities import WORK_CASES, capability_required, has_capability
 
 
 def may_work_on(user, visit: Visit) -> bool:
     """Staff work on every visit; a technician on their own."""
-    if has_role(user, OPERATOR, SUPERVISOR):
+    if has_capability(user, WORK_CASES):
         return True
     return visit.technician_id is not None and visit.technician.user_id == user.pk
 
 
 @require_POST
-@role_required(*VISIT_ACTIONS.get("book").roles)
+@capability_required(WORK_CASES)
 def visit_book(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset__model", "fault_code"),
                               pk=pk)
@@ -43,7 +43,7 @@ def visit_book(request, pk):
 
 
 @require_POST
-@role_required(*VISIT_ACTIONS.roles())
+@capability_required(WORK_VISITS)
 def visit_act(request, pk, action):
     """Run a technician's action of the visit action table from the day sheet."""
     visit = get_object_or_404(Visit.objects.select_related("case", "technician", "fault_code"),
@@ -59,14 +59,14 @@ def visit_act(request, pk, action):
 
 
 @require_POST
-@role_required(*VISIT_ACTIONS.get("switch_to_swap").roles)
+@capability_required(WORK_CASES)
 def visit_switch_to_swap(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset"), pk=pk)
     console_run(request, VISIT_ACTIONS, "switch_to_swap", visit)
     return redirect("console:case_detail", number=visit.case.number)
 
 
-@role_required(SUPERVISOR, TECHNICIAN)
+@capability_required(WORK_VISIT_ROUNDS)
 def visit_day(request):
     """The day's visits in order: the technician's own; for supervisors, every technician's,
     and the visits waiting for a slot (paginated)."""
@@ -76,7 +76,7 @@ def visit_day(request):
         messages.error(request, _("%(value)s is not a date: showing today.")
                        % {"value": request.GET["date"]})
         day = timezone.localdate()
-    supervisor = has_role(request.user, SUPERVISOR)
+    supervisor = has_capability(request.user, DISPATCH_VISITS)
     visits = selectors.visits_of_day(day=day,
                                      technician_user=None if supervisor else request.user)
     rows = [{"visit": visit, "actions": VISIT_ACTIONS.available_names(visit, request.user)}

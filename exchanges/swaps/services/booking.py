@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from carriers.domain import Address, CarrierError, Parcel, Service
 from carriers.registry import carrier_get
 from carriers.services import shipment_book, shipment_cancel
+from exchanges.errors import SwapError
 from exchanges.models import (
     ReplacementUnit,
     Swap,
@@ -22,7 +23,7 @@ from exchanges.models import (
     UnitStatus,
 )
 from exchanges.swaps.services.promise import dispatch_time, swap_promise
-from hotline.errors import CaseError, DomainError
+from hotline.errors import DomainError
 from hotline.notifications import notification_send
 from hotline.outbox import outbox_enqueue
 from hotline.workflow import record_event, transition
@@ -46,7 +47,7 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         if swap.status not in BOOKABLE or swap.unit_id is None:
-            raise CaseError(_("This swap cannot be booked now (%(status)s).")
+            raise SwapError(_("This swap cannot be booked now (%(status)s).")
                             % {"status": swap.get_status_display()}, code="not_bookable")
         changes = {"booking_attempt": swap.booking_attempt + 1, "booking_error": ""}
         if recipient:
@@ -55,7 +56,7 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
             changes |= {k: v for k, v in recipient.items() if k in allowed and v is not None}
         if ship_on is not None:
             if ship_on < timezone.localdate():
-                raise CaseError(_("The delivery day cannot be in the past."), field="ship_on")
+                raise SwapError(_("The delivery day cannot be in the past."), field="ship_on")
             changes["ship_on"] = ship_on
         Swap.objects.filter(pk=swap.pk).update(**changes)
         swap.refresh_from_db()
@@ -184,7 +185,7 @@ COLLECT_TASK = "exchanges.tasks.swap_collection_book"
 def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     """Book a courier to collect the faulty unit alone (it was not handed over at delivery)."""
     if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
-        raise CaseError(_("A collection alone is booked only after delivery, while the faulty "
+        raise SwapError(_("A collection alone is booked only after delivery, while the faulty "
                           "unit is not back."), code="not_collectable")
     key = f"swap-return-{swap.pk}-after-{swap.collection_id or 0}"
     with transaction.atomic():
