@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
@@ -37,10 +39,11 @@ def record_event(
     subject, *, action: str, actor=None, actor_label: str = "", source: str = "",
     target: str = "", reason: str = "", data: dict | None = None, case=None,
 ) -> AuditEvent:
-    """Write one audit event about `subject`."""
+    """Write one audit event about `subject`, and tell the apps' `audit_hooks` in the same
+    transaction (they must only record, e.g. queue work through the outbox)."""
     if case is None:
         case = subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=str(subject.pk),
         case=case,
@@ -52,6 +55,15 @@ def record_event(
         reason=reason or "",
         data=data or {},
     )
+    for hook in audit_hooks():
+        hook(event)
+    return event
+
+
+def audit_hooks() -> list:
+    """The callables every AppConfig lists in `audit_hooks` (dotted paths)."""
+    return [import_string(path) for config in apps.get_app_configs()
+            for path in getattr(config, "audit_hooks", ())]
 
 
 def transition(

@@ -1,0 +1,91 @@
+"""Keep each case's public view current and tell subscribed distributors when it changes.
+
+Other apps never import partners: `hotline.workflow.record_event` calls the `audit_hooks` of
+every AppConfig in the writing transaction; ours (`audit_event_recorded`) only queues a
+refresh through the outbox, so the refresh runs after commit and sees the transaction's last
+word (a case sent to service and its swap created together is one change, not two).
+Couriers' news arrives through `carrier_subscribers` (`shipment_event`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone, translation
+
+from exchanges.models import Swap
+from hotline.models import Case
+from hotline.outbox import outbox_enqueue
+from partners.models import EventType, PublicCase
+from partners.services.webhooks import webhook_event_emit
+from partners.status import MACHINES, public_status
+
+_MACHINE_LABELS = {m.model for m in MACHINES}
+
+
+def audit_event_recorded(event) -> None:
+    """Queue a refresh of the case's public view when one of its state machines moved."""
+    if event.case_id is None:
+        return
+    label = ContentType.objects.get_for_id(event.content_type_id).model_class()._meta.label
+    if label not in _MACHINE_LABELS or not event.target:
+        return
+    outbox_enqueue(task="partners.tasks.public_case_refresh", kwargs={"case_id": event.case_id},
+                   key=f"partners-refresh:{event.pk}")
+
+
+def public_case_refresh(*, case_id: int) -> PublicCase | None:
+    """Recompute the case's public status; on a change, record it and emit the webhook."""
+    with transaction.atomic():
+        case = Case.objects.select_related("distributor", "handset").filter(pk=case_id).first()
+        if case is None:
+            return None
+        public = PublicCase.objects.select_for_update().filter(case=case).first()
+        status = public_status(case)
+        previous = public.status if public is not None else None
+        if public is None:
+            public = PublicCase.objects.create(case=case, distributor_id=case.distributor_id,
+                                               status=status)
+        elif public.status == status:
+            return public
+        else:
+            public.status = status
+            public.changed_at = timezone.now()
+            public.save(update_fields=["status", "changed_at"])
+        _emit(case, EventType.STATUS_CHANGED, previous_status=previous)
+    return public
+
+
+def public_case_open(*, case: Case, external_reference: str | None) -> PublicCase:
+    """Give a case opened through the API its public view and reference, and tell the
+    distributors at once (in the opening transaction)."""
+    public, _created = PublicCase.objects.update_or_create(
+        case=case, defaults={"distributor_id": case.distributor_id, "status": public_status(case),
+                             "external_reference": external_reference or None,
+                             "changed_at": timezone.now()})
+    _emit(case, EventType.STATUS_CHANGED, previous_status=None)
+    return public
+
+
+def shipment_event(shipment, event) -> None:
+    """A courier's news on a swap's parcel: a tracking milestone for the case's partners."""
+    swaps = Swap.objects.filter(outbound=shipment) | Swap.objects.filter(collection=shipment)
+    for swap in swaps.select_related("case"):
+        with transaction.atomic():
+            PublicCase.objects.filter(case=swap.case).update(changed_at=timezone.now())
+            _emit(swap.case, EventType.TRACKING,
+                  tracking={"direction": "delivery" if swap.outbound_id == shipment.pk
+                            else "collection",
+                            "status": event.status, "label": event.get_status_display(),
+                            "location": event.location, "at": event.occurred_at},
+                  key=f"tracking:{event.pk}:{swap.case_id}")
+
+
+def _emit(case, event_type, *, key: str | None = None, **extra) -> None:
+    from partners.selectors import case_public_view
+
+    with translation.override(settings.LANGUAGE_CODE):
+        view = case_public_view(case)
+    webhook_event_emit(case=case, type=event_type, data={"case": view, **extra},
+                       dedupe_key=key or "")
