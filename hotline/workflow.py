@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
+from hotline.audit_hooks import audit_publish
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 
@@ -39,8 +38,7 @@ def record_event(
     subject, *, action: str, actor=None, actor_label: str = "", source: str = "",
     target: str = "", reason: str = "", data: dict | None = None, case=None,
 ) -> AuditEvent:
-    """Write one audit event about `subject`, and tell the apps' `audit_hooks` in the same
-    transaction (they must only record, e.g. queue work through the outbox)."""
+    """Write one audit event about `subject`."""
     if case is None:
         case = subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None)
     event = AuditEvent.objects.create(
@@ -55,15 +53,8 @@ def record_event(
         reason=reason or "",
         data=data or {},
     )
-    for hook in audit_hooks():
-        hook(event)
+    audit_publish(event)
     return event
-
-
-def audit_hooks() -> list:
-    """The callables every AppConfig lists in `audit_hooks` (dotted paths)."""
-    return [import_string(path) for config in apps.get_app_configs()
-            for path in getattr(config, "audit_hooks", ())]
 
 
 def transition(

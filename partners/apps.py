@@ -23,7 +23,22 @@ class PartnersConfig(AppConfig):
     nav_items = (
         NavItem(_("Partners"), "partners:home", (SUPERVISOR, DISTRIBUTOR), order=88),
     )
-    # Every audit event of a case's state machines queues a refresh of its public view.
-    audit_hooks = ("partners.services.public.audit_event_recorded",)
     # A courier's news on a swap's parcel is a tracking milestone for the case's partners.
     carrier_subscribers = ("partners.services.public.shipment_event",)
+
+    def ready(self):
+        # Every transition of a machine the public status is mapped from (and a case's
+        # opening) refreshes the case's public view after commit (hotline.audit_hooks).
+        from django.apps import apps
+
+        from hotline.audit_hooks import AuditSubscriber
+        from partners.status import MACHINES
+
+        actions = {"opened"}
+        for machine in MACHINES:
+            model = apps.get_model(machine.model)
+            actions |= {name for name in dir(model)
+                        if getattr(getattr(model, name, None), "_django_fsm", None) is not None}
+        self.audit_subscribers = (
+            AuditSubscriber("partners.services.public.audit_event_seen",
+                            actions=frozenset(actions)),)

@@ -104,7 +104,7 @@ def test_every_variable_the_settings_read_is_documented_in_the_readme():
 
 
 @pytest.mark.parametrize("app", ["hotline", "diagnostics", "exchanges", "carriers", "calls",
-                                 "partners"])
+                                 "quality", "partners"])
 def test_every_french_catalogue_is_complete(app):
     import re
 

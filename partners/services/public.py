@@ -1,38 +1,29 @@
 """Keep each case's public view current and tell subscribed distributors when it changes.
 
-Other apps never import partners: `hotline.workflow.record_event` calls the `audit_hooks` of
-every AppConfig in the writing transaction; ours (`audit_event_recorded`) only queues a
-refresh through the outbox, so the refresh runs after commit and sees the transaction's last
-word (a case sent to service and its swap created together is one change, not two).
+Other apps never import partners: every transition of the mapped machines is an audit event
+that hotline.audit_hooks hands to our subscriber (`audit_event_seen`) after commit, through
+the outbox, so the refresh sees the transaction's last word (a case sent to service and its
+swap created together is one change, not two).
 Couriers' news arrives through `carrier_subscribers` (`shipment_event`).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone, translation
 
 from exchanges.models import Swap
 from hotline.models import Case
-from hotline.outbox import outbox_enqueue
 from partners.models import EventType, PublicCase
 from partners.services.webhooks import webhook_event_emit
-from partners.status import MACHINES, public_status
-
-_MACHINE_LABELS = {m.model for m in MACHINES}
+from partners.status import public_status
 
 
-def audit_event_recorded(event) -> None:
-    """Queue a refresh of the case's public view when one of its state machines moved."""
-    if event.case_id is None:
-        return
-    label = ContentType.objects.get_for_id(event.content_type_id).model_class()._meta.label
-    if label not in _MACHINE_LABELS or not event.target:
-        return
-    outbox_enqueue(task="partners.tasks.public_case_refresh", kwargs={"case_id": event.case_id},
-                   key=f"partners-refresh:{event.pk}")
+def audit_event_seen(event) -> None:
+    """A case's state machine moved (called after commit): refresh its public view."""
+    if event.case_id is not None:
+        public_case_refresh(case_id=event.case_id)
 
 
 def public_case_refresh(*, case_id: int) -> PublicCase | None:
