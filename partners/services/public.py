@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from exchanges.models import Swap
 from hotline.models import Case
 from partners.models import EventType, PublicCase
+from partners.selectors import case_public_view
 from partners.services.webhooks import webhook_event_emit
-from partners.status import public_status
+from partners.status import public_status, public_timeline
 
 
 def audit_event_seen(event) -> None:
@@ -27,24 +28,33 @@ def audit_event_seen(event) -> None:
 
 
 def public_case_refresh(*, case_id: int) -> PublicCase | None:
-    """Recompute the case's public status; on a change, record it and emit the webhook."""
+    """Bring the case's public view up to date and emit one webhook event per public status
+    it went through since the last refresh (replayed from the audit trail, so a worker that
+    runs late skips none)."""
     with transaction.atomic():
         case = Case.objects.select_related("distributor", "handset").filter(pk=case_id).first()
         if case is None:
             return None
         public = PublicCase.objects.select_for_update().filter(case=case).first()
         status = public_status(case)
-        previous = public.status if public is not None else None
         if public is None:
             public = PublicCase.objects.create(case=case, distributor_id=case.distributor_id,
                                                status=status)
-        elif public.status == status:
+            _emit(case, EventType.STATUS_CHANGED, previous_status=None)
             return public
-        else:
+        previous = public.status
+        news = [entry for entry in public_timeline(case) if entry.at > public.changed_at]
+        for entry in news:
+            if entry.status != previous:
+                _emit(case, EventType.STATUS_CHANGED, previous_status=previous, entry=entry)
+                previous = entry.status
+        if status != previous:  # the trail said nothing the state does (data made by hand)
+            _emit(case, EventType.STATUS_CHANGED, previous_status=previous)
+        if news or status != public.status:
             public.status = status
-            public.changed_at = timezone.now()
+            public.changed_at = news[-1].at if news and news[-1].status == status \
+                else timezone.now()
             public.save(update_fields=["status", "changed_at"])
-        _emit(case, EventType.STATUS_CHANGED, previous_status=previous)
     return public
 
 
@@ -73,10 +83,14 @@ def shipment_event(shipment, event) -> None:
                   key=f"tracking:{event.pk}:{swap.case_id}")
 
 
-def _emit(case, event_type, *, key: str | None = None, **extra) -> None:
-    from partners.selectors import case_public_view
-
+def _emit(case, event_type, *, key: str | None = None, entry=None, **extra) -> None:
+    """Emit an event with the case's public view; `entry` (a timeline entry) tells the
+    status this event reports when the case has moved on since."""
     with translation.override(settings.LANGUAGE_CODE):
         view = case_public_view(case)
+        if entry is not None:
+            view |= {"status": entry.status.value, "status_label": entry.label,
+                     "status_description": entry.description}
+            extra["changed_at"] = entry.at
     webhook_event_emit(case=case, type=event_type, data={"case": view, **extra},
                        dedupe_key=key or "")
