@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hotline.navigation import NavItem
-from hotline.roles import DISTRIBUTOR, OPERATOR, SUPERVISOR
 
 
 class PartnersConfig(AppConfig):
@@ -14,14 +13,11 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"partners.view_publiccase"},
-        SUPERVISOR: {"partners.view_distributorkey", "partners.add_distributorkey",
-                     "partners.change_distributorkey", "partners.view_webhooksubscription",
-                     "partners.view_webhookdelivery"},
-    }
+    # Supervisors manage every distributor's access; a distributor's users see their own.
     nav_items = (
-        NavItem(_("Partners"), "partners:home", (SUPERVISOR, DISTRIBUTOR), order=88),
+        NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88),
+        NavItem(_("Partner access"), "partners:home", "hotline.follow_distributor_cases",
+                order=88),
     )
     # A courier's news on a swap's parcel is a tracking milestone for the case's partners.
     carrier_subscribers = ("partners.services.public.shipment_event",)

@@ -14,19 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.api.permissions import distributor_of
+from hotline.capabilities import has_capability
 from hotline.errors import DomainError
 from hotline.models import Distributor
-from hotline.roles import SUPERVISOR, has_role
 from partners.forms import KeyForm, WebhookForm
 from partners.models import DistributorKey, WebhookDelivery, WebhookSubscription
 from partners.services import keys, webhooks
 
-MANAGE_OWN = "partners.manage_own_access"
+MANAGE_ANY = "partners.add_distributorkey"  # supervisors
+MANAGE_OWN = "partners.manage_own_access"  # a distributor's admin user
 SHOWN_ONCE = "partners_shown_once"
 
 
 def _can_manage(user, distributor) -> bool:
-    if has_role(user, SUPERVISOR):
+    if has_capability(user, MANAGE_ANY):
         return True
     own = distributor_of(user)
     return own is not None and own.pk == distributor.pk and user.has_perm(MANAGE_OWN)
@@ -43,7 +44,7 @@ def _distributor(request, code) -> Distributor:
 @login_required
 def home(request):
     """Supervisors: every distributor. A distributor's user: its own page."""
-    if not has_role(request.user, SUPERVISOR):
+    if not has_capability(request.user, MANAGE_ANY):
         own = distributor_of(request.user)
         if own is None:
             raise PermissionDenied(_("Your account is not linked to a distributor."))

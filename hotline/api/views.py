@@ -7,16 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline import selectors, services
-from hotline.api.permissions import IsDistributorOrStaff, IsStaffRole
+from hotline.api.permissions import HasCapability, IsDistributorOrStaff
 from hotline.api.serializers import (
     CustomerOutputSerializer,
 )
+from hotline.capabilities import WORK_CASES
 from hotline.errors import CaseError
 from hotline.imei import identify_imei
 from hotline.models import Case, CaseChannel, Handset, HandsetModel
 
 
-def case_open_from_api(*, data: dict, user, distributor) -> Case:
+def case_open_from_api(*, data: dict, user, distributor) -> "Case":
     """Open (or reopen) a case from a validated CaseCreateInputSerializer's data: the customer
     and handset are found or registered; an IMEI known to another customer or distributor is
     refused with one answer whatever the reason, so the API tells nobody whose IMEI it is."""
@@ -74,7 +75,8 @@ class ImeiApi(APIView):
 class CustomerSearchApi(generics.ListAPIView):
     """Customers matching a phone number, IMEI or name (hotline staff only)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES
     serializer_class = CustomerOutputSerializer
 
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])
