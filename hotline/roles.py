@@ -10,7 +10,8 @@ SUPERVISOR = "supervisor"
 QA = "qa"
 TECHNICIAN = "technician"
 DISTRIBUTOR = "distributor"
-ROLES = [OPERATOR, SUPERVISOR, QA, TECHNICIAN, DISTRIBUTOR]
+SERVICE_POINT = "service_point"  # staff of an authorised repair shop (docs/repairs.md)
+ROLES = [OPERATOR, SUPERVISOR, QA, TECHNICIAN, DISTRIBUTOR, SERVICE_POINT]
 
 
 def role_permissions() -> dict[str, set[str]]:

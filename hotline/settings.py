@@ -38,12 +38,13 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_celery_beat",
     # Ours. Imports point one way: exchanges -> diagnostics -> hotline, exchanges -> carriers,
-    # calls -> hotline.
+    # calls -> hotline, repairs -> exchanges (and everything below it).
     "hotline",
     "diagnostics",
     "carriers",
     "exchanges",
     "calls",
+    "repairs",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +251,10 @@ CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {
     "task": "carriers.tasks.poll_stale", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["carriers-sandbox-advance"] = {
     "task": "carriers.tasks.sandbox_advance", "schedule": 60.0}
+
+# --- repairs ---
+CELERY_BEAT_SCHEDULE["repairs-daily"] = {
+    "task": "repairs.tasks.repairs_daily", "schedule": 3600.0 * 6}
 
 # --- calls ---
 # Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);

@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hotline.navigation import NavItem
+from hotline.roles import OPERATOR, QA, SERVICE_POINT, SUPERVISOR
+
+
+class RepairsConfig(AppConfig):
+    """Service points, mail-in repairs, the repair centre and its parts (docs/repairs.md).
+
+    Above hotline, diagnostics, carriers and exchanges; nothing imports it. Exchanges reaches
+    it only through the plug-in points below (fulfilment providers, returned-unit hooks)."""
+
+    name = "repairs"
+    verbose_name = _("Repairs")
+    default_auto_field = "django.db.models.BigAutoField"
+    role_permissions = {
+        OPERATOR: {"repairs.view_servicepoint", "repairs.view_referral",
+                   "repairs.view_repairorder"},
+        SUPERVISOR: {"repairs.add_servicepoint", "repairs.change_servicepoint",
+                     "repairs.view_part", "repairs.view_partstock", "repairs.change_partstock",
+                     "repairs.add_partstock", "repairs.add_part", "repairs.change_part",
+                     "repairs.work_repair"},
+        QA: {"repairs.view_repairorder", "repairs.work_repair", "repairs.view_part",
+             "repairs.view_partstock"},
+        SERVICE_POINT: {"repairs.view_referral", "repairs.change_referral"},
+    }
+    nav_items = (
+        NavItem(_("Service point"), "repairs:point_console", (SERVICE_POINT,), order=30),
+        NavItem(_("Repair centre"), "repairs:queue", (QA, SUPERVISOR), order=44),
+        NavItem(_("Parts"), "repairs:parts", (QA, SUPERVISOR), order=45),
+        NavItem(_("Service points"), "repairs:points", (SUPERVISOR,), order=46),
+    )
+    case_panels = ("repairs.views.case_panel",)
+    # Outcomes of the case workflow carried out here (hotline.fulfilment).
+    fulfilment_providers = {"referral": "repairs.providers.referral",
+                            "repair": "repairs.providers.mail_in"}
+    # A returned swap unit put in repair stock by the inspection joins the repair queue.
+    returned_unit_hooks = ("repairs.services.orders.repair_from_returned_unit",)
+    case_cancelled_hooks = ("repairs.services.lifecycle.repairs_case_cancelled",)
+    # Parcels of mail-in repairs (the prepaid label in, the repaired unit back).
+    carrier_subscribers = ("repairs.tracking.on_shipment_event",)
