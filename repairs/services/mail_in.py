@@ -132,13 +132,9 @@ def mail_in_label_run(*, order_id: int, key: str) -> RepairOrder:
                      data={"tracking_number": result.outbound.tracking_number})
         repair_notify(order, "repair_label", tracking_number=result.outbound.tracking_number,
                       promised_by=timezone.localtime(order.promised_by).strftime("%Y-%m-%d"),
-                      centre=", ".join(_addresses(order)[1].lines()))
-        from hotline.models import Notification
-
-        Notification.objects.filter(case=order.case, template="repair_label",
-                                    channel="email", attachment="").update(
-            attachment="repairs.pdf.mail_in_pack_attachment",
-            attachment_kwargs={"order_id": order.pk})
+                      centre=", ".join(_addresses(order)[1].lines()),
+                      attachment="repairs.pdf.mail_in_pack_attachment",
+                      attachment_kwargs={"order_id": order.pk})
     return order
 
 

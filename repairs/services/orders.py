@@ -214,7 +214,9 @@ def repair_damage_found(*, order: RepairOrder, actor=None, notes: str, component
     return order
 
 
-def repair_notify(order: RepairOrder, template: str, **context) -> None:
+def repair_notify(order: RepairOrder, template: str, *, attachment: str = "",
+                  attachment_kwargs: dict | None = None, **context) -> None:
     if order.case_id is not None:
         notification_send(case=order.case, template=template,
-                          context={"repair_number": order.number, **context})
+                          context={"repair_number": order.number, **context},
+                          attachment=attachment, attachment_kwargs=attachment_kwargs)

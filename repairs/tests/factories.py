@@ -51,6 +51,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
 class PartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Part
+        skip_postgeneration_save = True
 
     part_number = factory.Sequence(lambda n: f"BAT-{n:04d}")
     description = "Battery"
