@@ -37,6 +37,8 @@ class RepairsConfig(AppConfig):
                             "repair": "repairs.providers.mail_in"}
     # A returned swap unit put in repair stock by the inspection joins the repair queue.
     returned_unit_hooks = ("repairs.services.orders.repair_from_returned_unit",)
+    # A damage quote raised during a repair is answered here (exchanges' quotes).
+    quote_answered_hooks = ("repairs.services.mail_in.quote_answered",)
     case_cancelled_hooks = ("repairs.services.lifecycle.repairs_case_cancelled",)
     # Parcels of mail-in repairs (the prepaid label in, the repaired unit back).
     carrier_subscribers = ("repairs.tracking.on_shipment_event",)

@@ -68,7 +68,7 @@ def case_panel(request, case: Case) -> Panel | None:
 @role_required(OPERATOR, SUPERVISOR)
 def case_refer(request, number):
     """The operator picks a proposed service point: the referral decision is confirmed."""
-    from exchanges.services import decision_confirm
+    from exchanges.decisions.services import decision_confirm
 
     case = get_object_or_404(Case, number=number)
     decision = _open_referral_decision(case)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from diagnostics.models import Action
 from exchanges.models import Decision, Quote, QuoteStatus, Swap, Visit
 from hotline.errors import CaseError
+from hotline.fulfilment import fulfilment_provider
 from hotline.models import Case
 from hotline.notifications import notification_send
 from hotline.workflow import record_event
@@ -103,7 +104,12 @@ def service_order_create(*, case: Case, decision: Decision, quote: Quote | None 
     elif decision.outcome == Action.VISIT:
         order = visit_request(case=case, decision=decision, quote=quote, actor=actor)
     else:
-        raise CaseError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        provider = fulfilment_provider(decision.outcome)
+        if provider is None:
+            raise CaseError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        # A provided outcome (mail-in repair) tells the customer what happens next itself.
+        return provider.fulfil(case=case, decision=decision, quote=quote, actor=actor,
+                               options={})
     notification_send(case=case, template="outcome_booked",
                       context={"outcome": decision.outcome, "paid": bool(quote),
                                "address": order.address_line})

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges.models import Quote, QuoteLine, QuoteStatus
-from exchanges.promise import PromiseRules, promise_compute
+from exchanges.swaps.promise import PromiseRules, promise_compute
 from hotline.errors import CaseError
 from hotline.models import Case
 from hotline.outbox import outbox_enqueue
@@ -212,7 +212,7 @@ def mail_in_deliver(*, order: RepairOrder, at=None, actor=None, actor_label: str
 
 def mail_in_replace(*, order: RepairOrder, reason: str, actor=None) -> RepairOrder:
     """Beyond economic repair (or lost in transit): a like-for-like swap is ordered instead."""
-    from exchanges.services.fulfilment import swap_request
+    from exchanges.decisions.fulfilment import swap_request
 
     if not reason.strip():
         raise CaseError(_("Say why the handset is not repaired."), field="reason")
@@ -292,7 +292,7 @@ def repair_quote_send(*, order: RepairOrder, actor, amount, currency: str,
                       description: str) -> Quote:
     """Send the customer a quote for repairing the damage (same quotes, link and PDF as a paid
     swap); the repair waits for the written consent."""
-    from exchanges.services.quotes import _send_quote
+    from exchanges.quotes.services import quote_notify
 
     try:
         amount = Decimal(str(amount)).quantize(CENT)
@@ -317,33 +317,35 @@ def repair_quote_send(*, order: RepairOrder, actor, amount, currency: str,
     order.quote = quote
     record_event(quote, action="quote_sent", actor=actor, case=order.case,
                  data={"quote": quote.number, "total": str(quote.total), "repair": order.number})
-    _send_quote(quote=quote)
+    quote_notify(quote=quote)
     return quote
 
 
-def repair_consent(*, order: RepairOrder, accepted: bool, actor=None, signed_by: str = "",
-                   via: str = "signed") -> RepairOrder:
-    """Record the customer's written answer to the damage quote: consent lets the repair
-    start; a refusal (or an expired quote) returns the unit unrepaired."""
-    if via == "signed" and accepted and not signed_by.strip():
-        raise CaseError(_("Give the name of the customer who signed the quote."),
-                        field="signed_by")
-    with transaction.atomic():
-        order = _locked(order)
-        if order.status != R.AWAITING_CONSENT or order.quote_id is None:
-            raise CaseError(_("Repair %(number)s awaits no consent.") % {"number": order.number},
-                            code="no_quote")
-        quote = Quote.objects.select_for_update().get(pk=order.quote_id)
-        if quote.status == QuoteStatus.PENDING:
-            quote.status = QuoteStatus.ACCEPTED if accepted else QuoteStatus.DECLINED
-            quote.answered_at, quote.answered_via = timezone.now(), via
-            quote.signed_by = signed_by.strip()
-            quote.recorded_by = actor if actor is not None and actor.is_authenticated else None
-            quote.save()
-        record_event(order, action="repair_consent" if accepted else "repair_declined",
-                     actor=actor, data={"quote": quote.number, "signed_by": signed_by})
-        if quote.status != QuoteStatus.ACCEPTED:
-            RepairOrder.objects.filter(pk=order.pk).update(result=RepairResult.DECLINED)
-    if quote.status != QuoteStatus.ACCEPTED:
-        return mail_in_ship_back(order=order, actor=actor)
+def repair_consent(*, order: RepairOrder, accepted: bool, actor=None, signed_by: str = "") -> RepairOrder:
+    """Record the customer's signed answer to the damage quote at the repair centre, through
+    the quotes' own services (as for a paid swap); `quote_answered` then moves the repair."""
+    from exchanges.quotes.services import quote_accept, quote_decline
+
+    if order.status != R.AWAITING_CONSENT or order.quote_id is None:
+        raise CaseError(_("Repair %(number)s awaits no consent.") % {"number": order.number},
+                        code="no_quote")
+    if accepted:
+        quote_accept(quote=order.quote, via="signed", signed_by=signed_by, actor=actor)
+    else:
+        quote_decline(quote=order.quote, via="signed", actor=actor,
+                      reason=_("declined at the repair centre"))
+    order.refresh_from_db()
     return order
+
+
+def quote_answered(*, quote, accepted: bool, actor=None) -> None:
+    """Hook of the quotes (`quote_answered_hooks`): consent lets the repair start; a refusal
+    or an expired quote returns the unit unrepaired."""
+    order = RepairOrder.objects.filter(quote=quote, status=R.AWAITING_CONSENT).first()
+    if order is None:
+        return
+    record_event(order, action="repair_consent" if accepted else "repair_declined",
+                 actor=actor, data={"quote": quote.number, "status": quote.status})
+    if not accepted:
+        RepairOrder.objects.filter(pk=order.pk).update(result=RepairResult.DECLINED)
+        mail_in_ship_back(order=order, actor=actor)

@@ -52,7 +52,7 @@ def test_every_transition_of_the_repair_order_is_in_the_table():
 
 def _order(kind, state):
     from hotline.tests.factories import CaseFactory, HandsetModelFactory
-    from repairs.tests.factories import returned_unit, quick_fault
+    from repairs.tests.factories import quick_fault, returned_unit
 
     model = HandsetModelFactory()
     extra = ({"case": CaseFactory(status="in_service")} if kind == M

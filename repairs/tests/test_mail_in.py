@@ -65,8 +65,9 @@ def test_a_mail_in_repair_books_a_prepaid_label_and_sends_it_with_the_packing_sl
 
 
 def test_the_packing_slip_pdf_holds_the_slip_and_the_label(run):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     from repairs.pdf import mail_in_pack_attachment
 
@@ -236,7 +237,6 @@ def test_a_repeated_tracking_event_is_applied_once(run):
 
 
 def test_a_returned_swap_unit_is_repaired_and_goes_back_to_stock_as_refurbished(run):
-    from exchanges.models import ReplacementUnit
     from repairs.tests.factories import fault, returned_unit
 
     unit = returned_unit()
