@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "exchanges",
     "calls",
     "repairs",
+    "partners",
 ]
 
 MIDDLEWARE = [

@@ -326,6 +326,7 @@ def repair_consent(*, order: RepairOrder, accepted: bool, actor=None, signed_by:
     the quotes' own services (as for a paid swap); `quote_answered` then moves the repair."""
     from exchanges.quotes.services import quote_accept, quote_decline
 
+    order = RepairOrder.objects.select_related("quote").get(pk=order.pk)
     if order.status != R.AWAITING_CONSENT or order.quote_id is None:
         raise CaseError(_("Repair %(number)s awaits no consent.") % {"number": order.number},
                         code="no_quote")
