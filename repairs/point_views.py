@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hotline.errors import DomainError
@@ -94,7 +95,7 @@ def point_console(request):
          .order_by("drop_off_day", "slot_start")[:50]),
         (_("In the shop"), base.filter(status=ReferralStatus.RECEIVED)
          .order_by("received_at")[:50]),
-        (_("Ready for collection"), base.filter(
+        (pgettext("counter section", "Ready for collection"), base.filter(
             status__in=[ReferralStatus.REPAIRED, ReferralStatus.NOT_REPAIRED])
          .order_by("outcome_at")[:50]),
     ]

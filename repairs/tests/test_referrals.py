@@ -56,7 +56,8 @@ def test_the_message_renders_in_the_customers_language_with_the_opening_hours():
 
     body = notification_render(notification=email)["body"]
 
-    assert "Horaires" in body and "09:00–18:00" in body and "dim." in body
+    assert "Horaires d'ouverture :" in body and "lun : 09:00–18:00" in body
+    assert "dim : fermé toute la journée" in body
 
 
 def test_a_point_that_does_not_serve_the_postcode_is_refused():
