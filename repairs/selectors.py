@@ -116,8 +116,8 @@ def parts_consumption(*, days: int = 90, now=None) -> list[dict]:
     return list(PartUse.objects.filter(status=PartUseStatus.CONSUMED, consumed_at__gte=since,
                                        consumed_at__lt=until)
                 .values("part__part_number", "part__description", "part__currency")
-                .annotate(quantity=Sum("quantity"), cost=Sum(cost))
-                .order_by("-quantity", "part__part_number"))
+                .annotate(used=Sum("quantity"), cost=Sum(cost))
+                .order_by("-used", "part__part_number"))
 
 
 def refills_per_week(*, days: int = 90, now=None) -> list[dict]:

@@ -44,15 +44,26 @@ def _open_referral_decision(case: Case):
             if case.status == CaseStatus.DIAGNOSING else None)
 
 
+# The case states in which a case may have a referral or a repair order to show.
+_REFERRAL_STATES = (CaseStatus.REFERRED, CaseStatus.RESOLVED, CaseStatus.CLOSED,
+                    CaseStatus.CANCELLED)
+_REPAIR_STATES = (CaseStatus.IN_SERVICE, CaseStatus.RESOLVED, CaseStatus.CLOSED,
+                  CaseStatus.CANCELLED)
+
+
 def case_panel(request, case: Case) -> Panel | None:
-    """Service points proposed for a referral, the referral's and the repairs' progress."""
+    """Service points proposed for a referral, the referral's and the repairs' progress.
+    The case page is every app's panels together: this one queries only what the case's
+    state can have."""
     if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
         return None
-    referrals = list(case.referrals.select_related("service_point"))
-    orders = list(case.repair_orders.select_related("inbound", "outbound"))
+    referrals = (list(case.referrals.select_related("service_point"))
+                 if case.status in _REFERRAL_STATES else [])
+    orders = (list(case.repair_orders.select_related("inbound", "outbound"))
+              if case.status in _REPAIR_STATES else [])
     decision = _open_referral_decision(case)
     proposals = []
-    address = case.customer.default_address
+    address = case.customer.default_address if decision is not None else None
     if decision is not None and case.handset_id and address is not None:
         proposals = service_point_proposals(model=case.handset.model, postcode=address.postcode,
                                             country=address.country)
