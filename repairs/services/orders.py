@@ -193,7 +193,9 @@ def _publish(order: RepairOrder) -> None:
     findings_publish(subject=order, case=order.case, model=order.model, imei=order.imei,
                      fault_code=order.found_fault_code or order.fault_code,
                      component=order.component, root_cause=order.root_cause,
-                     result=order.result, source="repair_centre")
+                     result=order.result, source="repair_centre",
+                     damage=order.quote_id is not None and order.decision_id is not None
+                     and not order.decision.paid)
 
 
 def repair_damage_found(*, order: RepairOrder, actor=None, notes: str, component: str,

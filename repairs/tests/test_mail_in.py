@@ -267,3 +267,37 @@ def test_an_unrepairable_swap_unit_is_retired_with_its_reason():
     assert unit.status == "retired"
     assert RepairOrder.objects.get(pk=order.pk).end_reason == "board cracked"
     assert ReplacementUnit.objects.filter(pk=unit.pk, status="retired").exists()
+
+
+def test_the_repairs_findings_are_defect_evidence_about_the_case(run):
+    order = received(run)
+    orders.repair_diagnose(order=order)
+    orders.repair_plan(order=order, component="battery", root_cause="cell swelling")
+
+    orders.repair_finish(order=order)
+
+    event = AuditEvent.objects.get(object_id=str(order.pk), action="repair_findings")
+    assert event.case == order.case
+    assert event.data["defect"] == {"verdict": "confirmed", "source": "repair",
+                                    "component": "battery", "root_cause": "cell swelling",
+                                    "fault_code": "BAT-01"}
+
+
+def test_a_returned_units_findings_go_to_the_case_whose_swap_brought_it_back(run):
+    from exchanges.models import SwapInspection
+    from exchanges.tests.factories import swap_case
+    from repairs.tests.factories import fault, returned_unit
+
+    case, decision = swap_case()
+    unit = returned_unit(model=case.handset.model)
+    swap = Swap.objects.create(case=case, decision=decision, fault_code=fault(),
+                               model=case.handset.model, status="closed", street="1 rue",
+                               postcode="75002", city="Paris", country="FR")
+    SwapInspection.objects.create(swap=swap, received_imei=unit.imei, imei_matches=True,
+                                  outcome="fault_confirmed", fault_code=fault(), unit=unit)
+    order = orders.repair_from_returned_unit(unit=unit, fault_code=fault())
+
+    orders.repair_retire(order=order, reason="board cracked")
+
+    event = AuditEvent.objects.get(object_id=str(order.pk), action="repair_findings")
+    assert event.case == case and event.data["defect"]["verdict"] == "confirmed"
