@@ -107,6 +107,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Capabilities (permissions) are read in one query per request (hotline.roles grants them).
+AUTHENTICATION_BACKENDS = ["hotline.backends.CapabilityBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
 LOGOUT_REDIRECT_URL = "login"
@@ -206,9 +208,22 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Hotline's own knobs.
+# One section per app below: each app reads only its own (and Django's) settings.
+
+# --- hotline ---
+# Case numbers (HL-2026-000001) and the follow-up window after which a settled case closes.
 HOTLINE_CASE_PREFIX = env.str("CASE_PREFIX", "HL")
-HOTLINE_CARRIERS = env.list("CARRIERS", ["carriers.sandbox.SandboxCarrier"])
+HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
+CELERY_BEAT_SCHEDULE |= {
+    # The key predates the job's move to hotline: kept so that an existing beat database
+    # updates this entry rather than keeping a stale one beside a new one.
+    "exchanges-close-settled-cases": {"task": "hotline.tasks.cases_close", "schedule": 3600.0},
+}
+
+# --- diagnostics ---
+# One name in the API schema for the outcome choices (advice, swap, visit, referral).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
+    "diagnostics.models.Action.choices")
 
 # --- carriers ---
 # Courier adapters by dotted path; MyDHL (DHL Express) joins the sandbox once its key is set.
@@ -319,24 +334,19 @@ CELERY_BEAT_SCHEDULE["calls-close-stale"] = {
 }
 
 # --- exchanges ---
-# The case workflow: follow-up window, quotes, prices, customer notifications.
-HOTLINE_CASE_FOLLOW_UP_DAYS = env.int("CASE_FOLLOW_UP_DAYS", 7, min_value=0)
+# Quotes and prices.
 EXCHANGES_QUOTE_VALID_DAYS = env.int("QUOTE_VALID_DAYS", 14, min_value=1)
 EXCHANGES_TAX_RATE = str(env.decimal("EXCHANGES_TAX_RATE", "0.20"))
 EXCHANGES_DELIVERY_FEE = str(env.decimal("EXCHANGES_DELIVERY_FEE", "9.90"))
 CELERY_BEAT_SCHEDULE |= {
     "exchanges-expire-quotes": {"task": "exchanges.tasks.quotes_expire", "schedule": 900.0},
-    "exchanges-close-settled-cases": {"task": "exchanges.tasks.cases_close", "schedule": 3600.0},
 }
-# One name in the API schema for the outcome choices (advice, swap, visit, referral).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ActionEnum"] = (
-    "diagnostics.models.Action.choices")
+# Technician visits.
 EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
 EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
 EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)
 
-# --- swaps ---
-# Home swaps: stock, promise, exceptions, reminders (docs/swaps.md).
+# Home swaps (exchanges/swaps/): stock, promise, exceptions, reminders (docs/swaps.md).
 # Days a backordered model is expected back in stock (the honest date told to the customer).
 SWAP_BACKORDER_DAYS = env.int("SWAP_BACKORDER_DAYS", 5, min_value=1)
 # How long a courier holds a parcel at its depot, and when the customer is reminded before.

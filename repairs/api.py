@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
+from hotline.capabilities import has_capability
 from repairs import selectors
 from repairs.models import RepairOrder, ServicePoint
 
@@ -18,7 +18,7 @@ class IsRepairStaff(BasePermission):
     """Supervisors, the repair centre (QA) and operators."""
 
     def has_permission(self, request, view):
-        return has_role(request.user, OPERATOR, SUPERVISOR, QA)
+        return has_capability(request.user, "repairs.view_repairorder")
 
 
 class MeasuresApi(APIView):

@@ -2,7 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, QA, SERVICE_POINT, SUPERVISOR
 
 
 class RepairsConfig(AppConfig):
@@ -14,22 +13,13 @@ class RepairsConfig(AppConfig):
     name = "repairs"
     verbose_name = _("Repairs")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"repairs.view_servicepoint", "repairs.view_referral",
-                   "repairs.view_repairorder"},
-        SUPERVISOR: {"repairs.add_servicepoint", "repairs.change_servicepoint",
-                     "repairs.view_part", "repairs.view_partstock", "repairs.change_partstock",
-                     "repairs.add_partstock", "repairs.add_part", "repairs.change_part",
-                     "repairs.work_repair"},
-        QA: {"repairs.view_repairorder", "repairs.work_repair", "repairs.view_part",
-             "repairs.view_partstock"},
-        SERVICE_POINT: {"repairs.view_referral", "repairs.change_referral"},
-    }
     nav_items = (
-        NavItem(_("Service point"), "repairs:point_console", (SERVICE_POINT,), order=30),
-        NavItem(_("Repair centre"), "repairs:queue", (QA, SUPERVISOR), order=44),
-        NavItem(_("Parts"), "repairs:parts", (QA, SUPERVISOR), order=45),
-        NavItem(_("Service points"), "repairs:points", (SUPERVISOR,), order=46),
+        NavItem(_("Service point"), "repairs:point_console", "repairs.change_referral",
+                order=30),
+        NavItem(_("Repair centre"), "repairs:queue", "repairs.work_repair", order=44),
+        NavItem(_("Parts"), "repairs:parts", "repairs.work_repair", order=45),
+        NavItem(_("Service points"), "repairs:points", "repairs.change_servicepoint",
+                order=46),
     )
     case_panels = ("repairs.views.case_panel",)
     # Outcomes of the case workflow carried out here (hotline.fulfilment).

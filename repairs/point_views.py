@@ -12,17 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from hotline.capabilities import capability_required
 from hotline.errors import DomainError
 from hotline.models import HandsetModel
-from hotline.roles import SERVICE_POINT, SUPERVISOR
-from hotline.views import role_required
 from repairs.forms import ImportForm, OutcomeForm, ReceiveForm
 from repairs.models import OPEN_REFERRAL_STATES, Referral, ReferralStatus, ServicePoint
 from repairs.services import referrals as referral_service
 from repairs.services.points import ImportRefused, service_point_proposals, service_points_import
 
 
-@role_required(SUPERVISOR)
+@capability_required("repairs.change_servicepoint")
 def points(request):
     """The directory: every service point, its load today, and who serves a postcode."""
     today = timezone.localdate()
@@ -51,7 +50,7 @@ def points(request):
 
 
 @require_POST
-@role_required(SUPERVISOR)
+@capability_required("repairs.change_servicepoint")
 def points_import(request):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -77,7 +76,7 @@ def _my_points(user):
     return ServicePoint.objects.all() if user.is_superuser else user.service_points.all()
 
 
-@role_required(SERVICE_POINT, SUPERVISOR)
+@capability_required("repairs.change_referral")
 def point_console(request):
     """Today's drop-offs, the handsets in the shop, those ready for collection."""
     mine = _my_points(request.user)
@@ -106,7 +105,7 @@ def point_console(request):
 
 
 @require_POST
-@role_required(SERVICE_POINT, SUPERVISOR)
+@capability_required("repairs.change_referral")
 def referral_act(request, reference, action):
     try:
         referral = referral_service.referral_for_staff(user=request.user, reference=reference)

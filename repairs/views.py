@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Action as Outcome
+from hotline.capabilities import capability_required, has_capability
 from hotline.charts import Series, bar_chart
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
-from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 from repairs import actions, selectors
 from repairs.forms import ReceiveStockForm, ReferForm
@@ -32,8 +31,6 @@ from repairs.models import (
 from repairs.services import parts as parts_service
 from repairs.services.points import service_point_proposals
 from repairs.services.timeline import imei_ledger
-
-CENTRE_ROLES = (QA, SUPERVISOR)
 
 
 def _open_referral_decision(case: Case):
@@ -55,7 +52,7 @@ def case_panel(request, case: Case) -> Panel | None:
     """Service points proposed for a referral, the referral's and the repairs' progress.
     The case page is every app's panels together: this one queries only what the case's
     state can have."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+    if not has_capability(request.user, "repairs.view_repairorder"):
         return None
     referrals = (list(case.referrals.select_related("service_point"))
                  if case.status in _REFERRAL_STATES else [])
@@ -76,7 +73,7 @@ def case_panel(request, case: Case) -> Panel | None:
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required("repairs.view_referral")
 def case_refer(request, number):
     """The operator picks a proposed service point: the referral decision is confirmed."""
     from exchanges.decisions.services import decision_confirm
@@ -102,7 +99,7 @@ def case_refer(request, number):
     return redirect("console:case_detail", number=case.number)
 
 
-@role_required(*CENTRE_ROLES)
+@capability_required("repairs.work_repair")
 def queue(request):
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
     page = Paginator(selectors.repair_queue(status=status, kind=kind), 25).get_page(
@@ -116,7 +113,7 @@ def queue(request):
     })
 
 
-@role_required(OPERATOR, *CENTRE_ROLES)
+@capability_required("repairs.view_repairorder")
 def order_detail(request, number):
     order = get_object_or_404(RepairOrder.objects.select_related(
         "case__customer", "model", "fault_code", "found_fault_code", "unit", "inbound",
@@ -139,7 +136,7 @@ def order_detail(request, number):
 
 
 @require_POST
-@role_required(*CENTRE_ROLES)
+@capability_required("repairs.work_repair")
 def order_act(request, number, action):
     order = get_object_or_404(RepairOrder.objects.select_related("model"), number=number)
     entry = actions.ACTIONS.get(action)
@@ -165,7 +162,7 @@ def order_act(request, number, action):
     return redirect("repairs:order_detail", number=number)
 
 
-@role_required(*CENTRE_ROLES)
+@capability_required("repairs.work_repair")
 def parts(request):
     model_id = request.GET.get("model", "")
     catalogue = Part.objects.prefetch_related("handset_models").order_by("part_number")
@@ -190,7 +187,7 @@ def parts(request):
 
 
 @require_POST
-@role_required(SUPERVISOR)
+@capability_required("repairs.change_partstock")
 def parts_receive(request):
     form = ReceiveStockForm(request.POST)
     if not form.is_valid():
@@ -207,7 +204,7 @@ def parts_receive(request):
     return redirect("repairs:parts")
 
 
-@role_required(*CENTRE_ROLES)
+@capability_required("repairs.work_repair")
 def measures(request):
     try:
         days = max(7, min(365, int(request.GET.get("days", 90))))

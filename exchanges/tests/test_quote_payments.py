@@ -102,3 +102,13 @@ def test_the_paid_quote_page_offers_the_receipt_and_names_the_seller(client, ope
     assert b"Nordline Services" in page.content
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
     assert quote_payment(quote=quote).amount == quote.total == Decimal("190.68")
+
+
+def test_the_quote_page_speaks_the_customers_language(client, operator):
+    case, quote = quoted_case(operator)
+    case.customer.language = "fr"
+    case.customer.save()
+
+    page = client.get(reverse("exchanges:quote_public", args=[quote.token]))
+
+    assert "Accepter et payer" in page.content.decode()

@@ -2,6 +2,7 @@
 questions and their answers, and the changes a customer makes."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -21,7 +22,7 @@ from exchanges.tests.factories import (
 from hotline.models import AuditEvent, Notification
 from hotline.notifications import notification_render, notification_send
 from hotline.tests.factories import CaseFactory, UserFactory
-from selfservice import services
+from selfservice import demo, services
 from selfservice.models import FollowUp, FollowUpStatus
 from selfservice.selectors import what_to_prepare
 
@@ -252,3 +253,12 @@ def test_the_case_page_shows_the_customers_questions_to_the_operator(client, cas
 
     assert "Is the courier coming today?" in response.content.decode()
 
+
+
+def test_the_demo_adds_one_waiting_question_and_prints_the_link(case):
+    out = io.StringIO()
+    demo.load(stdout=out)
+    demo.load(stdout=out)
+
+    assert FollowUp.objects.filter(case=case).count() == 1
+    assert "/track/" in out.getvalue()
