@@ -88,6 +88,9 @@ ROLES: dict[str, Role] = {
         "repairs.add_servicepoint", "repairs.change_servicepoint", "repairs.work_repair",
         "repairs.view_part", "repairs.add_part", "repairs.change_part",
         "repairs.view_partstock", "repairs.add_partstock", "repairs.change_partstock",
+        "partners.view_distributorkey", "partners.add_distributorkey",
+        "partners.change_distributorkey", "partners.view_webhooksubscription",
+        "partners.view_webhookdelivery",
     ), includes=(OPERATOR,)),
     QA: Role(_("Quality engineer"), _caps(
         "hotline.view_case", "hotline.view_handset", "hotline.view_handsetmodel",
