@@ -17,9 +17,9 @@ class QualityConfig(AppConfig):
         SUPERVISOR: {"quality.view_defectrecord", "quality.view_alert"},
     }
     nav_items = (
-        NavItem(_("Quality"), "quality:home", (QA, SUPERVISOR), order=55),
-        NavItem(_("Defect rates"), "quality:rates", (QA,), order=56),
-        NavItem(_("Alerts"), "quality:alerts", (QA,), order=57),
+        NavItem(_("Quality"), "quality:home", (QA, SUPERVISOR), order=30),
+        NavItem(_("Defect rates"), "quality:rates", (QA,), order=31),
+        NavItem(_("Alerts"), "quality:alerts", (QA,), order=32),
     )
     # Every diagnosis, visit finding and inspection (and any app's `defect` evidence) becomes
     # a defect record: see quality.hooks and docs/quality.md.
