@@ -15,9 +15,9 @@ from exchanges.quotes import selectors, services
 from exchanges.quotes.forms import OptionalReasonForm, SignedAcceptanceForm
 from exchanges.quotes.payments import quote_payment, quote_payment_start
 from exchanges.quotes.pdf import quote_pdf
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import back_to_case, case_or_404, form_errors
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
-from hotline.views import role_required
 from payments.services import receipt_url
 
 
@@ -29,7 +29,7 @@ def _pending_quote(case):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_resend(request, number):
     case = case_or_404(number)
     try:
@@ -41,7 +41,7 @@ def quote_resend(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_signed(request, number):
     case = case_or_404(number)
     form = SignedAcceptanceForm(request.POST, prefix="sg")
@@ -59,7 +59,7 @@ def quote_signed(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_decline(request, number):
     case = case_or_404(number)
     form = OptionalReasonForm(request.POST)

@@ -164,3 +164,39 @@ def test_amounts_in_zero_decimal_currencies_are_not_multiplied():
 def test_the_sandbox_event_kinds_are_the_closed_vocabulary():
     body = json.dumps({"kind": "succeeded"})
     assert EventKind(json.loads(body)["kind"]) == EventKind.SUCCEEDED
+
+
+def stripe_pending():
+    return services.payment_start(purpose="quote", subject="exchanges.quote:8", amount=Decimal("50.00"),
+                                  currency="EUR", description="Paid visit", return_url="https://x/b",
+                                  cancel_url="https://x/c", provider="stripe")
+
+
+def test_a_failed_card_then_an_expired_page_leave_nothing_paid(payments_settings, fake_stripe):
+    payment = stripe_pending()
+    failed, headers = fake_stripe.event("payment_intent.payment_failed", {
+        "id": "pi_7", "amount": 5000, "currency": "eur", "metadata": {"hotline_reference": payment.reference},
+        "last_payment_error": {"message": "Your card was declined."}})
+    assert services.webhook_receive(provider="stripe", body=failed, headers=headers) == ["applied"]
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED and payment.failure_message == "Your card was declined."
+
+    expired, headers = fake_stripe.event("checkout.session.expired", {
+        "id": payment.provider_ref, "client_reference_id": payment.reference,
+        "metadata": {"hotline_reference": payment.reference}})
+    services.webhook_receive(provider="stripe", body=expired, headers=headers)
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELED and payment.paid_at is None
+
+
+def test_a_replayed_stripe_event_is_applied_once(payments_settings, fake_stripe):
+    payment = stripe_pending()
+    body, headers = fake_stripe.event("payment_intent.succeeded", {
+        "id": "pi_8", "amount": 5000, "amount_received": 5000, "currency": "eur",
+        "metadata": {"hotline_reference": payment.reference}}, event_id="evt_once")
+
+    first = services.webhook_receive(provider="stripe", body=body, headers=headers)
+    again = services.webhook_receive(provider="stripe", body=body, headers=headers)
+
+    assert first == ["applied"] and again == ["duplicate"]
