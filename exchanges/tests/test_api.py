@@ -38,6 +38,19 @@ def test_an_operator_records_a_diagnosis_gets_a_proposal_and_confirms_it(api):
     assert api.get(f"/api/v1/cases/{case.number}/").json()["internal_status"] == "in_service"
 
 
+def test_the_api_records_a_diagnosis_and_proposes_in_the_same_call_when_asked(api):
+    case = diagnosing_case(days_since_purchase=100, stock=1)
+    base = f"/api/v1/cases/{case.number}"
+
+    response = api.post(f"{base}/diagnosis/", {"fault_code": "BAT-01", "action": "swap",
+                                               "propose": True}, format="json")
+
+    assert response.status_code == 201
+    assert api.get(f"{base}/decision/").json()["proposed_outcome"] == "swap"
+    events = [event["action"] for event in api.get(f"{base}/timeline/").json()]
+    assert events[-2:] == ["diagnosis_recorded", "decision_proposed"]
+
+
 def test_an_operator_overriding_through_the_api_is_refused_with_403(api):
     case = diagnosing_case(stock=1, technician=True)
     base = f"/api/v1/cases/{case.number}"
