@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -28,6 +30,7 @@ from django.db.models import (
     Q,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDay, TruncMonth, TruncWeek
@@ -107,9 +110,15 @@ def _repeat_exists():
         queued_epoch__gt=OuterRef("queued_epoch"),
         queued_epoch__lte=OuterRef("queued_epoch") + FCR_WINDOW_SECONDS,
     ).exclude(pk=OuterRef("pk"))
-    same_number = later.filter(caller_number=OuterRef("caller_number")).exclude(caller_number="")
-    same_handset = later.filter(handset_id=OuterRef("handset_id"), handset_id__isnull=False)
-    return Exists(same_number) | Exists(same_handset)
+    same_number = later.filter(caller_number=OuterRef("caller_number"))
+    same_handset = later.filter(handset_id=OuterRef("handset_id"))
+    # CASE decides before the look-up runs: a withheld caller (no number) or a call about no
+    # handset never scans the other calls (every withheld call of the week, otherwise).
+    return Case(
+        When(Q(caller_number="", handset_id__isnull=True), then=Value(False)),
+        When(caller_number="", then=Exists(same_handset)),
+        When(handset_id__isnull=True, then=Exists(same_number)),
+        default=Exists(same_number) | Exists(same_handset), output_field=BooleanField())
 
 
 def _group_expression(group: str, interval: str, tz):
