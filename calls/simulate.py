@@ -5,7 +5,8 @@ is staffed by Erlang C for its expected traffic (sometimes one operator short, a
 life); callers wait for the first free operator in arrival order and hang up when their
 patience (exponential) runs out; talk times are log-normal, with holds, transfers and
 after-call work. Events later than `now` are not sent, so today's traffic is still live.
-Each hour's calls are stored in one bulk batch, before the roster changes for the next hour.
+The calls are stored in bulk batches, each one before operators log out (their state follows
+their calls).
 """
 
 from __future__ import annotations
@@ -119,8 +120,10 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
                                      answer_within=20)
             wanted = max(1, need.agents - (1 if rng.random() < 0.3 else 0))
             _enough_agents(agents, wanted)
-        _store(pending, report)  # the hour's calls, before its operators log out
-        _roster(on_duty, agents[:wanted] if wanted else [], hour_start, free, now, report)
+        rostered = agents[:wanted] if wanted else []
+        if any(agent not in rostered for agent in on_duty):
+            _store(pending, report)  # the calls so far, before some operators log out
+        _roster(on_duty, rostered, hour_start, free, now, report)
         if rate <= 0:
             continue
         t = hour_start
