@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from exchanges.models import Warehouse
-from exchanges.services.swaps import swap_promise
+from exchanges.swaps.services import swap_promise
 
 
 class Command(BaseCommand):

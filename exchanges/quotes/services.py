@@ -81,7 +81,7 @@ def _send_quote(*, quote: Quote) -> None:
                  "currency": quote.currency, "link": quote_link(quote=quote),
                  "expires_on": timezone.localdate(quote.expires_at).isoformat(),
                  "outcome": quote.outcome},
-        attachment="exchanges.pdf.quote_pdf_attachment",
+        attachment="exchanges.quotes.pdf.quote_pdf_attachment",
         attachment_kwargs={"quote_id": quote.pk},
     )
 
@@ -113,7 +113,7 @@ def quote_accept(
     *, quote: Quote, via: str = "link", ip: str | None = None, signed_by: str = "", actor=None,
 ) -> Quote:
     """Record the customer's written consent and order the paid swap or visit."""
-    from exchanges.services.fulfilment import service_order_create
+    from exchanges.decisions.fulfilment import service_order_create
 
     if via == "signed" and not signed_by.strip():
         raise CaseError(_("Give the name of the customer who signed the quote."),

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
 from diagnostics.selectors import Recommendation
+from exchanges.decisions.selectors import recommendation_for_case
+from exchanges.decisions.warranty import WarrantyStatus, warranty_status
 from exchanges.models import Decision, DecisionStatus, Diagnosis, DiagnosisSource, Swap, Visit
-from exchanges.selectors import recommendation_for_case, stock_available, technicians_covering
-from exchanges.warranty import WarrantyStatus, warranty_status
+from exchanges.stock.selectors import stock_available
+from exchanges.visits.selectors import technicians_covering
 from hotline.errors import CaseError, PermissionRefused, StaleObject
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
@@ -202,8 +204,8 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
 
 
 def _act_on(*, decision: Decision, case: Case, actor) -> None:
-    from exchanges.services.fulfilment import service_order_create
-    from exchanges.services.quotes import quote_create
+    from exchanges.decisions.fulfilment import service_order_create
+    from exchanges.quotes.services import quote_create
 
     data = {"decision": decision.pk, "outcome": decision.outcome}
     if decision.outcome == Action.ADVICE:
@@ -227,7 +229,7 @@ def _act_on(*, decision: Decision, case: Case, actor) -> None:
 
 def case_revise(*, case: Case, actor, reason: str) -> Case:
     """Take back a decision already acted on (supervisors): the case goes back to diagnosing."""
-    from exchanges.services.quotes import quote_withdraw
+    from exchanges.quotes.services import quote_withdraw
 
     if not reason.strip():
         raise CaseError(_("Say why the decision is taken back."), field="reason")
@@ -241,7 +243,7 @@ def case_revise(*, case: Case, actor, reason: str) -> Case:
 
 def case_cancelled(*, case: Case, actor=None, reason: str = "") -> None:
     """Cancel what the case had ordered (hook run by hotline.services.case_cancel)."""
-    from exchanges.services.quotes import quote_withdraw
+    from exchanges.quotes.services import quote_withdraw
 
     quote_withdraw(case=case, actor=actor, reason=reason)
     Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(

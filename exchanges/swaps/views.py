@@ -6,63 +6,23 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics.models import FaultCode
-from exchanges import selectors
 from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
-from exchanges.services import swaps as swap_services
+from exchanges.swaps import selectors
+from exchanges.swaps import services as swap_services
+from exchanges.swaps.forms import InspectionForm, RebookForm
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus, ModelVariant
 from hotline.panels import Panel
 from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
 from hotline.views import role_required
 from hotline.workflow import allowed_transitions
-
-
-class RebookForm(forms.Form):
-    street = forms.CharField(label=gettext_lazy("Street"), max_length=200, required=False)
-    street2 = forms.CharField(label=gettext_lazy("Address line 2"), max_length=200,
-                              required=False)
-    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=12, required=False)
-    city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
-    access_notes = forms.CharField(label=gettext_lazy("Access notes"), max_length=300,
-                                   required=False)
-    recipient_name = forms.CharField(label=gettext_lazy("Recipient / pickup point"),
-                                     max_length=120, required=False)
-    recipient_phone = forms.CharField(label=gettext_lazy("Phone for the courier"),
-                                      max_length=30, required=False)
-    ship_on = forms.DateField(label=gettext_lazy("Deliver on another day"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=gettext_lazy("What the customer chose"), max_length=300)
-
-    def recipient(self) -> dict:
-        data = self.cleaned_data
-        address = {k: data[k] for k in ("street", "street2", "postcode", "city", "access_notes")}
-        if not data["street"]:
-            address = {}
-        for key in ("recipient_name", "recipient_phone"):
-            if data[key]:
-                address[key] = data[key]
-        return address
-
-
-class InspectionForm(forms.Form):
-    received_imei = forms.CharField(label=gettext_lazy("IMEI of the unit received"),
-                                    max_length=20)
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=InspectionOutcome.choices)
-    fault_code = forms.ModelChoiceField(label=gettext_lazy("Fault code (fault confirmed)"),
-                                        queryset=FaultCode.objects.filter(active=True),
-                                        required=False)
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, max_length=4000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def swap_panel(request, case) -> Panel | None:

@@ -11,9 +11,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exchanges import selectors
 from exchanges.models import InspectionOutcome, Swap, Warehouse
-from exchanges.services import swaps as swap_services
+from exchanges.swaps import selectors
+from exchanges.swaps import services as swap_services
 from hotline.api.permissions import IsStaffRole
 from hotline.errors import CaseError
 from hotline.models import Case, Handset

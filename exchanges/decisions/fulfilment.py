@@ -72,7 +72,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
                      data={"swap": swap.pk, "model": str(handset.model),
                            "fees_total": str(swap.fees_total)})
         # Reserve a like-for-like unit (or backorder), set the promise, queue the booking.
-        from exchanges.services.swaps import swap_on_request
+        from exchanges.swaps.services import swap_on_request
 
         swap = swap_on_request(swap, actor=actor, carrier_options=carrier_options)
     return swap

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges.models import Technician, Visit
-from exchanges.slots import slot_length, technician_day_slots
+from exchanges.visits.slots import slot_length, technician_day_slots
 from hotline.errors import CaseError, StaleObject
 from hotline.notifications import notification_send
 from hotline.services import case_resolve
@@ -85,14 +85,14 @@ def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str 
                      data={"visit": visit.pk})
         notification_send(case=visit.case, template="visit_completed",
                           context={**_window(visit), "work_done": work_done},
-                          attachment="exchanges.pdf.visit_report_attachment",
+                          attachment="exchanges.visits.pdf.visit_report_attachment",
                           attachment_kwargs={"visit_id": visit.pk})
     return visit
 
 
 def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) -> Visit:
     """The fault cannot be fixed on site: order a swap carrying the technician's findings."""
-    from exchanges.services.fulfilment import swap_request
+    from exchanges.decisions.fulfilment import swap_request
 
     if not findings.strip():
         raise CaseError(_("Describe what you found: the swap carries it."), field="findings")
@@ -115,8 +115,8 @@ def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
 
 def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """No slot keeps the promise: cancel the unbooked visit and order a swap instead."""
-    from exchanges.selectors import stock_available
-    from exchanges.services.fulfilment import swap_request
+    from exchanges.decisions.fulfilment import swap_request
+    from exchanges.stock.selectors import stock_available
 
     if visit.status not in ("requested", "no_access"):
         raise CaseError(_("Only a visit not yet booked is replaced by a swap."),

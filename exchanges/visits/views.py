@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,40 +13,21 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics.models import FaultCode
-from exchanges import selectors, services
-from exchanges.models import OPEN_VISIT_STATES, Technician, Visit
+from exchanges.models import OPEN_VISIT_STATES, Visit
+from exchanges.visits import selectors, services
+from exchanges.visits.forms import VisitBookForm, VisitReportForm
 from hotline.errors import DomainError
 from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN, has_role
 from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 
 
-class VisitReportForm(forms.Form):
-    work_done = forms.CharField(label=gettext_lazy("Work done / findings"), max_length=4000,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    parts_used = forms.CharField(label=gettext_lazy("Parts used"), required=False,
-                                 max_length=1000)
-    fault_code = forms.ModelChoiceField(label=gettext_lazy("Fault code found"), required=False,
-                                        queryset=FaultCode.objects.filter(active=True))
-    signed_by = forms.CharField(label=gettext_lazy("Customer's name (signature)"),
-                                required=False, max_length=120)
-
-
 def _may_work_on(user, visit: Visit) -> bool:
     if has_role(user, OPERATOR, SUPERVISOR):
         return True
     return visit.technician_id is not None and visit.technician.user_id == user.pk
-
-
-class VisitBookForm(forms.Form):
-    """The slot an operator picked: a technician and a start (aware, site time if naive)."""
-
-    technician = forms.ModelChoiceField(queryset=Technician.objects.all())
-    start = forms.DateTimeField()
 
 
 @require_POST
@@ -156,7 +136,7 @@ def visit_day(request):
 
 def visit_panel_context(case) -> dict:
     """The visit part of the case panel: the open visit and, when unbooked, its free slots."""
-    from exchanges.slots import visit_slots
+    from exchanges.visits.slots import visit_slots
 
     visit = Visit.objects.filter(case=case, status__in=OPEN_VISIT_STATES).select_related(
         "technician", "fault_code").first()

@@ -1,3 +1,5 @@
+"""Forms of the case decision in the console."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +30,5 @@ class ConfirmForm(forms.Form):
                              max_length=1000)
 
 
-class SignedAcceptanceForm(forms.Form):
-    signed_by = forms.CharField(label=_("Signed by"), max_length=120)
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
-
-
-class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
