@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -115,7 +115,8 @@ def call_events_ingest_bulk(*, calls: dict[str, list[dict]], source: str) -> Bul
     try:
         with transaction.atomic():
             _ingest(rows, source, result)
-    except IntegrityError:  # a concurrent writer created one of these calls: call by call
+    except (IntegrityError, OperationalError):  # a concurrent writer created one of these
+        # calls (or the two deadlocked): call by call, each call locked
         result.calls = result.added = result.duplicates = 0
         for telephony_id, events in calls.items():
             if telephony_id[:80] in rows:
@@ -235,17 +236,20 @@ def _events_insert(rows: list[tuple[int, dict]], source: str, now) -> int:
                json.dumps(row["data"], cls=DjangoJSONEncoder), now) for call_id, row in rows]
     table = CallEvent._meta.db_table
     columns = "call_id, key, kind, at, agent_id, source, data, received_at"
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS _callevent_in "
-                           f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+                           f"ON COMMIT DELETE ROWS AS SELECT {columns} FROM {table} "
+                           f"WITH NO DATA")
             cursor.execute("TRUNCATE _callevent_in")
             with cursor.cursor.copy(f"COPY _callevent_in ({columns}) FROM STDIN") as copy:
                 for value in values:
                     copy.write_row(value)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "
                            f"FROM _callevent_in ON CONFLICT (key) DO NOTHING")
-            return cursor.rowcount
+            added = cursor.rowcount
+            cursor.execute("TRUNCATE _callevent_in")
+            return added
         before = _count_changes(cursor)
         received = _sqlite_moment(now)
         cursor.executemany(

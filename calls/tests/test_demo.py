@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, Q
 
 from calls import demo
@@ -19,13 +20,18 @@ SUNDAY_AFTERNOON = datetime.datetime(2026, 11, 29, 15, 7, tzinfo=PARIS)  # the d
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), time_machine.travel(SUNDAY_AFTERNOON, tick=False):
-        out = io.StringIO()
-        demo.load(stdout=out)
-    yield out.getvalue()
+    """Load the demo's calls once for the module, in a transaction rolled back at its end."""
     with django_db_blocker.unblock():
-        CallEvent.objects.all().delete()
-        Call.objects.all().delete()
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with time_machine.travel(SUNDAY_AFTERNOON, tick=False):
+                out = io.StringIO()
+                demo.load(stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _local_dates():
