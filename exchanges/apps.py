@@ -39,3 +39,5 @@ class ExchangesConfig(AppConfig):
     # Courier tracking events drive the swaps (docs/swaps.md).
     carrier_subscribers = ("exchanges.swaps.subscriber.on_shipment_event",)
     wallboard_figures = ("exchanges.wallboard.wallboard_figures",)
+    # A paid quote records consent and orders the service (docs/payments.md).
+    payment_subscribers = ("exchanges.quotes.payments.on_payment",)

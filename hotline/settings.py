@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "calls",
     "partners",
     "quality",
+    "payments",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +259,47 @@ CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {
     "task": "carriers.tasks.poll_stale", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["carriers-sandbox-advance"] = {
     "task": "carriers.tasks.sandbox_advance", "schedule": 60.0}
+
+# --- payments ---
+# Payment providers by dotted path (docs/payments.md); customers pay through the default one.
+# Stripe joins the sandbox once its secret key is set.
+_STRIPE_CONFIGURED = bool(env.str("STRIPE_API_KEY"))
+PAYMENTS_PROVIDERS = env.list(
+    "PAYMENTS_PROVIDERS", ["payments.sandbox.SandboxPayments"]
+    + (["payments.stripe.StripePayments"] if _STRIPE_CONFIGURED else []))
+PAYMENTS_DEFAULT_PROVIDER = env.str("PAYMENTS_DEFAULT_PROVIDER",
+                                    "stripe" if _STRIPE_CONFIGURED else "sandbox")
+PAYMENTS_PROVIDER_OPTIONS = {
+    "sandbox": {"webhook_secret": env.str("PAYMENTS_SANDBOX_WEBHOOK_SECRET", "")},
+    "stripe": {
+        "api_key": env.str("STRIPE_API_KEY", ""),
+        "webhook_secret": env.str("STRIPE_WEBHOOK_SECRET", ""),
+        "base_url": env.url("STRIPE_BASE_URL", "https://api.stripe.com", schemes=("http", "https")),
+        "timeout": env.int("STRIPE_TIMEOUT_SECONDS", 15, min_value=1, max_value=120),
+        "retries": env.int("STRIPE_RETRIES", 2, min_value=0, max_value=10),
+    },
+}
+PAYMENTS_WEBHOOK_TOLERANCE = env.int("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300,
+                                     min_value=30, max_value=3600)
+# A payment page left unfinished this long is marked abandoned (the customer may start again).
+PAYMENTS_ABANDON_AFTER_HOURS = env.int("PAYMENTS_ABANDON_AFTER_HOURS", 24, min_value=1)
+CELERY_BEAT_SCHEDULE |= {
+    "payments-abandon-stale": {"task": "payments.tasks.payments_abandon_stale", "schedule": 1800.0},
+    "payments-refunds-retry": {"task": "payments.tasks.refunds_retry", "schedule": 600.0},
+}
+# The seller named on quotes and receipts.
+HOTLINE_SELLER = {
+    "name": env.str("SELLER_NAME", "Nordline Services SAS"),
+    "address": env.str("SELLER_ADDRESS", "14 rue des Entrepôts, 93200 Saint-Denis, France"),
+    "vat_number": env.str("SELLER_VAT_NUMBER", "FR00123456789"),
+}
+
+# --- selfservice ---
+# The customer's tracking page (docs/customers.md): link lifetime, look-up limits, answer promise.
+SELFSERVICE_LINK_DAYS = env.int("SELFSERVICE_LINK_DAYS", 365, min_value=1)
+SELFSERVICE_LOOKUP_LIMIT = env.int("SELFSERVICE_LOOKUP_LIMIT", 10, min_value=1)
+SELFSERVICE_LOOKUP_WINDOW = env.int("SELFSERVICE_LOOKUP_WINDOW_SECONDS", 900, min_value=60)
+SELFSERVICE_RESPONSE_WORKING_DAYS = env.int("SELFSERVICE_RESPONSE_WORKING_DAYS", 1, min_value=1)
 
 # --- calls ---
 # Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);

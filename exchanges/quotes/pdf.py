@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -29,6 +30,9 @@ def quote_pdf(*, quote: Quote, link: str = "") -> bytes:
     case, customer = quote.case, quote.case.customer
     story = [
         Paragraph(f"{_('Quote')} {quote.number}", styles["Title"]),
+        Paragraph(_("Seller: %(name)s, %(address)s. VAT number %(vat)s.") % {
+            "name": settings.HOTLINE_SELLER["name"], "address": settings.HOTLINE_SELLER["address"],
+            "vat": settings.HOTLINE_SELLER["vat_number"]}, styles["Normal"]),
         Paragraph(_("Case %(case)s for %(name)s") % {"case": case.number,
                                                      "name": customer.full_name},
                   styles["Normal"]),

@@ -12,6 +12,7 @@ from exchanges.models import (
     SwapStatus,
     UnitStatus,
 )
+from exchanges.quotes.payments import refund_for_swap
 from exchanges.swaps.services.booking import swap_book
 from exchanges.swaps.services.reservation import reserve_unit
 from hotline.errors import CaseError
@@ -86,4 +87,6 @@ def swap_refund(*, swap: Swap, actor=None, reason: str = "") -> Swap:
                           context={"amount": str(swap.fees_total), "currency": swap.currency})
         if swap.case.status == "in_service":
             case_resolve(case=swap.case, actor=actor, reason=_("Swap refunded"))
+    # What the customer paid for the quote goes back through the provider that took it.
+    refund_for_swap(swap=swap, reason=reason, actor=actor)
     return swap
