@@ -23,6 +23,7 @@ from django.utils import timezone
 from calls.bulk import call_events_ingest_bulk
 from calls.erlang import staffing_required
 from calls.ingest import agent_event_ingest
+from calls.metrics import sl_threshold
 from hotline.models import Profile as UserProfile
 
 # Share of a weekday's calls per hour of the day (local time); 0 = closed.
@@ -117,7 +118,7 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
         if rate > 0:
             need = staffing_required(calls=rate * 3600, interval_seconds=3600,
                                      aht=profile.aht_talk + profile.wrapup + 10, target=0.8,
-                                     answer_within=20)
+                                     answer_within=sl_threshold())
             wanted = max(1, need.agents - (1 if rng.random() < 0.3 else 0))
             _enough_agents(agents, wanted)
         rostered = agents[:wanted] if wanted else []

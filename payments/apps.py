@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, SUPERVISOR
+from payments.capabilities import MANAGE_PAYMENTS
 
 
 class PaymentsConfig(AppConfig):
@@ -11,11 +11,7 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"payments.view_payment", "payments.view_refund"},
-        SUPERVISOR: {"payments.refund_payment", "payments.add_refund"},
-    }
-    nav_items = (NavItem(_("Payments"), "payments:list", (SUPERVISOR,), order=75),)
+    nav_items = (NavItem(_("Payments"), "payments:list", MANAGE_PAYMENTS, order=75),)
     # Dotted paths to `callback(payment, kind)`; payments subscribes nobody itself: the apps
     # that ask for money (exchanges for quotes) add theirs in their own AppConfig.
     payment_subscribers = ()

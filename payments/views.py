@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
-from hotline.views import role_required
+from hotline.capabilities import capability_required, has_capability
 from payments import selectors, services
+from payments.capabilities import MANAGE_PAYMENTS, VIEW_PAYMENTS
 from payments.domain import EventKind, PaymentError, PaymentStatus, UnknownProvider, WebhookRejected
 from payments.forms import CardForm, RefundForm
 from payments.models import Payment
@@ -80,7 +80,7 @@ def receipt(request, reference):
     """The receipt PDF: by the customer's signed link, or for the console's staff."""
     payment = get_object_or_404(Payment, reference=reference)
     allowed = services.receipt_token_valid(payment, request.GET.get("t", "")) or (
-        request.user.is_authenticated and has_role(request.user, OPERATOR, SUPERVISOR))
+        has_capability(request.user, VIEW_PAYMENTS))
     if not allowed or not payment.is_paid:
         raise Http404
     response = HttpResponse(receipt_pdf(payment=payment), content_type="application/pdf")
@@ -88,7 +88,7 @@ def receipt(request, reference):
     return response
 
 
-@role_required(SUPERVISOR)
+@capability_required(MANAGE_PAYMENTS)
 def payment_list(request):
     status = request.GET.get("status", "")
     if status and status not in PaymentStatus.values:
@@ -101,7 +101,7 @@ def payment_list(request):
                    "q": request.GET.get("q", "")})
 
 
-@role_required(SUPERVISOR)
+@capability_required(MANAGE_PAYMENTS)
 def payment_detail(request, reference):
     payment = get_object_or_404(Payment, reference=reference)
     form = RefundForm(request.POST or None, initial={"amount": payment.refundable})
@@ -121,7 +121,7 @@ def payment_detail(request, reference):
 
 
 @require_POST
-@role_required(SUPERVISOR)
+@capability_required(MANAGE_PAYMENTS)
 def refund_retry(request, reference):
     payment = get_object_or_404(Payment, reference=reference)
     for refund in payment.refunds.filter(status="pending"):

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, SUPERVISOR
+from selfservice.capabilities import ANSWER_FOLLOWUPS
 
 
 class SelfserviceConfig(AppConfig):
@@ -15,11 +15,9 @@ class SelfserviceConfig(AppConfig):
     name = "selfservice"
     verbose_name = _("Customer self-service")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"selfservice.view_followup", "selfservice.change_followup"},
-    }
     nav_items = (
-        NavItem(_("Customer questions"), "selfservice:followups", (OPERATOR, SUPERVISOR), order=44),
+        NavItem(_("Customer questions"), "selfservice:followups", ANSWER_FOLLOWUPS,
+                order=44),
     )
     case_panels = ("selfservice.views.case_followups_panel",)
     # Every customer message carries the signed link to the tracking page.

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.models import Swap, Visit
+from hotline.capabilities import capability_required
 from hotline.errors import DomainError
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, SUPERVISOR
-from hotline.views import role_required
 from selfservice import selectors, services
+from selfservice.capabilities import ANSWER_FOLLOWUPS
 from selfservice.forms import AnswerForm, AskForm, LookupForm, NewWindowForm, RebookForm
 from selfservice.models import FollowUp, FollowUpKind, FollowUpStatus
 from selfservice.services import SelfServiceError, TooManyAttempts
@@ -137,7 +137,7 @@ def rebook(request, token, swap_id):
 
 
 # --- console -----------------------------------------------------------------------------------------------
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(ANSWER_FOLLOWUPS)
 def followups(request):
     """Customers' questions, oldest promise first; the share answered on time over 30 days."""
     show = request.GET.get("show", "open")
@@ -161,7 +161,7 @@ def followup_measure() -> dict:
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(ANSWER_FOLLOWUPS)
 def followup_answer(request, pk):
     follow_up = get_object_or_404(FollowUp, pk=pk)
     form = AnswerForm(request.POST)

@@ -12,6 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carriers.domain import Address, CarrierError, Parcel, Service
+from carriers.registry import carrier_get
+from carriers.services import shipment_book, shipment_cancel
+from exchanges.errors import SwapError
 from exchanges.models import (
     ReplacementUnit,
     Swap,
@@ -19,7 +23,7 @@ from exchanges.models import (
     UnitStatus,
 )
 from exchanges.swaps.services.promise import dispatch_time, swap_promise
-from hotline.errors import CaseError, DomainError
+from hotline.errors import DomainError
 from hotline.notifications import notification_send
 from hotline.outbox import outbox_enqueue
 from hotline.workflow import record_event, transition
@@ -43,7 +47,7 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         if swap.status not in BOOKABLE or swap.unit_id is None:
-            raise CaseError(_("This swap cannot be booked now (%(status)s).")
+            raise SwapError(_("This swap cannot be booked now (%(status)s).")
                             % {"status": swap.get_status_display()}, code="not_bookable")
         changes = {"booking_attempt": swap.booking_attempt + 1, "booking_error": ""}
         if recipient:
@@ -52,7 +56,7 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
             changes |= {k: v for k, v in recipient.items() if k in allowed and v is not None}
         if ship_on is not None:
             if ship_on < timezone.localdate():
-                raise CaseError(_("The delivery day cannot be in the past."), field="ship_on")
+                raise SwapError(_("The delivery day cannot be in the past."), field="ship_on")
             changes["ship_on"] = ship_on
         Swap.objects.filter(pk=swap.pk).update(**changes)
         swap.refresh_from_db()
@@ -72,8 +76,6 @@ def booking_key(swap: Swap, attempt: int | None = None) -> str:
 
 
 def _addresses(swap: Swap):
-    from carriers.domain import Address
-
     warehouse = swap.warehouse
     customer = swap.case.customer
     sender = Address(name=warehouse.name, company=settings.HOTLINE_WAREHOUSE["company"],
@@ -94,45 +96,60 @@ def _customer_phone(customer) -> str:
 
 
 def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) -> Swap | None:
-    """Book attempt `attempt` at the courier (the outbox task). Idempotent: the booking key is
-    the outbox key, so a repeat returns the first booking. A transient courier error raises
-    (the task retries); a permanent one is kept on the swap for the exceptions queue."""
-    from carriers.domain import CarrierError, Parcel, Service
-    from carriers.services import shipment_book
-
+    """Book attempt `attempt` at the courier (the outbox task): call the courier, then apply
+    the booking. Idempotent: the booking key is the outbox key, so a repeat returns the first
+    booking. A transient courier error raises (the task retries); a permanent one is kept on
+    the swap for the exceptions queue."""
     swap = Swap.objects.select_related("case__customer", "warehouse", "unit", "outbound").get(
         pk=swap_id)
     if swap.booking_attempt != attempt:
         return None  # a later attempt superseded this one
-    if swap.status not in BOOKABLE:
-        return swap  # cancelled, or the parcel moved on
-    if swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt):
-        return swap  # this attempt is already booked: a repeated message
+    if not _still_to_book(swap, attempt):
+        return swap  # cancelled, the parcel moved on, or this attempt is already booked
+    result = _courier_book(swap, attempt=attempt, options=options or {})
+    if result is None:
+        return swap
+    return swap_booking_apply(swap=swap, attempt=attempt, result=result)
+
+
+def _still_to_book(swap: Swap, attempt: int) -> bool:
+    return swap.status in BOOKABLE and swap.booking_attempt == attempt and not (
+        swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt))
+
+
+def _courier_book(swap: Swap, *, attempt: int, options: dict):
+    """Call the courier: delivery of the replacement and collection of the faulty unit in one
+    visit. Return the courier's booking, or None when it refused for good (its words are kept
+    on the swap, with their audit row, in one transaction)."""
     sender, recipient, returns = _addresses(swap)
     replacement = Parcel(weight_kg=Decimal("0.6"), length_cm=20, width_cm=12, height_cm=8,
                          contents=f"Replacement handset {swap.variant or swap.model}")
-    faulty = Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
-                    contents="Faulty handset (return)")
     ship_date = max(swap.ship_on or timezone.localdate(), timezone.localdate())
     try:
-        result = shipment_book(
+        return shipment_book(
             carrier=swap.warehouse.carrier, sender=sender, recipient=recipient,
             parcels=[replacement], service=Service.NEXT_DAY_NOON, reference=swap.case.number,
-            idempotency_key=booking_key(swap, attempt), return_parcels=[faulty],
+            idempotency_key=booking_key(swap, attempt), return_parcels=[_faulty_parcel()],
             return_to=returns, ship_date=ship_date,
-            language=swap.case.customer.language or "", options=options or {})
+            language=swap.case.customer.language or "", options=options)
     except CarrierError as exc:
         if not exc.permanent:
             raise
-        Swap.objects.filter(pk=swap.pk, booking_attempt=attempt).update(
-            booking_error=exc.message[:2000])
-        record_event(swap, action="swap_booking_refused", actor_label=swap.warehouse.carrier,
-                     reason=exc.message[:500], data={"attempt": attempt})
-        return swap
+        with transaction.atomic():
+            Swap.objects.filter(pk=swap.pk, booking_attempt=attempt).update(
+                booking_error=exc.message[:2000])
+            record_event(swap, action="swap_booking_refused", actor_label=swap.warehouse.carrier,
+                         reason=exc.message[:500], data={"attempt": attempt})
+        return None
+
+
+def swap_booking_apply(*, swap: Swap, attempt: int, result) -> Swap:
+    """Apply the courier's booking to the swap (state, promise, unit shipped, the customer
+    told) in one transaction, unless the swap moved on meanwhile; then cancel the shipments
+    the booking replaces."""
     with transaction.atomic():
         swap = Swap.objects.select_for_update(of=("self",)).select_related("outbound").get(pk=swap.pk)
-        if swap.status not in BOOKABLE or swap.booking_attempt != attempt or (
-                swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt)):
+        if not _still_to_book(swap, attempt):
             return swap
         old = [s for s in (swap.outbound, swap.collection) if s is not None]
         promise = swap_promise(warehouse=swap.warehouse, postcode=swap.postcode,
@@ -157,13 +174,18 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     return swap
 
 
+def _faulty_parcel() -> Parcel:
+    return Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
+                  contents="Faulty handset (return)")
+
+
 COLLECT_TASK = "exchanges.tasks.swap_collection_book"
 
 
 def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     """Book a courier to collect the faulty unit alone (it was not handed over at delivery)."""
     if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
-        raise CaseError(_("A collection alone is booked only after delivery, while the faulty "
+        raise SwapError(_("A collection alone is booked only after delivery, while the faulty "
                           "unit is not back."), code="not_collectable")
     key = f"swap-return-{swap.pk}-after-{swap.collection_id or 0}"
     with transaction.atomic():
@@ -175,9 +197,6 @@ def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
 
 def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
     """Book the collection (outbox task): from the customer's address to the returns centre."""
-    from carriers.domain import Parcel, Service
-    from carriers.services import shipment_book
-
     swap = Swap.objects.select_related("case__customer", "warehouse", "collection").get(
         pk=swap_id)
     if swap.collection_id and swap.collection.booking_key == key:
@@ -185,10 +204,8 @@ def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
     if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
         return swap
     _sender, customer, returns = _addresses(swap)
-    faulty = Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
-                    contents="Faulty handset (return)")
     result = shipment_book(carrier=swap.warehouse.carrier, sender=customer, recipient=returns,
-                           parcels=[faulty], service=Service.NEXT_DAY, reference=swap.case.number,
+                           parcels=[_faulty_parcel()], service=Service.NEXT_DAY, reference=swap.case.number,
                            idempotency_key=key, language=swap.case.customer.language or "")
     old = swap.collection
     with transaction.atomic():
@@ -207,19 +224,17 @@ def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
 def swap_booking_gave_up(*, swap_id: int, attempt: int, message: str) -> None:
     """The courier stayed unreachable through every retry: show the swap in the exceptions
     queue with the courier's last words, so an operator books it again."""
-    Swap.objects.filter(pk=swap_id, booking_attempt=attempt, status__in=BOOKABLE).update(
-        booking_error=_("Courier unreachable after every retry: %(message)s")
-        % {"message": message[:1800]})
-    swap = Swap.objects.filter(pk=swap_id).first()
-    if swap is not None:
-        record_event(swap, action="swap_booking_gave_up", reason=message[:500],
-                     data={"attempt": attempt})
+    with transaction.atomic():
+        Swap.objects.filter(pk=swap_id, booking_attempt=attempt, status__in=BOOKABLE).update(
+            booking_error=_("Courier unreachable after every retry: %(message)s")
+            % {"message": message[:1800]})
+        swap = Swap.objects.filter(pk=swap_id).first()
+        if swap is not None:
+            record_event(swap, action="swap_booking_gave_up", reason=message[:500],
+                         data={"attempt": attempt})
 
 
 def _cancel_quietly(shipment) -> None:
-    from carriers.domain import CarrierError
-    from carriers.services import shipment_cancel
-
     if shipment.is_final:
         return
     try:
@@ -236,8 +251,6 @@ def tracking_url(shipment) -> str:
     if settings.SWAP_TRACKING_URL:
         return settings.SWAP_TRACKING_URL.format(carrier=shipment.carrier,
                                                  tracking_number=shipment.tracking_number)
-    from carriers.registry import carrier_get
-
     carrier = carrier_get(shipment.carrier)
     return (carrier.public_tracking_url(shipment.tracking_number)
             or f"{carrier.name} {shipment.tracking_number}")

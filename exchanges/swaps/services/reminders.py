@@ -16,6 +16,7 @@ from exchanges.models import (
 )
 from exchanges.quotes.payments import swap_charge_payment_start
 from hotline.errors import DomainError
+from hotline.models import Notification
 from hotline.notifications import notification_send
 from hotline.workflow import record_event, transition
 
@@ -65,8 +66,6 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
 
 def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None) -> bool:
     """Charge the unreturned device fee, only if the written confirmation stated it."""
-    from hotline.models import Notification
-
     stated = swap.unreturned_charge is not None and Notification.objects.filter(
         case=swap.case, template="swap_promised").exists()
     if not stated:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0001_initial'),
+        ('calls', '0002_capabilities'),
         ('hotline', '0002_case_reopened_count_case_settled_at_notification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -30,7 +30,7 @@ def _drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("hotline", "0002_case_reopened_count_case_settled_at_notification"),
+        ("hotline", "0003_capabilities"),
     ]
 
     operations = [migrations.RunPython(_create, _drop)]
