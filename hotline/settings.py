@@ -90,7 +90,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}"),
+    "default": env.database(
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}",
+        # Persistent connections: opening a PostgreSQL connection costs more than most requests.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, min_value=0),
+        health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True)),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several operators write at once: wait for the lock instead of failing at once.
