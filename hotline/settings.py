@@ -42,12 +42,13 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_celery_beat",
     # Ours. Imports point one way: exchanges -> diagnostics -> hotline, exchanges -> carriers,
-    # calls -> hotline.
+    # calls -> hotline, repairs -> exchanges (and everything below it).
     "hotline",
     "diagnostics",
     "carriers",
     "exchanges",
     "calls",
+    "repairs",
     "partners",
     "quality",
     "payments",
@@ -89,7 +90,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}"),
+    "default": env.database(
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}",
+        # Persistent connections: opening a PostgreSQL connection costs more than most requests.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, min_value=0),
+        health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True)),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several operators write at once: wait for the lock instead of failing at once.
@@ -112,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Capabilities (permissions) are read in one query per request (hotline.roles grants them).
 AUTHENTICATION_BACKENDS = ["hotline.backends.CapabilityBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "console:home"
+LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -314,6 +319,10 @@ SELFSERVICE_LINK_DAYS = env.int("SELFSERVICE_LINK_DAYS", 365, min_value=1)
 SELFSERVICE_LOOKUP_LIMIT = env.int("SELFSERVICE_LOOKUP_LIMIT", 10, min_value=1)
 SELFSERVICE_LOOKUP_WINDOW = env.int("SELFSERVICE_LOOKUP_WINDOW_SECONDS", 900, min_value=60)
 SELFSERVICE_RESPONSE_WORKING_DAYS = env.int("SELFSERVICE_RESPONSE_WORKING_DAYS", 1, min_value=1)
+
+# --- repairs ---
+CELERY_BEAT_SCHEDULE["repairs-daily"] = {
+    "task": "repairs.tasks.repairs_daily", "schedule": 3600.0 * 6}
 
 # --- calls ---
 # Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);
