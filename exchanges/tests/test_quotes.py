@@ -139,6 +139,8 @@ def test_a_quote_answered_once_cannot_be_answered_again(operator):
 
 def test_the_customers_page_shows_the_itemised_quote_without_login(client, operator):
     case, quote = quoted_case(operator)
+    case.customer.language = "en"  # the page speaks the customer's language
+    case.customer.save()
 
     response = client.get(reverse("exchanges:quote_public", args=[quote.token]))
 

@@ -191,7 +191,7 @@ def test_a_swap_quote_states_the_unreturned_device_charge_before_the_customer_ac
     from exchanges.decisions.services import decision_confirm, decision_propose
     from exchanges.models import Quote
 
-    case = diagnosing_case(days_since_purchase=1000, stock=1)
+    case = diagnosing_case(days_since_purchase=1000, stock=1, language="en")
     decision = decision_propose(case=case, actor=operator, recommendation=Recommendation(
         fault_code=fault("BAT-01"), action="swap"))
     decision_confirm(decision=decision, actor=operator)
