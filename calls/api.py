@@ -15,10 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import metrics
-from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
+from calls.erlang import LIMITS, STAFFING_KEYS, StaffingError, staffing_answer
 from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
 from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
+from hotline.api.fields import BoundedDateTimeField, EventTimeField
 from hotline.api.permissions import IsStaffRole
 
 logger = logging.getLogger("calls.api")
@@ -48,7 +49,7 @@ class HasCtiToken(BasePermission):
 
 class CtiEventInputSerializer(serializers.Serializer):
     event = serializers.ChoiceField(choices=CALL_KINDS + list(AgentEventKind.values))
-    at = serializers.DateTimeField()
+    at = EventTimeField()
     call_id = serializers.CharField(max_length=80, required=False, allow_blank=True)
     event_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
     queue = serializers.CharField(max_length=80, required=False, allow_blank=True)
@@ -116,15 +117,17 @@ class SlaReportApi(APIView):
     permission_classes = [IsStaffRole]
 
     class InputSerializer(serializers.Serializer):
-        start = serializers.DateTimeField()
-        end = serializers.DateTimeField()
+        start = BoundedDateTimeField()
+        end = BoundedDateTimeField()
         queue = serializers.CharField(required=False, allow_blank=True)
         agent = serializers.CharField(required=False, allow_blank=True)
         interval = serializers.CharField(required=False, default="30m")
         group = serializers.ChoiceField(choices=metrics.GROUPS, required=False,
                                         default="interval")
-        threshold = serializers.FloatField(required=False, default=20, min_value=0)
-        short_abandon = serializers.FloatField(required=False, default=5, min_value=0)
+        threshold = serializers.FloatField(required=False, default=20, min_value=0,
+                                           max_value=86_400)
+        short_abandon = serializers.FloatField(required=False, default=5, min_value=0,
+                                               max_value=86_400)
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
     def get(self, request):
@@ -143,14 +146,21 @@ class StaffingApi(APIView):
     permission_classes = [IsStaffRole]
 
     class InputSerializer(serializers.Serializer):
-        calls = serializers.FloatField(min_value=0)
-        interval = serializers.IntegerField(min_value=1, default=1800)
-        aht = serializers.FloatField(min_value=0.001)
-        target = serializers.FloatField(default=0.8)
-        answer_within = serializers.FloatField(default=20, min_value=0)
-        shrinkage = serializers.FloatField(default=0, min_value=0)
-        max_occupancy = serializers.FloatField(required=False)
-        agents = serializers.IntegerField(required=False, min_value=0)
+        calls = serializers.FloatField(min_value=LIMITS["calls"][0], max_value=LIMITS["calls"][1])
+        interval = serializers.IntegerField(default=1800, min_value=LIMITS["interval"][0],
+                                            max_value=LIMITS["interval"][1])
+        aht = serializers.FloatField(min_value=LIMITS["aht"][0], max_value=LIMITS["aht"][1])
+        target = serializers.FloatField(default=0.8, min_value=LIMITS["target"][0],
+                                        max_value=LIMITS["target"][1])
+        answer_within = serializers.FloatField(default=20, min_value=LIMITS["answer_within"][0],
+                                               max_value=LIMITS["answer_within"][1])
+        shrinkage = serializers.FloatField(default=0, min_value=LIMITS["shrinkage"][0],
+                                           max_value=LIMITS["shrinkage"][1])
+        max_occupancy = serializers.FloatField(required=False,
+                                               min_value=LIMITS["max_occupancy"][0],
+                                               max_value=LIMITS["max_occupancy"][1])
+        agents = serializers.IntegerField(required=False, min_value=LIMITS["agents"][0],
+                                          max_value=LIMITS["agents"][1])
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
     def get(self, request):

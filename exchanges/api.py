@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from diagnostics.models import Action, FaultCode
 from exchanges import selectors, services
 from hotline import services as hotline_services
+from hotline.api.fields import BoundedDateTimeField, PeriodInputSerializer
 from hotline.api.permissions import IsStaffRole
 from hotline.errors import CaseError, NotFound
 from hotline.models import Case
@@ -27,13 +28,19 @@ class DecisionOutputSerializer(serializers.Serializer):
     proposed_outcome = serializers.CharField()
     proposed_paid = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
-    warranty = serializers.JSONField(source="inputs.warranty")
+    warranty = serializers.SerializerMethodField()
     status = serializers.CharField()
     outcome = serializers.CharField()
     paid = serializers.BooleanField()
     decided_by = serializers.CharField(source="decided_by.username", default=None)
     decided_at = serializers.DateTimeField()
     override_reason = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_warranty(self, decision):
+        """Return the warranty the decision was made on (None when it was not recorded)."""
+        inputs = decision.inputs if isinstance(decision.inputs, dict) else {}
+        return inputs.get("warranty")
 
 
 class QuoteLineSerializer(serializers.Serializer):
@@ -301,7 +308,7 @@ class VisitBookApi(CaseApiView):
 
     class VisitBookInputSerializer(serializers.Serializer):
         technician_id = serializers.IntegerField()
-        start = serializers.DateTimeField()
+        start = BoundedDateTimeField()
 
     @extend_schema(request=VisitBookInputSerializer, responses={200: SlotOutputSerializer})
     def post(self, request, number):
@@ -332,9 +339,7 @@ class VisitMeasuresApi(APIView):
 
     permission_classes = [IsSupervisor]
 
-    class InputSerializer(serializers.Serializer):
-        since = serializers.DateTimeField(required=False)
-        until = serializers.DateTimeField(required=False)
+    InputSerializer = PeriodInputSerializer
 
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],

@@ -115,6 +115,7 @@ def _load_swaps(*, stdout) -> None:
     from diagnostics.models import FaultCode
     from exchanges.models import Decision
     from exchanges.services import swap_request
+    from exchanges.warranty import warranty_status
     from hotline import services
     from hotline.models import Case, Customer, Handset, Tac
     from hotline.validators import imei_with_check_digit
@@ -156,6 +157,8 @@ def _load_swaps(*, stdout) -> None:
             decision = Decision.objects.create(
                 case=case, fault_code=fault_code, recommended_action="swap",
                 proposed_outcome="swap", status="confirmed", outcome="swap",
+                inputs={"warranty": warranty_status(handset=handset,
+                                                    fault_code=fault_code).as_dict()},
                 decided_by=operator, decided_at=timezone.now())
             options = {"scenario": scenario}
             if hours:

@@ -4,7 +4,6 @@ exceptions queue, the measures, and the exception actions. Thin views; the servi
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,6 +13,13 @@ from rest_framework.views import APIView
 from exchanges import selectors
 from exchanges.models import InspectionOutcome, Swap, Warehouse
 from exchanges.services import swaps as swap_services
+from hotline.api.fields import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    CountryField,
+    PeriodInputSerializer,
+    postcode_checked,
+)
 from hotline.api.permissions import IsStaffRole
 from hotline.errors import CaseError
 from hotline.models import Case, Handset
@@ -131,9 +137,9 @@ class SwapMeasuresApi(APIView):
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],
                    responses={200: SwapMeasuresOutputSerializer})
     def get(self, request):
-        since = parse_datetime(request.query_params.get("since", "") or "")
-        until = parse_datetime(request.query_params.get("until", "") or "")
-        return Response(selectors.swap_measures(since=since, until=until))
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.swap_measures(**params.validated_data))
 
 
 class SwapPromiseApi(APIView):
@@ -144,8 +150,11 @@ class SwapPromiseApi(APIView):
     class InputSerializer(serializers.Serializer):
         warehouse = serializers.CharField()
         postcode = serializers.CharField(max_length=12)
-        country = serializers.CharField(max_length=2, default="FR")
-        at = serializers.DateTimeField(required=False)
+        country = CountryField(default="FR")
+        at = BoundedDateTimeField(required=False)
+
+        def validate(self, data):
+            return postcode_checked(data)
 
     @extend_schema(parameters=[InputSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -154,7 +163,7 @@ class SwapPromiseApi(APIView):
         warehouse = get_object_or_404(Warehouse, code__iexact=data.validated_data["warehouse"])
         promise = swap_services.swap_promise(
             warehouse=warehouse, postcode=data.validated_data["postcode"],
-            country=data.validated_data["country"].upper(), at=data.validated_data.get("at"))
+            country=data.validated_data["country"], at=data.validated_data.get("at"))
         return Response({"warehouse": warehouse.code, **promise.as_dict()})
 
 
@@ -170,15 +179,18 @@ class SwapActionApi(APIView):
         street2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
         postcode = serializers.CharField(required=False, max_length=12)
         city = serializers.CharField(required=False, max_length=100)
-        country = serializers.CharField(required=False, max_length=2)
+        country = CountryField(required=False)
         access_notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
         recipient_name = serializers.CharField(required=False, max_length=120)
         recipient_phone = serializers.CharField(required=False, max_length=30)
-        ship_on = serializers.DateField(required=False)
+        ship_on = BoundedDateField(required=False)
         received_imei = serializers.CharField(required=False, max_length=20)
         outcome = serializers.ChoiceField(choices=InspectionOutcome.choices, required=False)
         fault_code = serializers.CharField(required=False)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+        def validate(self, data):
+            return postcode_checked(data)
 
     ACTIONS = ("rebook", "cancel", "reship", "refund", "collect", "receive", "inspect")
 
@@ -259,5 +271,6 @@ class InspectionSummaryApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME)],
                    responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        since = parse_datetime(request.query_params.get("since", "") or "")
-        return Response(selectors.inspection_summary(since=since))
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.inspection_summary(since=params.validated_data.get("since")))

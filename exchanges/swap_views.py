@@ -20,6 +20,7 @@ from exchanges import selectors
 from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
 from exchanges.services import swaps as swap_services
 from hotline.errors import DomainError
+from hotline.forms import BoundedDateField
 from hotline.models import Case, CaseStatus, ModelVariant
 from hotline.panels import Panel
 from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
@@ -39,7 +40,7 @@ class RebookForm(forms.Form):
                                      max_length=120, required=False)
     recipient_phone = forms.CharField(label=gettext_lazy("Phone for the courier"),
                                       max_length=30, required=False)
-    ship_on = forms.DateField(label=gettext_lazy("Deliver on another day"), required=False,
+    ship_on = BoundedDateField(label=gettext_lazy("Deliver on another day"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=gettext_lazy("What the customer chose"), max_length=300)
 

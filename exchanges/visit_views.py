@@ -21,7 +21,9 @@ from diagnostics.models import FaultCode
 from exchanges import selectors, services
 from exchanges.models import OPEN_VISIT_STATES, Technician, Visit
 from hotline.errors import DomainError
+from hotline.forms import BoundedDateTimeField
 from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN, has_role
+from hotline.timeutils import in_date_range
 from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 
@@ -47,7 +49,7 @@ class VisitBookForm(forms.Form):
     """The slot an operator picked: a technician and a start (aware, site time if naive)."""
 
     technician = forms.ModelChoiceField(queryset=Technician.objects.all())
-    start = forms.DateTimeField()
+    start = BoundedDateTimeField()
 
 
 @require_POST
@@ -127,6 +129,8 @@ def visit_day(request):
     """Today's visits in order: the technician's own; for supervisors, every technician's."""
     try:
         day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+        if not in_date_range(day):
+            raise ValueError(day)
     except ValueError:
         messages.error(request, _("%(value)s is not a date: showing today.")
                        % {"value": request.GET["date"]})
