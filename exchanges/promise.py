@@ -81,8 +81,13 @@ def _calendar(country: str, subdiv: str | None, year: int):
         return {}
 
 
+@lru_cache(maxsize=1)
+def _supported() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 def holidays_known(country: str) -> bool:
-    return (country or "").upper() in holidays.list_supported_countries()
+    return (country or "").upper() in _supported()
 
 
 def holiday_name(day: datetime.date, *, country: str, subdiv: str | None = None) -> str | None:

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +22,7 @@ from exchanges.models import OPEN_VISIT_STATES, Technician, Visit
 from hotline.errors import DomainError
 from hotline.forms import BoundedDateTimeField
 from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN, has_role
-from hotline.timeutils import in_date_range
+from hotline.timeutils import parse_bounded_date
 from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 
@@ -127,13 +126,10 @@ def visit_switch_to_swap(request, pk):
 @role_required(SUPERVISOR, TECHNICIAN)
 def visit_day(request):
     """Today's visits in order: the technician's own; for supervisors, every technician's."""
-    try:
-        day = parse_date(request.GET.get("date", "")) or timezone.localdate()
-        if not in_date_range(day):
-            raise ValueError(day)
-    except ValueError:
-        messages.error(request, _("%(value)s is not a date: showing today.")
-                       % {"value": request.GET["date"]})
+    asked = request.GET.get("date", "")
+    day = parse_bounded_date(asked) if asked else timezone.localdate()
+    if day is None:
+        messages.error(request, _("%(value)s is not a date: showing today.") % {"value": asked})
         day = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = (Visit.objects.filter(slot_start__gte=start,

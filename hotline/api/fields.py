@@ -46,12 +46,12 @@ class BoundedDateField(serializers.DateField):
 class BoundedDateTimeField(serializers.DateTimeField):
     """A date-time inside the range every report and promise can compute with."""
 
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not DATE_MIN <= moment.date() <= DATE_MAX:
+    def enforce_timezone(self, value):
+        # Checked before the time zone is applied: 0001-01-01 shifted by an offset overflows.
+        if not DATE_MIN <= value.date() <= DATE_MAX:
             raise serializers.ValidationError(
                 _RANGE_MESSAGE % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
-        return moment
+        return super().enforce_timezone(value)
 
 
 def date_in_range(day: datetime.date) -> bool:
