@@ -2,30 +2,33 @@
 
 from django.urls import path
 
-from exchanges import api, swap_api
+from exchanges.decisions import api as decision_api
+from exchanges.quotes import api as quote_api
+from exchanges.swaps import api as swap_api
+from exchanges.visits import api as visit_api
 
 urlpatterns = [
-    path("cases/<str:number>/diagnosis/", api.DiagnosisApi.as_view(), name="api-case-diagnosis"),
-    path("cases/<str:number>/decision/", api.DecisionApi.as_view(), name="api-case-decision"),
-    path("cases/<str:number>/decision/propose/", api.DecisionProposeApi.as_view(),
+    path("cases/<str:number>/diagnosis/", decision_api.DiagnosisApi.as_view(), name="api-case-diagnosis"),
+    path("cases/<str:number>/decision/", decision_api.DecisionApi.as_view(), name="api-case-decision"),
+    path("cases/<str:number>/decision/propose/", decision_api.DecisionProposeApi.as_view(),
          name="api-case-decision-propose"),
-    path("cases/<str:number>/decision/confirm/", api.DecisionConfirmApi.as_view(),
+    path("cases/<str:number>/decision/confirm/", decision_api.DecisionConfirmApi.as_view(),
          name="api-case-decision-confirm"),
-    path("cases/<str:number>/quote/", api.QuoteApi.as_view(), name="api-case-quote"),
-    path("cases/<str:number>/quote/send/", api.QuoteSendApi.as_view(), name="api-case-quote-send"),
-    path("cases/<str:number>/quote/accept/", api.QuoteAcceptApi.as_view(),
+    path("cases/<str:number>/quote/", quote_api.QuoteApi.as_view(), name="api-case-quote"),
+    path("cases/<str:number>/quote/send/", quote_api.QuoteSendApi.as_view(), name="api-case-quote-send"),
+    path("cases/<str:number>/quote/accept/", quote_api.QuoteAcceptApi.as_view(),
          name="api-case-quote-accept"),
-    path("cases/<str:number>/quote/decline/", api.QuoteDeclineApi.as_view(),
+    path("cases/<str:number>/quote/decline/", quote_api.QuoteDeclineApi.as_view(),
          name="api-case-quote-decline"),
-    path("cases/<str:number>/cancel/", api.CaseCancelApi.as_view(), name="api-case-cancel"),
-    path("cases/<str:number>/revise/", api.CaseReviseApi.as_view(), name="api-case-revise"),
-    path("cases/<str:number>/resolve/", api.CaseResolveApi.as_view(), name="api-case-resolve"),
-    path("cases/<str:number>/visit/slots/", api.VisitSlotsApi.as_view(),
+    path("cases/<str:number>/cancel/", decision_api.CaseCancelApi.as_view(), name="api-case-cancel"),
+    path("cases/<str:number>/revise/", decision_api.CaseReviseApi.as_view(), name="api-case-revise"),
+    path("cases/<str:number>/resolve/", decision_api.CaseResolveApi.as_view(), name="api-case-resolve"),
+    path("cases/<str:number>/visit/slots/", visit_api.VisitSlotsApi.as_view(),
          name="api-case-visit-slots"),
-    path("cases/<str:number>/visit/book/", api.VisitBookApi.as_view(),
+    path("cases/<str:number>/visit/book/", visit_api.VisitBookApi.as_view(),
          name="api-case-visit-book"),
-    path("visits/measures/", api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
-    path("cases/<str:number>/timeline/", api.CaseTimelineApi.as_view(), name="api-case-timeline"),
+    path("visits/measures/", visit_api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
+    path("cases/<str:number>/timeline/", decision_api.CaseTimelineApi.as_view(), name="api-case-timeline"),
     path("cases/<str:number>/swaps/", swap_api.CaseSwapsApi.as_view(), name="api-case-swaps"),
     path("cases/<str:number>/swaps/options/", swap_api.SwapOptionsApi.as_view(),
          name="api-case-swap-options"),

@@ -32,10 +32,10 @@ class ExchangesConfig(AppConfig):
         NavItem(_("Swap exceptions"), "exchanges:swap_queue", (OPERATOR, SUPERVISOR), order=42),
         NavItem(_("Returned units"), "exchanges:swap_returns", (QA, SUPERVISOR), order=43),
     )
-    case_panels = ("exchanges.views.decision_panel", "exchanges.swap_views.swap_panel")
-    customer_panels = ("exchanges.swap_views.customer_ledger_panel",)
-    case_cancelled_hooks = ("exchanges.services.case_cancelled",
-                            "exchanges.services.swaps.swaps_case_cancelled")
+    case_panels = ("exchanges.decisions.views.decision_panel", "exchanges.swaps.views.swap_panel")
+    customer_panels = ("exchanges.swaps.views.customer_ledger_panel",)
+    case_cancelled_hooks = ("exchanges.decisions.services.case_cancelled",
+                            "exchanges.swaps.services.swaps_case_cancelled")
     # Courier tracking events drive the swaps (docs/swaps.md).
-    carrier_subscribers = ("exchanges.tracking.on_shipment_event",)
-    wallboard_figures = ("exchanges.selectors.wallboard_figures",)
+    carrier_subscribers = ("exchanges.swaps.subscriber.on_shipment_event",)
+    wallboard_figures = ("exchanges.wallboard.wallboard_figures",)

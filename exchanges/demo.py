@@ -113,9 +113,9 @@ def _load_swaps(*, stdout) -> None:
     """A few swaps in different states, driven by the sandbox courier's scenarios."""
     from carriers.services import carriers_all, sandbox_advance
     from diagnostics.models import FaultCode
+    from exchanges.decisions.fulfilment import swap_request
+    from exchanges.decisions.warranty import warranty_status
     from exchanges.models import Decision
-    from exchanges.services import swap_request
-    from exchanges.warranty import warranty_status
     from hotline import services
     from hotline.models import Case, Customer, Handset, Tac
     from hotline.validators import imei_with_check_digit

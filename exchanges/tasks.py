@@ -1,12 +1,10 @@
+"""Celery tasks of exchanges. Celery discovers `<app>.tasks` only: the features' task modules
+are imported here so that their tasks are registered (their names stay `exchanges.tasks.*`)."""
+
 from celery import shared_task
 
-
-@shared_task(name="exchanges.tasks.quotes_expire", ignore_result=True)
-def quotes_expire() -> int:
-    """Expire the quotes past their date: their cases are declined."""
-    from exchanges.services import quotes_expire_due
-
-    return quotes_expire_due()
+from exchanges.quotes import tasks as quote_tasks  # noqa: F401 (registers the tasks)
+from exchanges.swaps import tasks as swap_tasks  # noqa: F401 (registers the tasks)
 
 
 @shared_task(name="exchanges.tasks.cases_close", ignore_result=True)
@@ -15,54 +13,3 @@ def cases_close() -> int:
     from hotline.services import case_close_due
 
     return case_close_due()
-
-
-@shared_task(name="exchanges.tasks.swap_book", bind=True, ignore_result=True, max_retries=12)
-def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> None:
-    """Book a swap's delivery and collection at the courier (from the outbox); a transient
-    courier error retries with backoff, the same idempotency key each time."""
-    from carriers.domain import CarrierError
-    from exchanges.services.swaps import swap_book_run
-
-    try:
-        swap_book_run(swap_id=swap_id, attempt=attempt, options=options)
-    except CarrierError as exc:
-        if exc.permanent:
-            raise
-        if self.request.retries >= self.max_retries:
-            from exchanges.services.swaps import swap_booking_gave_up
-
-            swap_booking_gave_up(swap_id=swap_id, attempt=attempt, message=exc.message)
-            return
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
-
-
-@shared_task(name="exchanges.tasks.swap_collection_book", bind=True, ignore_result=True,
-             max_retries=12)
-def swap_collection_book(self, swap_id: int, key: str) -> None:
-    """Book the collection of a faulty unit not handed over at delivery (from the outbox)."""
-    from carriers.domain import CarrierError
-    from exchanges.services.swaps import swap_collection_book_run
-
-    try:
-        swap_collection_book_run(swap_id=swap_id, key=key)
-    except CarrierError as exc:
-        if exc.permanent or self.request.retries >= self.max_retries:
-            raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
-
-
-@shared_task(name="exchanges.tasks.swaps_remind", ignore_result=True)
-def swaps_remind() -> dict:
-    """Depot-hold reminders, faulty units not returned: reminders, then the stated charge."""
-    from exchanges.services.swaps import swaps_remind as run
-
-    return run()
-
-
-@shared_task(name="exchanges.tasks.swaps_restock", ignore_result=True)
-def swaps_restock() -> int:
-    """Reserve units for backordered swaps once stock is back."""
-    from exchanges.services.swaps import swaps_restock as run
-
-    return run()

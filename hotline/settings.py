@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "carriers",
     "exchanges",
     "calls",
+    "partners",
 ]
 
 MIDDLEWARE = [

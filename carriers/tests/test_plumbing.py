@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from carriers.domain import UnknownCarrier, WebhookRejected
-from carriers.httpclient import _retry_after
 from carriers.registry import carrier_get, carriers_all
 from carriers.signing import HEADER, signature_make, signature_verify
+from hotline.httpclient import _retry_after
 
 
 def test_the_registry_is_filled_from_settings(carriers_settings):

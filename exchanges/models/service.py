@@ -139,7 +139,7 @@ class Visit(ServiceOrder):
             return self.finished_at - self.on_site_at
         return None
 
-    # Transitions only set fields; exchanges.services.visits runs them.
+    # Transitions only set fields; exchanges.visits.services runs them.
     @transition(field=status, source=[VisitStatus.REQUESTED, VisitStatus.NO_ACCESS],
                 target=VisitStatus.SCHEDULED)
     def schedule(self, *, technician, start, end):

@@ -38,7 +38,7 @@ class Warehouse(models.Model):
 
     @property
     def rules(self):
-        from exchanges.promise import PromiseRules
+        from exchanges.swaps.promise import PromiseRules
 
         return PromiseRules(warehouse_country=self.country, warehouse_tz=self.timezone,
                             cutoff=self.cutoff, delivery_by=self.delivery_by,

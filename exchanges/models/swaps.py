@@ -1,7 +1,7 @@
 """The home swap: a like-for-like replacement delivered and the faulty unit collected in one
 courier visit, its promise, its exceptions, the returned unit's inspection and the IMEI ledger.
 
-Transitions only set fields; exchanges.services.swaps runs them through hotline.workflow.
+Transitions only set fields; exchanges.swaps.services runs them through hotline.workflow.
 """
 
 from django.conf import settings

@@ -2,7 +2,7 @@
 
 from django import template
 
-from exchanges.services.swaps import unreturned_charge_terms
+from exchanges.swaps.services import unreturned_charge_terms
 
 register = template.Library()
 

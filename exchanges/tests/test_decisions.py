@@ -3,7 +3,8 @@
 import pytest
 
 from diagnostics.selectors import Recommendation
-from exchanges import services
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.decisions.services import decision_confirm, decision_propose, diagnosis_record
 from exchanges.models import Decision, Swap, Visit
 from exchanges.tests.factories import diagnosing_case, fault
 from hotline.errors import CaseError, PermissionRefused, StaleObject
@@ -20,7 +21,7 @@ def recommend(code: str, action: str) -> Recommendation:
 def test_a_battery_fault_under_warranty_with_stock_gets_a_free_swap(operator):
     case = diagnosing_case(days_since_purchase=100, stock=1)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert (decision.proposed_outcome, decision.proposed_paid) == ("swap", False)
@@ -30,11 +31,11 @@ def test_a_battery_fault_under_warranty_with_stock_gets_a_free_swap(operator):
 def test_confirming_a_free_swap_puts_the_case_in_service_and_orders_the_swap(
         operator, django_capture_on_commit_callbacks):
     case = diagnosing_case(days_since_purchase=100, stock=1)
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_confirm(decision=decision, actor=operator)
+        decision_confirm(decision=decision, actor=operator)
 
     case.refresh_from_db()
     swap = Swap.objects.get(case=case)
@@ -48,7 +49,7 @@ def test_confirming_a_free_swap_puts_the_case_in_service_and_orders_the_swap(
 def test_liquid_damage_never_gets_a_free_swap_even_under_warranty(operator):
     case = diagnosing_case(days_since_purchase=30, stock=1)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("LIQ-01", "swap"))
 
     assert (decision.proposed_outcome, decision.proposed_paid) == ("swap", True)
@@ -58,7 +59,7 @@ def test_liquid_damage_never_gets_a_free_swap_even_under_warranty(operator):
 def test_an_out_of_warranty_swap_is_paid(operator):
     case = diagnosing_case(days_since_purchase=3 * 365, stock=1)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert decision.proposed_paid is True
@@ -68,7 +69,7 @@ def test_an_out_of_warranty_swap_is_paid(operator):
 def test_an_unknown_purchase_date_asks_for_a_proof_of_purchase(operator):
     case = diagnosing_case(days_since_purchase=None, stock=1)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert decision.proposed_paid is True
@@ -79,7 +80,7 @@ def test_an_unknown_purchase_date_asks_for_a_proof_of_purchase(operator):
 def test_without_stock_a_covering_technician_is_proposed_instead_of_a_swap(operator):
     case = diagnosing_case(stock=0, technician=True)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert decision.proposed_outcome == "visit"
@@ -89,7 +90,7 @@ def test_without_stock_a_covering_technician_is_proposed_instead_of_a_swap(opera
 def test_without_stock_or_technician_the_customer_is_referred(operator):
     case = diagnosing_case(stock=0, technician=False)
 
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert (decision.proposed_outcome, decision.proposed_paid) == ("referral", False)
@@ -98,7 +99,7 @@ def test_without_stock_or_technician_the_customer_is_referred(operator):
 def test_the_customers_preference_for_a_visit_is_followed_when_possible(operator):
     case = diagnosing_case(stock=1, technician=True)
 
-    decision = services.decision_propose(case=case, actor=operator, preference="visit",
+    decision = decision_propose(case=case, actor=operator, preference="visit",
                                          recommendation=recommend("BAT-01", "swap"))
 
     assert decision.proposed_outcome == "visit"
@@ -106,11 +107,11 @@ def test_the_customers_preference_for_a_visit_is_followed_when_possible(operator
 
 def test_advice_settles_the_case_at_no_cost(operator, django_capture_on_commit_callbacks):
     case = diagnosing_case()
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-02", "advice"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_confirm(decision=decision, actor=operator)
+        decision_confirm(decision=decision, actor=operator)
 
     case.refresh_from_db()
     assert case.status == "advised" and case.settled_at is not None
@@ -118,10 +119,10 @@ def test_advice_settles_the_case_at_no_cost(operator, django_capture_on_commit_c
 
 def test_a_supervisor_overrides_the_proposed_outcome_with_a_reason(supervisor):
     case = diagnosing_case(stock=1, technician=True)
-    decision = services.decision_propose(case=case, actor=supervisor,
+    decision = decision_propose(case=case, actor=supervisor,
                                          recommendation=recommend("BAT-01", "swap"))
 
-    services.decision_confirm(decision=decision, actor=supervisor, outcome="visit",
+    decision_confirm(decision=decision, actor=supervisor, outcome="visit",
                               reason="Customer cannot receive parcels")
 
     decision.refresh_from_db()
@@ -133,11 +134,11 @@ def test_a_supervisor_overrides_the_proposed_outcome_with_a_reason(supervisor):
 
 def test_an_operator_may_not_override_the_proposed_outcome(operator):
     case = diagnosing_case(stock=1, technician=True)
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-01", "swap"))
 
     with pytest.raises(PermissionRefused):
-        services.decision_confirm(decision=decision, actor=operator, outcome="visit",
+        decision_confirm(decision=decision, actor=operator, outcome="visit",
                                   reason="I prefer it")
 
     decision.refresh_from_db()
@@ -147,19 +148,19 @@ def test_an_operator_may_not_override_the_proposed_outcome(operator):
 
 def test_an_override_needs_a_reason(supervisor):
     case = diagnosing_case(stock=1, technician=True)
-    decision = services.decision_propose(case=case, actor=supervisor,
+    decision = decision_propose(case=case, actor=supervisor,
                                          recommendation=recommend("BAT-01", "swap"))
 
     with pytest.raises(CaseError):
-        services.decision_confirm(decision=decision, actor=supervisor, outcome="visit")
+        decision_confirm(decision=decision, actor=supervisor, outcome="visit")
 
 
 def test_an_override_to_a_swap_of_damage_stays_paid(supervisor):
     case = diagnosing_case(stock=0, technician=False)
-    decision = services.decision_propose(case=case, actor=supervisor,
+    decision = decision_propose(case=case, actor=supervisor,
                                          recommendation=recommend("LIQ-01", "swap"))
 
-    services.decision_confirm(decision=decision, actor=supervisor, outcome="swap",
+    decision_confirm(decision=decision, actor=supervisor, outcome="swap",
                               reason="Stock arrives tomorrow")
 
     decision.refresh_from_db()
@@ -169,13 +170,13 @@ def test_an_override_to_a_swap_of_damage_stays_paid(supervisor):
 
 def test_a_second_operator_confirming_the_same_decision_is_told_to_reload(operator):
     case = diagnosing_case(stock=1)
-    decision = services.decision_propose(case=case, actor=operator,
+    decision = decision_propose(case=case, actor=operator,
                                          recommendation=recommend("BAT-02", "advice"))
     stale_copy = Decision.objects.get(pk=decision.pk)
-    services.decision_confirm(decision=decision, actor=operator)
+    decision_confirm(decision=decision, actor=operator)
 
     with pytest.raises(CaseError, match="reload"):
-        services.decision_confirm(decision=stale_copy, actor=operator)
+        decision_confirm(decision=stale_copy, actor=operator)
 
     assert Case.objects.get(pk=case.pk).status == "advised"
 
@@ -198,16 +199,16 @@ def test_a_decision_is_proposed_only_while_diagnosing(operator):
     transition(case, "advise", actor=operator)
 
     with pytest.raises(CaseError, match="diagnosing"):
-        services.decision_propose(case=case, actor=operator,
+        decision_propose(case=case, actor=operator,
                                   recommendation=recommend("BAT-01", "swap"))
 
 
 def test_a_manual_diagnosis_starts_diagnosing_and_feeds_the_proposal(operator):
     case = diagnosing_case(status="open")
 
-    services.diagnosis_record(case=case, fault_code=fault("CHG-02"), action="advice",
+    diagnosis_record(case=case, fault_code=fault("CHG-02"), action="advice",
                               advice="Clean the port", actor=operator)
-    decision = services.decision_propose(case=case, actor=operator)
+    decision = decision_propose(case=case, actor=operator)
 
     assert case.status == "diagnosing"
     assert (decision.fault_code_id, decision.proposed_outcome) == ("CHG-02", "advice")
@@ -218,15 +219,15 @@ def test_without_any_diagnosis_no_outcome_is_proposed(operator):
     case = diagnosing_case()
 
     with pytest.raises(CaseError, match="No diagnosis"):
-        services.decision_propose(case=case, actor=operator)
+        decision_propose(case=case, actor=operator)
 
 
 def test_a_new_proposal_supersedes_the_previous_one(operator):
     case = diagnosing_case()
-    first = services.decision_propose(case=case, actor=operator,
+    first = decision_propose(case=case, actor=operator,
                                       recommendation=recommend("BAT-01", "swap"))
 
-    services.decision_propose(case=case, actor=operator,
+    decision_propose(case=case, actor=operator,
                               recommendation=recommend("BAT-02", "advice"))
 
     first.refresh_from_db()
@@ -235,9 +236,9 @@ def test_a_new_proposal_supersedes_the_previous_one(operator):
 
 def test_nothing_paid_is_ordered_without_consent(supervisor):
     case = diagnosing_case(days_since_purchase=1000)
-    decision = services.decision_propose(case=case, actor=supervisor,
+    decision = decision_propose(case=case, actor=supervisor,
                                          recommendation=recommend("BAT-01", "swap"))
     decision.outcome, decision.paid = "swap", True
 
     with pytest.raises(CaseError, match="consent"):
-        services.swap_request(case=case, decision=decision)
+        swap_request(case=case, decision=decision)

@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from exchanges.promise import PromiseRules, holiday_subdivision, promise_compute
+from exchanges.swaps.promise import PromiseRules, holiday_subdivision, promise_compute
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 RULES = PromiseRules(warehouse_country="FR", cutoff=datetime.time(17),

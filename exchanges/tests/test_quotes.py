@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from diagnostics.selectors import Recommendation
-from exchanges import services
+from exchanges.decisions.services import case_revise, decision_confirm, decision_propose
 from exchanges.models import Quote, Swap
-from exchanges.pdf import quote_pdf
+from exchanges.quotes.pdf import quote_pdf
+from exchanges.quotes.services import quote_accept, quote_decline, quote_link
 from exchanges.tests.factories import diagnosing_case, fault
 from hotline.errors import IllegalTransition
 from hotline.models import AuditEvent, Case
@@ -23,14 +24,14 @@ pytestmark = pytest.mark.usefixtures("fault_codes", "prices")
 
 def quoted_case(actor, code="BAT-01", capture=None):
     case = diagnosing_case(days_since_purchase=1000, stock=1)
-    decision = services.decision_propose(
+    decision = decision_propose(
         case=case, actor=actor, recommendation=Recommendation(fault_code=fault(code),
                                                               action="swap"))
     if capture is not None:
         with capture(execute=True):
-            services.decision_confirm(decision=decision, actor=actor)
+            decision_confirm(decision=decision, actor=actor)
     else:
-        services.decision_confirm(decision=decision, actor=actor)
+        decision_confirm(decision=decision, actor=actor)
     case.refresh_from_db()
     return case, Quote.objects.get(case=case)
 
@@ -54,8 +55,8 @@ def test_the_quote_goes_out_by_email_with_a_pdf_and_by_sms_with_the_link(
     filename, content, mimetype = email.attachments[0]
     sms = next(m for m in LocmemSmsBackend.outbox if quote.number in m.body)
     assert filename == f"quote-{quote.number}.pdf" and content.startswith(b"%PDF")
-    assert services.quote_link(quote=quote) in email.body
-    assert services.quote_link(quote=quote) in sms.body
+    assert quote_link(quote=quote) in email.body
+    assert quote_link(quote=quote) in sms.body
     assert "190.68 EUR" in email.body
     assert email.subject.startswith("Devis")  # the customer's language: French
 
@@ -63,7 +64,7 @@ def test_the_quote_goes_out_by_email_with_a_pdf_and_by_sms_with_the_link(
 def test_the_customer_accepting_through_the_link_orders_the_swap_with_the_quoted_fees(operator):
     case, quote = quoted_case(operator)
 
-    services.quote_accept(quote=quote, via="link", ip="203.0.113.9")
+    quote_accept(quote=quote, via="link", ip="203.0.113.9")
 
     case.refresh_from_db()
     quote.refresh_from_db()
@@ -80,7 +81,7 @@ def test_the_customer_accepting_through_the_link_orders_the_swap_with_the_quoted
 def test_an_operator_records_a_signed_acceptance(operator):
     case, quote = quoted_case(operator)
 
-    services.quote_accept(quote=quote, via="signed", signed_by="Camille Dupont", actor=operator)
+    quote_accept(quote=quote, via="signed", signed_by="Camille Dupont", actor=operator)
 
     quote.refresh_from_db()
     assert (quote.status, quote.signed_by, quote.recorded_by) == (
@@ -91,7 +92,7 @@ def test_an_operator_records_a_signed_acceptance(operator):
 def test_a_declined_quote_declines_the_case_and_orders_nothing(operator):
     case, quote = quoted_case(operator)
 
-    services.quote_decline(quote=quote, via="link", ip="203.0.113.9", reason="Too expensive")
+    quote_decline(quote=quote, via="link", ip="203.0.113.9", reason="Too expensive")
 
     case.refresh_from_db()
     assert case.status == "declined" and case.settled_at is not None
@@ -122,7 +123,7 @@ def test_accepting_an_expired_quote_is_refused_and_the_case_declined(operator):
 
     with time_machine.travel(quote.expires_at + datetime.timedelta(hours=1)):
         with pytest.raises(IllegalTransition, match="expired"):
-            services.quote_accept(quote=quote, via="link")
+            quote_accept(quote=quote, via="link")
 
     assert Case.objects.get(pk=case.pk).status == "declined"
     assert not Swap.objects.filter(case=case).exists()
@@ -130,10 +131,10 @@ def test_accepting_an_expired_quote_is_refused_and_the_case_declined(operator):
 
 def test_a_quote_answered_once_cannot_be_answered_again(operator):
     case, quote = quoted_case(operator)
-    services.quote_decline(quote=quote, via="link")
+    quote_decline(quote=quote, via="link")
 
     with pytest.raises(IllegalTransition, match="already"):
-        services.quote_accept(quote=Quote.objects.get(pk=quote.pk), via="link")
+        quote_accept(quote=Quote.objects.get(pk=quote.pk), via="link")
 
 
 def test_the_customers_page_shows_the_itemised_quote_without_login(client, operator):
@@ -187,7 +188,7 @@ def test_liquid_damage_is_priced_from_its_own_line(operator):
 def test_revising_a_decision_withdraws_the_pending_quote(supervisor):
     case, quote = quoted_case(supervisor)
 
-    services.case_revise(case=case, actor=supervisor, reason="Wrong fault code")
+    case_revise(case=case, actor=supervisor, reason="Wrong fault code")
 
     quote.refresh_from_db()
     case.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from exchanges.promise import PromiseRules, promise_compute
+from exchanges.swaps.promise import PromiseRules, promise_compute
 from exchanges.tests.factories import WarehouseFactory, swap_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fault_codes")]

@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from exchanges.slots import visit_slots
 from exchanges.tests.factories import TechnicianFactory
+from exchanges.visits.slots import visit_slots
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MONDAY_7AM = datetime.datetime(2026, 12, 7, 7, 0, tzinfo=PARIS)

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 
 from carriers.domain import CarrierEvent
 from carriers.services import tracking_ingest
+from exchanges.decisions.fulfilment import swap_request
 from exchanges.models import Swap
-from exchanges.services import swap_request
 from exchanges.tests.factories import WarehouseFactory, diagnosing_case, fault, swap_case
 from hotline.tests.factories import UserFactory
 
@@ -198,13 +198,13 @@ def test_the_promise_command_names_the_holiday_it_skipped():
 def test_a_swap_quote_states_the_unreturned_device_charge_before_the_customer_accepts(
         client, operator):
     from diagnostics.selectors import Recommendation
-    from exchanges import services
+    from exchanges.decisions.services import decision_confirm, decision_propose
     from exchanges.models import Quote
 
     case = diagnosing_case(days_since_purchase=1000, stock=1)
-    decision = services.decision_propose(case=case, actor=operator, recommendation=Recommendation(
+    decision = decision_propose(case=case, actor=operator, recommendation=Recommendation(
         fault_code=fault("BAT-01"), action="swap"))
-    services.decision_confirm(decision=decision, actor=operator)
+    decision_confirm(decision=decision, actor=operator)
     quote = Quote.objects.get(case=case)
 
     page = client.get(reverse("exchanges:quote_public", args=[quote.token]))
@@ -226,7 +226,7 @@ def test_the_api_lists_the_swap_options_before_confirming(operator):
 
 def test_inspections_are_summed_by_outcome_and_fault_code_for_quality(
         operator, operator_client, booked, django_capture_on_commit_callbacks):
-    from exchanges.services.swaps import swap_inspect
+    from exchanges.swaps.services import swap_inspect
 
     Swap.objects.filter(pk=booked.pk).update(status="return_received")
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from carriers.domain import CarrierError, CarrierEvent
 from carriers.models import Shipment
 from carriers.services import sandbox_advance, tracking_ingest
+from exchanges.decisions.fulfilment import swap_request
 from exchanges.models import ReplacementUnit, Swap, SwapInspection
-from exchanges.selectors import handset_chain, swap_measures, swaps_exceptions
-from exchanges.services import swap_request
-from exchanges.services import swaps as swaps_service
+from exchanges.swaps import services as swaps_service
+from exchanges.swaps.selectors import handset_chain, swap_measures, swaps_exceptions
 from exchanges.tests.factories import (
     StockUnitFactory,
     WarehouseFactory,
@@ -152,7 +152,7 @@ def test_the_operator_sees_another_warehouse_a_variant_a_backorder_and_a_visit(r
 
 
 def test_an_equivalent_variant_is_reserved_only_with_the_consent_recorded(run, operator):
-    from exchanges.services.swaps import swap_choose_variant
+    from exchanges.swaps.services import swap_choose_variant
     from hotline.errors import CaseError
     from hotline.tests.factories import ModelVariantFactory
 
@@ -353,7 +353,7 @@ def test_an_event_that_does_not_apply_is_recorded_and_never_raises(run):
 
 def test_a_repeated_notification_of_one_event_applies_once(run):
     from carriers.models import TrackingEvent
-    from exchanges.tracking import on_shipment_event
+    from exchanges.swaps.subscriber import on_shipment_event
 
     swap = booked_swap(run)
     courier_says(run, swap.outbound, "in_transit")
@@ -537,7 +537,7 @@ def test_a_french_customer_is_told_the_promise_in_french(run, _frozen):
 
 
 def test_the_wallboard_shows_swap_promises_due_today_and_late(run, _frozen):
-    from exchanges.selectors import wallboard_figures
+    from exchanges.wallboard import wallboard_figures
 
     booked_swap(run)
     _frozen.shift(datetime.timedelta(hours=20))
@@ -647,7 +647,7 @@ def test_an_earlier_replacement_coming_back_goes_to_repair_stock(run, operator):
 
 def test_the_customer_gets_the_carriers_own_tracking_page_never_a_made_up_link(settings):
     from carriers.models import Shipment
-    from exchanges.services.swaps import tracking_url
+    from exchanges.swaps.services import tracking_url
 
     settings.SWAP_TRACKING_URL = ""
     dhl = Shipment(carrier="mydhl", tracking_number="1234567890")
@@ -663,7 +663,7 @@ def test_the_customer_gets_the_carriers_own_tracking_page_never_a_made_up_link(s
 
 def test_a_configured_tracking_page_is_used_for_every_carrier(settings):
     from carriers.models import Shipment
-    from exchanges.services.swaps import tracking_url
+    from exchanges.swaps.services import tracking_url
 
     settings.SWAP_TRACKING_URL = "https://track.example.com/{carrier}/{tracking_number}"
 

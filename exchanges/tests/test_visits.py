@@ -9,12 +9,21 @@ from django.core import mail
 from django.urls import reverse
 
 from diagnostics.selectors import Recommendation
-from exchanges import services
+from exchanges.decisions.services import decision_confirm, decision_propose
 from exchanges.models import Swap, Visit
-from exchanges.pdf import visit_report_pdf
-from exchanges.selectors import visit_measures
-from exchanges.slots import visit_slots
 from exchanges.tests.factories import TechnicianFactory, diagnosing_case, fault
+from exchanges.visits.pdf import visit_report_pdf
+from exchanges.visits.selectors import visit_measures
+from exchanges.visits.services import (
+    visit_arrive,
+    visit_complete,
+    visit_escalate,
+    visit_no_access,
+    visit_schedule,
+    visit_start_route,
+    visit_switch_to_swap,
+)
+from exchanges.visits.slots import visit_slots
 from hotline.errors import StaleObject
 from hotline.models import Case
 from hotline.tests.factories import UserFactory
@@ -39,17 +48,17 @@ def technician(db):
 
 def visit_case(operator, technician, code="CHG-03"):
     case = diagnosing_case(days_since_purchase=100, stock=0, language="en")
-    decision = services.decision_propose(
+    decision = decision_propose(
         case=case, actor=operator, recommendation=Recommendation(fault_code=fault(code),
                                                                  action="visit"))
-    services.decision_confirm(decision=decision, actor=operator)
+    decision_confirm(decision=decision, actor=operator)
     return Visit.objects.get(case=case)
 
 
 def book_first(visit, actor):
     slot = visit_slots(postcode=visit.postcode, country=visit.country)[0]
     technician = TechnicianFactory._meta.model.objects.get(pk=slot.technician_id)
-    return services.visit_schedule(visit=visit, technician=technician, start=slot.start,
+    return visit_schedule(visit=visit, technician=technician, start=slot.start,
                                    actor=actor)
 
 
@@ -70,10 +79,10 @@ def test_a_slot_is_never_booked_twice(operator, technician):
     first = visit_case(operator, technician)
     second = visit_case(operator, technician)
     start = visit_slots(postcode="75002", country="FR")[0].start
-    services.visit_schedule(visit=first, technician=technician, start=start, actor=operator)
+    visit_schedule(visit=first, technician=technician, start=start, actor=operator)
 
     with pytest.raises(StaleObject, match="no longer free"):
-        services.visit_schedule(visit=second, technician=technician, start=start,
+        visit_schedule(visit=second, technician=technician, start=start,
                                 actor=operator)
 
     assert Visit.objects.get(pk=second.pk).status == "requested"
@@ -82,11 +91,11 @@ def test_a_slot_is_never_booked_twice(operator, technician):
 def test_the_technician_goes_on_site_completes_and_the_case_is_resolved_with_a_report(
         operator, technician, django_capture_on_commit_callbacks):
     visit = book_first(visit_case(operator, technician), operator)
-    services.visit_start_route(visit=visit, actor=technician.user)
-    services.visit_arrive(visit=visit, actor=technician.user)
+    visit_start_route(visit=visit, actor=technician.user)
+    visit_arrive(visit=visit, actor=technician.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_complete(visit=visit, actor=technician.user,
+        visit_complete(visit=visit, actor=technician.user,
                                 work_done="Replaced the charging coil",
                                 parts_used="Coil QI-5", fault_code=fault("CHG-01"),
                                 signed_by="Camille Dupont")
@@ -101,10 +110,10 @@ def test_the_technician_goes_on_site_completes_and_the_case_is_resolved_with_a_r
 
 def test_escalation_orders_a_swap_carrying_the_findings(operator, technician):
     visit = book_first(visit_case(operator, technician), operator)
-    services.visit_start_route(visit=visit, actor=technician.user)
-    services.visit_arrive(visit=visit, actor=technician.user)
+    visit_start_route(visit=visit, actor=technician.user)
+    visit_arrive(visit=visit, actor=technician.user)
 
-    services.visit_escalate(visit=visit, actor=technician.user,
+    visit_escalate(visit=visit, actor=technician.user,
                             findings="Main board fault, not repairable on site")
 
     swap = Swap.objects.get(case=visit.case)
@@ -115,9 +124,9 @@ def test_escalation_orders_a_swap_carrying_the_findings(operator, technician):
 
 def test_no_access_frees_the_slot_and_the_visit_is_booked_again(operator, technician):
     visit = book_first(visit_case(operator, technician), operator)
-    services.visit_start_route(visit=visit, actor=technician.user)
-    services.visit_arrive(visit=visit, actor=technician.user)
-    services.visit_no_access(visit=visit, actor=technician.user, reason="Nobody home")
+    visit_start_route(visit=visit, actor=technician.user)
+    visit_arrive(visit=visit, actor=technician.user)
+    visit_no_access(visit=visit, actor=technician.user, reason="Nobody home")
 
     book_first(Visit.objects.get(pk=visit.pk), operator)
 
@@ -126,9 +135,9 @@ def test_no_access_frees_the_slot_and_the_visit_is_booked_again(operator, techni
 
 def test_the_visit_report_pdf_renders(operator, technician):
     visit = book_first(visit_case(operator, technician), operator)
-    services.visit_start_route(visit=visit, actor=technician.user)
-    services.visit_arrive(visit=visit, actor=technician.user)
-    services.visit_complete(visit=visit, actor=technician.user, work_done="Cleaned the port",
+    visit_start_route(visit=visit, actor=technician.user)
+    visit_arrive(visit=visit, actor=technician.user)
+    visit_complete(visit=visit, actor=technician.user, work_done="Cleaned the port",
                             signed_by="C. Dupont")
 
     content = visit_report_pdf(visit=Visit.objects.get(pk=visit.pk))
@@ -139,10 +148,10 @@ def test_the_visit_report_pdf_renders(operator, technician):
 def test_the_measures_count_promise_slot_time_on_site_first_fix_and_escalations(
         operator, technician):
     fixed = book_first(visit_case(operator, technician), operator)
-    for step in (services.visit_start_route, services.visit_arrive):
+    for step in (visit_start_route, visit_arrive):
         step(visit=fixed, actor=technician.user)
     with time_machine.travel(MONDAY_7AM + datetime.timedelta(hours=1, minutes=45)):
-        services.visit_complete(visit=fixed, actor=technician.user, work_done="Fixed",
+        visit_complete(visit=fixed, actor=technician.user, work_done="Fixed",
                                 signed_by="C. D.")
 
     measures = visit_measures()
@@ -251,7 +260,7 @@ def test_without_a_slot_in_time_the_operator_orders_a_swap_instead(operator):
     ReplacementUnitFactory(model=visit.case.handset.model)
     assert not any(slot.within_promise for slot in visit_slots(postcode="75002", country="FR"))
 
-    services.visit_switch_to_swap(visit=visit, actor=operator, reason="No slot within 24 h")
+    visit_switch_to_swap(visit=visit, actor=operator, reason="No slot within 24 h")
 
     assert Visit.objects.get(pk=visit.pk).status == "cancelled"
     assert Swap.objects.get(case=visit.case).findings == "No slot within 24 h"
@@ -259,7 +268,7 @@ def test_without_a_slot_in_time_the_operator_orders_a_swap_instead(operator):
 
 def test_the_wallboard_counts_visits_ordered_and_their_promises_due_and_late(operator,
                                                                              technician):
-    from exchanges.selectors import wallboard_figures
+    from exchanges.wallboard import wallboard_figures
 
     visit = book_first(visit_case(operator, technician), operator)
     unbooked = visit_case(operator, technician)

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from exchanges.decisions.warranty import warranty_status
 from exchanges.tests.factories import fault
-from exchanges.warranty import warranty_status
 from hotline.tests.factories import HandsetFactory, HandsetModelFactory
 
 pytestmark = pytest.mark.usefixtures("fault_codes")

@@ -53,7 +53,7 @@ def test_an_operator_confirms_a_swap_sees_its_promise_and_rebooks_a_failed_deliv
 def test_the_repair_centre_inspects_the_returned_unit_and_the_case_shows_the_imei_ledger(
         page, login, django_capture_on_commit_callbacks):
     from carriers.services import sandbox_advance
-    from exchanges.services import swap_request
+    from exchanges.decisions.fulfilment import swap_request
     from exchanges.tests.factories import swap_case
 
     fault_codes_load()

@@ -10,8 +10,9 @@ from django.db import transaction
 from diagnostics.models import FaultCode
 from diagnostics.reference import fault_codes_load
 from diagnostics.selectors import Recommendation
-from exchanges import services
+from exchanges.decisions.services import decision_confirm, decision_propose
 from exchanges.models import Decision, Quote, Swap
+from exchanges.quotes.services import quote_accept, quote_decline
 from exchanges.tests.factories import ServicePriceFactory, diagnosing_case
 from hotline import services as hotline_services
 from hotline.celery import app as celery_app
@@ -30,7 +31,7 @@ def catalogue_and_prices():
 
 
 def propose(case, actor, code="BAT-01", action="swap"):
-    return services.decision_propose(
+    return decision_propose(
         case=case, actor=actor,
         recommendation=Recommendation(fault_code=FaultCode.objects.get(code=code),
                                       action=action))
@@ -39,14 +40,14 @@ def propose(case, actor, code="BAT-01", action="swap"):
 def test_two_answers_to_one_quote_at_once_record_exactly_one(catalogue_and_prices):
     operator = UserFactory(roles=["operator"])
     case = diagnosing_case(days_since_purchase=1000, stock=1)
-    services.decision_confirm(decision=propose(case, operator), actor=operator)
+    decision_confirm(decision=propose(case, operator), actor=operator)
     quote = Quote.objects.get(case=case)
 
     def answer(i):
         fresh = Quote.objects.get(pk=quote.pk)
         if i % 2:
-            return services.quote_decline(quote=fresh, via="link").status
-        return services.quote_accept(quote=fresh, via="signed", signed_by="C. Dupont",
+            return quote_decline(quote=fresh, via="link").status
+        return quote_accept(quote=fresh, via="signed", signed_by="C. Dupont",
                                      actor=operator).status
 
     results, errors = run_concurrently(4, answer)
@@ -67,7 +68,7 @@ def test_two_operators_confirming_one_decision_at_once_one_wins(catalogue_and_pr
 
     def confirm(i):
         with transaction.atomic():
-            return services.decision_confirm(decision=Decision.objects.get(pk=decision.pk),
+            return decision_confirm(decision=Decision.objects.get(pk=decision.pk),
                                              actor=operators[i]).status
 
     results, errors = run_concurrently(3, confirm)

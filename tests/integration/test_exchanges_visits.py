@@ -3,10 +3,11 @@
 import pytest
 
 from diagnostics.reference import fault_codes_load
-from exchanges import services
+from exchanges.decisions.fulfilment import visit_request
 from exchanges.models import Decision, Visit
-from exchanges.slots import visit_slots
 from exchanges.tests.factories import TechnicianFactory, diagnosing_case
+from exchanges.visits.services import visit_schedule
+from exchanges.visits.slots import visit_slots
 from hotline.errors import StaleObject
 from tests.integration.concurrency import run_concurrently
 
@@ -20,7 +21,7 @@ def requested_visit():
     decision = Decision.objects.create(
         case=case, fault_code=FaultCode.objects.get(code="CHG-03"), recommended_action="visit",
         proposed_outcome="visit", status="confirmed", outcome="visit")
-    return services.visit_request(case=case, decision=decision)
+    return visit_request(case=case, decision=decision)
 
 
 def test_operators_booking_one_slot_at_once_book_it_exactly_once():
@@ -33,7 +34,7 @@ def test_operators_booking_one_slot_at_once_book_it_exactly_once():
 
     def book(i):
         visit = Visit.objects.get(pk=visits[i].pk)
-        return services.visit_schedule(visit=visit, technician=technician,
+        return visit_schedule(visit=visit, technician=technician,
                                        start=slot.start).status
 
     results, errors = run_concurrently(4, book)

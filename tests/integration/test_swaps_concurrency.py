@@ -11,7 +11,7 @@ from django.db import connection
 
 from carriers.models import Shipment
 from exchanges.models import ReplacementUnit, Swap
-from exchanges.services.swaps import swap_reserve
+from exchanges.swaps.services import swap_reserve
 from exchanges.tests.factories import swap_case
 from hotline.celery import app as celery_app
 from hotline.outbox import outbox_relay
@@ -129,8 +129,8 @@ def test_the_happy_path_runs_on_postgres_with_a_worker(sandbox_only):
     from django.utils import timezone
 
     from carriers.services import sandbox_advance
-    from exchanges.services import swap_request
-    from exchanges.services.swaps import swap_inspect
+    from exchanges.decisions.fulfilment import swap_request
+    from exchanges.swaps.services import swap_inspect
     from exchanges.tests.factories import fault
 
     case, decision = swap_case(stock=1)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from exchanges.services import quotes_expire_due
+from exchanges.quotes.services import quotes_expire_due
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from exchanges.models import Warehouse
-from exchanges.services.swaps import swap_promise
+from exchanges.swaps.services import swap_promise
 from hotline.timeutils import in_date_range
 from hotline.validators import normalise_country, normalise_postcode
 

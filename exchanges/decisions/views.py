@@ -1,0 +1,122 @@
+"""Console actions of the case decision (diagnosis, proposal, confirmation, revision) and the
+case page's decision panel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exchanges.decisions import selectors, services
+from exchanges.decisions.forms import ConfirmForm, DiagnosisForm, ProposeForm, ReasonForm
+from exchanges.models import Swap, Visit
+from exchanges.quotes.forms import SignedAcceptanceForm
+from exchanges.quotes.selectors import quote_current
+from exchanges.quotes.services import quote_link
+from exchanges.visits.views import visit_panel_context
+from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from hotline.errors import DomainError
+from hotline.models import Case, CaseStatus
+from hotline.panels import Panel
+from hotline.views import role_required
+
+
+def decision_panel(request, case: Case) -> Panel:
+    """The case page's decision panel: diagnosis, proposal and reasons, quote, service orders."""
+    decision = selectors.decision_current(case=case)
+    quote = quote_current(case=case)
+    initial = {}
+    if decision is not None and decision.is_open:
+        initial = {"outcome": decision.proposed_outcome}
+    return Panel("exchanges/_case_panel.html", {
+        "case": case,
+        "can_diagnose": case.status in (CaseStatus.OPEN, CaseStatus.DIAGNOSING),
+        "diagnosis_form": DiagnosisForm(prefix="dx"),
+        "propose_form": ProposeForm(prefix="pr"),
+        "diagnoses": list(case.diagnoses.select_related("fault_code", "recorded_by")[:5]),
+        "decision": decision,
+        "confirm_form": ConfirmForm(initial=initial, prefix="cf"),
+        "can_override": request.user.has_perm("hotline.override_decision"),
+        "can_revise": request.user.has_perm("hotline.override_decision") and case.status in (
+            CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT, CaseStatus.REFERRED),
+        "quote": quote,
+        "quote_link": quote_link(quote=quote) if quote else "",
+        "signed_form": SignedAcceptanceForm(prefix="sg"),
+        "orders": list(Swap.objects.filter(case=case)) + list(Visit.objects.filter(case=case)),
+        **visit_panel_context(case),
+    }, order=20)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def diagnosis_record(request, number):
+    case = case_or_404(number)
+    form = DiagnosisForm(request.POST, prefix="dx")
+    if not form.is_valid():
+        form_errors(request, form)
+        return back_to_case(case)
+    data = form.cleaned_data
+    try:
+        services.diagnosis_record(case=case, fault_code=data["fault_code"], action=data["action"],
+                                  advice=data["advice"], actor=request.user)
+        services.decision_propose(case=case, actor=request.user,
+                                  preference=data["preference"])
+        messages.success(request, _("Diagnosis recorded; an outcome is proposed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return back_to_case(case)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def decision_propose(request, number):
+    case = case_or_404(number)
+    form = ProposeForm(request.POST, prefix="pr")
+    if form.is_valid():
+        try:
+            services.decision_propose(case=case, actor=request.user,
+                                      preference=form.cleaned_data["preference"])
+            messages.success(request, _("An outcome is proposed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
+    return back_to_case(case)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def decision_confirm(request, number):
+    case = case_or_404(number)
+    decision = selectors.decision_current(case=case)
+    form = ConfirmForm(request.POST, prefix="cf")
+    if decision is None or not decision.is_open:
+        messages.error(request, _("There is no proposed outcome to confirm: reload the case."))
+    elif not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            services.decision_confirm(decision=decision, actor=request.user,
+                                      outcome=form.cleaned_data["outcome"],
+                                      reason=form.cleaned_data["reason"])
+            messages.success(request, _("Outcome decided."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return back_to_case(case)
+
+
+@require_POST
+@role_required(*CONSOLE_ROLES)
+def case_revise(request, number):
+    case = case_or_404(number)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_revise(case=case, actor=request.user,
+                                 reason=form.cleaned_data["reason"])
+            messages.success(request, _("Decision taken back: the case is diagnosing again."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        form_errors(request, form)
+    return back_to_case(case)

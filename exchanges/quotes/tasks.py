@@ -1,0 +1,11 @@
+"""Beat task of quotes (registered through exchanges.tasks)."""
+
+from celery import shared_task
+
+
+@shared_task(name="exchanges.tasks.quotes_expire", ignore_result=True)
+def quotes_expire() -> int:
+    """Expire the quotes past their date: their cases are declined."""
+    from exchanges.quotes.services import quotes_expire_due
+
+    return quotes_expire_due()

@@ -1,0 +1,1 @@
+"""Replacement stock: warehouses and units (models in exchanges.models.stock)."""

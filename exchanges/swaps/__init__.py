@@ -1,0 +1,1 @@
+"""Home swaps: services (one module a concern), selectors, console views, API, tasks."""

@@ -1,0 +1,276 @@
+"""API of home swaps: a case's swaps (with the IMEI ledger), the promise preview, the
+exceptions queue, the measures, and the exception actions. Thin views; the services decide."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exchanges.models import InspectionOutcome, Swap, Warehouse
+from exchanges.swaps import selectors
+from exchanges.swaps import services as swap_services
+from hotline.api.fields import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    CountryField,
+    PeriodInputSerializer,
+    postcode_checked,
+)
+from hotline.api.permissions import IsStaffRole
+from hotline.errors import CaseError
+from hotline.models import Case, Handset
+
+
+class ShipmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    status = serializers.CharField()
+
+
+class LedgerLinkSerializer(serializers.Serializer):
+    swap = serializers.IntegerField()
+    case = serializers.CharField()
+    original_imei = serializers.CharField()
+    replacement_imei = serializers.CharField()
+    warranty_end = serializers.DateField(allow_null=True)
+
+
+def _ledger(handset) -> list[dict]:
+    if handset is None:
+        return []
+    return [{"swap": swap.pk, "case": swap.case.number, "original_imei": original.imei,
+             "replacement_imei": replacement.imei, "warranty_end": replacement.warranty_end}
+            for swap, original, replacement in selectors.handset_chain(handset=handset)]
+
+
+class SwapOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="case.number")
+    status = serializers.CharField()
+    model = serializers.CharField(source="model.__str__")
+    variant = serializers.CharField(source="variant.__str__", default=None)
+    warehouse = serializers.CharField(source="warehouse.code", default=None)
+    unit_imei = serializers.CharField(source="unit.imei", default=None)
+    decided_at = serializers.DateTimeField()
+    promised_by = serializers.DateTimeField()
+    promise_reasons = serializers.ListField(child=serializers.CharField())
+    backorder_until = serializers.DateField()
+    address = serializers.CharField(source="address_line")
+    booking_attempt = serializers.IntegerField()
+    booking_error = serializers.CharField()
+    outbound = ShipmentRefSerializer(allow_null=True)
+    collection = ShipmentRefSerializer(allow_null=True)
+    delivered_at = serializers.DateTimeField()
+    on_time = serializers.BooleanField(allow_null=True)
+    hold_until = serializers.DateTimeField()
+    hold_location = serializers.CharField()
+    unreturned_charge = serializers.DecimalField(max_digits=10, decimal_places=2,
+                                                 allow_null=True)
+    charged_at = serializers.DateTimeField()
+    fees_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    original_imei = serializers.CharField(source="original_handset.imei", default=None)
+    replacement_imei = serializers.CharField(source="replacement_handset.imei", default=None)
+    ledger = serializers.SerializerMethodField()
+
+    def get_ledger(self, swap) -> list[dict]:
+        return LedgerLinkSerializer(_ledger(swap.replacement_handset or swap.original_handset),
+                                    many=True).data
+
+
+def _swaps():
+    return Swap.objects.select_related("case", "model", "variant", "warehouse", "unit",
+                                       "outbound", "collection", "original_handset",
+                                       "replacement_handset")
+
+
+class CaseSwapsApi(APIView):
+    """The case's swaps, newest first, with their promise, tracking and IMEI ledger."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: SwapOutputSerializer(many=True)})
+    def get(self, request, number):
+        case = get_object_or_404(Case, number=number)
+        return Response(SwapOutputSerializer(_swaps().filter(case=case), many=True).data)
+
+
+class SwapDetailApi(APIView):
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: SwapOutputSerializer})
+    def get(self, request, pk):
+        return Response(SwapOutputSerializer(get_object_or_404(_swaps(), pk=pk)).data)
+
+
+class SwapExceptionsApi(APIView):
+    """The exceptions queue: failed, held, returned, lost, not returned, backordered, refused,
+    late; oldest promise first."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: SwapOutputSerializer(many=True)})
+    def get(self, request):
+        return Response(SwapOutputSerializer(selectors.swaps_exceptions()[:500], many=True).data)
+
+
+class SwapMeasuresOutputSerializer(serializers.Serializer):
+    delivered = serializers.IntegerField()
+    on_time_share = serializers.FloatField(allow_null=True)
+    within_24h_share = serializers.FloatField(allow_null=True)
+    due_today = serializers.IntegerField()
+    late = serializers.IntegerField()
+    exceptions = serializers.IntegerField()
+
+
+class SwapMeasuresApi(APIView):
+    """On-time share and share delivered within 24 h of the decision, swaps decided in
+    [since, until)."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
+                               OpenApiParameter("until", OpenApiTypes.DATETIME)],
+                   responses={200: SwapMeasuresOutputSerializer})
+    def get(self, request):
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.swap_measures(**params.validated_data))
+
+
+class SwapPromiseApi(APIView):
+    """The promise an operator would see (GET ?warehouse=PAR&postcode=75002&country=FR&at=)."""
+
+    permission_classes = [IsStaffRole]
+
+    class InputSerializer(serializers.Serializer):
+        warehouse = serializers.CharField()
+        postcode = serializers.CharField(max_length=12)
+        country = CountryField(default="FR")
+        at = BoundedDateTimeField(required=False)
+
+        def validate(self, data):
+            return postcode_checked(data)
+
+    @extend_schema(parameters=[InputSerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        warehouse = get_object_or_404(Warehouse, code__iexact=data.validated_data["warehouse"])
+        promise = swap_services.swap_promise(
+            warehouse=warehouse, postcode=data.validated_data["postcode"],
+            country=data.validated_data["country"], at=data.validated_data.get("at"))
+        return Response({"warehouse": warehouse.code, **promise.as_dict()})
+
+
+class SwapActionApi(APIView):
+    """Work an exception: rebook (another day/address/pickup point), cancel, reship, refund,
+    receive the returned unit, inspect it."""
+
+    permission_classes = [IsStaffRole]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        street = serializers.CharField(required=False, max_length=200)
+        street2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        postcode = serializers.CharField(required=False, max_length=12)
+        city = serializers.CharField(required=False, max_length=100)
+        country = CountryField(required=False)
+        access_notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        recipient_name = serializers.CharField(required=False, max_length=120)
+        recipient_phone = serializers.CharField(required=False, max_length=30)
+        ship_on = BoundedDateField(required=False)
+        received_imei = serializers.CharField(required=False, max_length=20)
+        outcome = serializers.ChoiceField(choices=InspectionOutcome.choices, required=False)
+        fault_code = serializers.CharField(required=False)
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+        def validate(self, data):
+            return postcode_checked(data)
+
+    ACTIONS = ("rebook", "cancel", "reship", "refund", "collect", "receive", "inspect")
+
+    @extend_schema(request=InputSerializer, responses={200: SwapOutputSerializer})
+    def post(self, request, pk, action):
+        from diagnostics.models import FaultCode
+
+        swap = get_object_or_404(Swap, pk=pk)
+        if action not in self.ACTIONS:
+            raise CaseError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
+                            code="unknown_action")
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, user = serializer.validated_data, request.user
+        if action == "rebook":
+            recipient = {k: data[k] for k in ("street", "street2", "postcode", "city", "country",
+                                              "access_notes", "recipient_name",
+                                              "recipient_phone") if k in data}
+            swap_services.swap_book(swap=swap, actor=user, recipient=recipient or None,
+                                    ship_on=data.get("ship_on"), reason=data["reason"])
+        elif action == "cancel":
+            swap_services.swap_cancel(swap=swap, actor=user, reason=data["reason"])
+        elif action == "reship":
+            swap_services.swap_reship(swap=swap, actor=user, reason=data["reason"])
+        elif action == "refund":
+            swap_services.swap_refund(swap=swap, actor=user, reason=data["reason"])
+        elif action == "collect":
+            swap_services.swap_collection_book(swap=swap, actor=user, reason=data["reason"])
+        elif action == "receive":
+            swap_services.swap_return_receive(swap=swap, actor=user)
+        else:
+            fault_code = None
+            if data.get("fault_code"):
+                fault_code = get_object_or_404(FaultCode, code=data["fault_code"])
+            swap_services.swap_inspect(swap=swap, actor=user,
+                                       received_imei=data.get("received_imei", ""),
+                                       outcome=data.get("outcome", ""), fault_code=fault_code,
+                                       notes=data["notes"])
+        return Response(SwapOutputSerializer(get_object_or_404(_swaps(), pk=pk)).data)
+
+
+class HandsetLedgerApi(APIView):
+    """The IMEI ledger through a handset: original -> replacement, with warranty ends."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: LedgerLinkSerializer(many=True)})
+    def get(self, request, imei):
+        handset = get_object_or_404(Handset, imei=imei)
+        return Response(LedgerLinkSerializer(_ledger(handset), many=True).data)
+
+
+class SwapOptionsApi(APIView):
+    """What can be offered before a swap is confirmed: like-for-like per warehouse with its
+    promise, equivalent variants (consent needed), a backorder date, a technician visit."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, number):
+        case = get_object_or_404(Case.objects.select_related("customer", "handset"),
+                                 number=number)
+        handset, address = case.handset, case.customer.default_address
+        if handset is None or handset.model_id is None or address is None:
+            raise CaseError("The case needs a handset of known model and an address.",
+                            code="no_swap_options")
+        options = swap_services.swap_stock_options(
+            model=handset.model, variant=handset.variant, postcode=address.postcode,
+            country=address.country)
+        return Response([option.as_dict() for option in options])
+
+
+class InspectionSummaryApi(APIView):
+    """Returned-unit inspections by outcome and fault code since `since` (quality)."""
+
+    permission_classes = [IsStaffRole]
+
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME)],
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.inspection_summary(since=params.validated_data.get("since")))

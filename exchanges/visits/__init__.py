@@ -1,0 +1,1 @@
+"""Technician visits: services, slots, selectors, console views, API, the visit report PDF."""

@@ -1,0 +1,26 @@
+"""Forms of technician visits in the console."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from diagnostics.models import FaultCode
+from exchanges.models import Technician
+from hotline.forms import BoundedDateTimeField
+
+
+class VisitReportForm(forms.Form):
+    work_done = forms.CharField(label=gettext_lazy("Work done / findings"), max_length=4000,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    parts_used = forms.CharField(label=gettext_lazy("Parts used"), required=False,
+                                 max_length=1000)
+    fault_code = forms.ModelChoiceField(label=gettext_lazy("Fault code found"), required=False,
+                                        queryset=FaultCode.objects.filter(active=True))
+    signed_by = forms.CharField(label=gettext_lazy("Customer's name (signature)"),
+                                required=False, max_length=120)
+
+
+class VisitBookForm(forms.Form):
+    """The slot an operator picked: a technician and a start (aware, site time if naive)."""
+
+    technician = forms.ModelChoiceField(queryset=Technician.objects.all())
+    start = BoundedDateTimeField()

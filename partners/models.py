@@ -1,0 +1,1 @@
+"""Distributors' API keys, webhook subscriptions and deliveries (coming with issue 13)."""
