@@ -85,8 +85,15 @@ DATABASES = {
     "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several operators write at once: wait for the lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded mode serves a small team: several operators write at once. WAL lets readers
+    # go on while one writes; a write transaction takes the lock when it begins (IMMEDIATE),
+    # so two requests never both read and then both fail to upgrade ("database is locked");
+    # a waiting writer waits up to `timeout` seconds (SQLite's busy timeout) for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.url("CACHE_URL", None, schemes=("redis", "rediss"))
