@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from calls import metrics
@@ -21,6 +23,7 @@ from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
 from hotline.api.fields import BoundedDateTimeField, EventTimeField
 from hotline.api.permissions import IsStaffRole
+from hotline.security import WINDOW_SECONDS, auth_blocked, auth_failure_record
 
 logger = logging.getLogger("calls.api")
 MAX_BATCH = 500
@@ -40,11 +43,17 @@ class HasCtiToken(BasePermission):
     message = "Send a valid CTI token: Authorization: Bearer <token> (setting CTI_TOKENS)."
 
     def has_permission(self, request, view):
+        if auth_blocked("cti-token", request):
+            raise Throttled(wait=WINDOW_SECONDS,
+                            detail="Too many failed authentications from this address.")
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             token = request.META.get("HTTP_X_CTI_TOKEN", "")
-        return cti_token_valid(token.strip())
+        if cti_token_valid(token.strip()):
+            return True
+        auth_failure_record("cti-token", request)
+        return False
 
 
 class CtiEventInputSerializer(serializers.Serializer):
@@ -75,6 +84,9 @@ class CtiEventsApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [HasCtiToken]
+    # The telephony platform is one busy client: its own rate (API_RATE_CTI), not the anon one.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cti"
 
     @extend_schema(request=CtiEventInputSerializer(many=True), responses={202: None})
     def post(self, request):

@@ -30,6 +30,7 @@ class HotlineConfig(AppConfig):
         NavItem(_("Console"), "console:home", (OPERATOR, SUPERVISOR), order=10),
         NavItem(_("Cases"), "console:case_list", (OPERATOR, SUPERVISOR), order=20),
         NavItem(_("API"), "api-docs", (DISTRIBUTOR, SUPERVISOR), order=90),
+        NavItem(_("Lockouts"), "console:lockouts", (SUPERVISOR,), order=95),
         NavItem(_("Admin"), "admin:index", (), order=99, staff_only=True),
     )
 
