@@ -18,7 +18,7 @@ install: $(STAMP) messages
 
 messages: $(STAMP)
 	cd hotline && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
-	for app in diagnostics exchanges carriers calls partners; do \
+	for app in diagnostics exchanges carriers calls partners quality; do \
 	  if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); fi; \
 	done
 

@@ -6,6 +6,7 @@ sandbox courier, e-mail and SMS printed to the console.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from hotline.env import Env
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "exchanges",
     "calls",
     "partners",
+    "quality",
 ]
 
 MIDDLEWARE = [
@@ -349,4 +351,25 @@ SWAP_TRACKING_URL = env.str("SWAP_TRACKING_URL", "")
 CELERY_BEAT_SCHEDULE |= {
     "swaps-reminders": {"task": "exchanges.tasks.swaps_remind", "schedule": 3600.0},
     "swaps-restock": {"task": "exchanges.tasks.swaps_restock", "schedule": 900.0},
+}
+
+# --- quality ---
+# Early warning (docs/quality.md): a Poisson CUSUM per series against a trailing baseline.
+QUALITY_EW_BASELINE_WEEKS = env.int("QUALITY_EW_BASELINE_WEEKS", 52, min_value=8)
+QUALITY_EW_WINDOW_WEEKS = env.int("QUALITY_EW_WINDOW_WEEKS", 8, min_value=2)
+QUALITY_EW_SHIFT = float(env.decimal("QUALITY_EW_SHIFT", "3"))
+if QUALITY_EW_SHIFT <= 1:
+    raise env.error("QUALITY_EW_SHIFT", "the rate ratio to detect must be above 1")
+QUALITY_EW_THRESHOLD = float(env.decimal("QUALITY_EW_THRESHOLD", "8"))
+QUALITY_EW_MIN_COUNT = env.int("QUALITY_EW_MIN_COUNT", 5, min_value=1)
+# Who hears of a new alert and gets the Monday report: the qa group's users with an e-mail,
+# plus these addresses; and an optional webhook (JSON POST) for each new alert.
+QUALITY_REPORT_EMAILS = env.list("QUALITY_REPORT_EMAILS", [])
+QUALITY_ALERT_WEBHOOK_URL = env.url("QUALITY_ALERT_WEBHOOK_URL", None, schemes=("http", "https"))
+HOTLINE_AUDIT_SUBSCRIBERS = env.list("AUDIT_SUBSCRIBERS", [])
+CELERY_BEAT_SCHEDULE |= {
+    "quality-weekly-scan": {"task": "quality.tasks.weekly_scan",
+                            "schedule": crontab(minute=30, hour=6, day_of_week="mon")},
+    "quality-weekly-report": {"task": "quality.tasks.weekly_report",
+                              "schedule": crontab(minute=0, hour=7, day_of_week="mon")},
 }

@@ -30,3 +30,11 @@ def notification_deliver(self, *, notification_id: int) -> None:
         deliver(notification_id=notification_id)
     except DeliveryFailed as exc:
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
+
+
+@shared_task(name="hotline.tasks.audit_subscriber_call", ignore_result=True)
+def audit_subscriber_call(*, event_id: int, subscriber: str) -> None:
+    """Hand one audit event to one subscriber (see hotline.audit_hooks)."""
+    from hotline.audit_hooks import audit_subscriber_call as call
+
+    call(event_id=event_id, subscriber=subscriber)

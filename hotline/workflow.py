@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
+from hotline.audit_hooks import audit_publish
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 
@@ -40,7 +41,7 @@ def record_event(
     """Write one audit event about `subject`."""
     if case is None:
         case = subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=str(subject.pk),
         case=case,
@@ -52,6 +53,8 @@ def record_event(
         reason=reason or "",
         data=data or {},
     )
+    audit_publish(event)
+    return event
 
 
 def transition(

@@ -103,7 +103,7 @@ def test_every_variable_the_settings_read_is_documented_in_the_readme():
     assert read and undocumented == []
 
 
-@pytest.mark.parametrize("app", ["hotline", "diagnostics", "exchanges", "carriers", "calls"])
+@pytest.mark.parametrize("app", ["hotline", "diagnostics", "exchanges", "carriers", "calls", "quality"])
 def test_every_french_catalogue_is_complete(app):
     import re
 

@@ -1,0 +1,61 @@
+"""The read-only QA API: every QA table as JSON (the same rows as the pages and exports)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hotline.errors import NotFound
+from hotline.roles import QA, SUPERVISOR, has_role
+from quality.forms import FilterForm
+from quality.models import Alert
+from quality.tables import TABLES
+from quality.views import filters_from
+from quality.warning import alert_json
+
+FILTERS = [OpenApiParameter(name, str, description=text) for name, text in (
+    ("start", "YYYY-MM-DD (default: 26 weeks before end)"), ("end", "YYYY-MM-DD (default: today)"),
+    ("model", "handset model id"), ("fault", "fault code"), ("country", "ISO 3166 alpha-2"),
+    ("by", "grouping of rates (model, fault_code, batch, production_month, months_in_service) "
+           "or of NFF (fault_code, script, end_node)"), ("status", "alerts: open, acknowledged, resolved"))]
+
+
+class IsQualityRole(BasePermission):
+    def has_permission(self, request, view):
+        return has_role(request.user, QA, SUPERVISOR)
+
+
+class TableApi(APIView):
+    """One QA table: rows of figures, no customer data."""
+
+    permission_classes = [IsQualityRole]
+
+    @extend_schema(parameters=FILTERS, responses={200: dict}, operation_id="quality_table")
+    def get(self, request, name):
+        spec = TABLES.get(name)
+        if spec is None:
+            raise NotFound(f"No QA table named {name!r}; tables: {', '.join(TABLES)}.")
+        form = FilterForm(request.query_params or {})
+        if not form.is_valid():
+            return Response({"errors": form.errors.get_json_data()}, status=400)
+        f = filters_from(form)
+        params = {"by": request.query_params.get("by", ""),
+                  "status": request.query_params.get("status", "")}
+        rows = spec.rows(f, params)
+        return Response({"table": name, "start": f.start, "end": f.end, "count": len(rows),
+                         "results": rows})
+
+
+class AlertApi(APIView):
+    permission_classes = [IsQualityRole]
+
+    @extend_schema(responses={200: dict}, operation_id="quality_alert")
+    def get(self, request, pk):
+        alert = get_object_or_404(Alert.objects.select_related("model", "batch", "owner"), pk=pk)
+        return Response({"id": alert.pk, **alert_json(alert), "last_week": alert.last_week,
+                         "owner": alert.owner.get_username() if alert.owner else None,
+                         "evidence": alert.evidence,
+                         "notes": [{"at": n.created_at, "text": n.text} for n in alert.notes.all()]})

@@ -1,0 +1,168 @@
+"""The QA console: who may see it, what it shows, and that no customer data reaches it."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from hotline.tests.factories import UserFactory
+from quality.models import Alert, DefectRecord
+from quality.tables import TABLES
+from quality.tests.factories import catalogue_model
+
+pytestmark = pytest.mark.usefixtures("fault_codes")
+
+
+def qa_urls(alert=None) -> list[str]:
+    urls = [reverse("quality:home"), reverse("quality:alerts"), reverse("quality:upload"),
+            reverse("quality:report")]
+    for name, table in TABLES.items():
+        base = reverse("quality:table", args=[name])
+        api = reverse("api-quality-table", args=[name])
+        options = [key for key, _label in table.options] or [""]
+        for by in options:
+            query = f"?by={by}&start=2025-01-01" if by else "?start=2025-01-01"
+            urls += [base + query, base + query + "&format=csv", api + query]
+    for status in ("open", "acknowledged", "resolved"):
+        urls.append(reverse("quality:alerts") + f"?status={status}")
+    if alert is not None:
+        urls += [reverse("quality:alert", args=[alert.pk]),
+                 reverse("api-quality-alert", args=[alert.pk])]
+    return urls
+
+
+@pytest.mark.parametrize("role, status", [("qa", 200), ("supervisor", 200), ("operator", 403),
+                                          ("technician", 403), ("distributor", 403)])
+def test_only_qa_and_supervisors_reach_the_quality_pages(client, db, role, status):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(reverse("quality:home")).status_code == status
+    assert client.get(reverse("quality:rates")).status_code == status
+
+
+def test_the_api_refuses_other_roles(client, db):
+    client.force_login(UserFactory(roles=["operator"]))
+
+    assert client.get(reverse("api-quality-table", args=["rates"])).status_code == 403
+
+
+def test_no_demo_customers_name_phone_or_email_appears_anywhere_qa_can_reach(
+        qa_client, django_capture_on_commit_callbacks):
+    from hotline.demo import CUSTOMERS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    # the demo's cases were diagnosed: their records come from customers' handsets
+    assert DefectRecord.objects.filter(case__isnull=False).exists()
+    alert = Alert.objects.first()
+    assert alert is not None
+    forbidden = set()
+    for first, last, phone, email, street, *_rest in CUSTOMERS:
+        forbidden |= {f"{first} {last}", last, phone, phone[3:], email, street}
+
+    for url in qa_urls(alert):
+        response = qa_client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        found = sorted(value for value in forbidden if value in text)
+        assert not found, f"{url} shows {found}"
+
+
+def test_every_table_downloads_as_csv_with_its_header(qa_client):
+    catalogue_model()
+
+    for name, table in TABLES.items():
+        response = qa_client.get(reverse("quality:table", args=[name]) + "?format=csv")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.decode().splitlines()[0] == ",".join(k for k, _h in table.columns), name
+
+
+def test_bad_filters_get_a_clear_error_not_a_500(qa_client):
+    page = qa_client.get(reverse("quality:rates") + "?start=2026-05-01&end=2026-01-01&country=ZZZ")
+    api = qa_client.get(reverse("api-quality-table", args=["rates"]) + "?start=yesterday")
+
+    assert page.status_code == 400 and b"The start is after the end." in page.content
+    assert api.status_code == 400 and "start" in api.json()["errors"]
+
+
+def test_an_upload_with_errors_lists_them_by_line_and_imports_nothing(qa_client):
+    catalogue_model()
+    upload = io.BytesIO(b"date,imei,model,fault_code,batch,country,source,reference\n"
+                        b"2026-03-02,123,Nordline N5,CHG-01,,FR,repair_partner,R1\n")
+    upload.name = "returns.csv"
+
+    response = qa_client.post(reverse("quality:upload"), {"kind": "field_returns", "file": upload})
+
+    assert response.status_code == 400
+    assert b"line 2, column imei" in response.content
+    assert not DefectRecord.objects.exists()
+
+
+def test_a_valid_upload_is_imported_and_said_so(qa_client):
+    catalogue_model()
+    upload = io.BytesIO(b"month,model,units,country\n2026-01,Nordline N5,1000,FR\n")
+    upload.name = "base.csv"
+
+    response = qa_client.post(reverse("quality:upload"), {"kind": "installed_base", "file": upload},
+                              follow=True)
+
+    assert b"1 added" in response.content
+
+
+def _alert(model):
+    from diagnostics.models import FaultCode
+
+    return Alert.objects.create(model=model, fault_code=FaultCode.objects.get(pk="CHG-01"),
+                                first_week=datetime.date(2026, 11, 2),
+                                detected_week=datetime.date(2026, 11, 16),
+                                last_week=datetime.date(2026, 11, 16), observed=12, expected=2.3,
+                                statistic=9.1, method="poisson-cusum", evidence={})
+
+
+def test_qa_acknowledges_takes_and_resolves_an_alert_with_notes(qa_client, qa):
+    alert = _alert(catalogue_model())
+    url = reverse("quality:alert_act", args=[alert.pk])
+
+    qa_client.post(url, {"action": "acknowledge", "note": "Asked the factory for B2609 data"})
+    qa_client.post(url, {"action": "resolve", "note": "Port supplier changed"})
+
+    alert.refresh_from_db()
+    assert (alert.status, alert.owner) == ("resolved", qa)
+    assert list(alert.notes.values_list("text", flat=True)) == [
+        "Asked the factory for B2609 data", "Port supplier changed"]
+    page = qa_client.get(reverse("quality:alerts") + "?status=resolved")
+    assert b"Nordline N5" in page.content
+
+
+def test_an_illegal_alert_action_is_refused_with_a_message(qa_client):
+    alert = _alert(catalogue_model())
+
+    response = qa_client.post(reverse("quality:alert_act", args=[alert.pk]), {"action": "reopen"},
+                              follow=True)
+
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    assert b"Cannot reopen" in response.content
+
+
+def test_the_weekly_report_is_a_pdf(qa_client):
+    _alert(catalogue_model())
+
+    response = qa_client.get(reverse("quality:report") + "?as_of=2026-11-29")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_monday_report_is_mailed_to_the_qa_group(qa, db):
+    from django.core import mail
+
+    from quality.tasks import weekly_report
+
+    weekly_report.apply(kwargs={"as_of": "2026-11-30"})
+
+    assert mail.outbox[0].to == ["qa1@hotline.example"]
+    assert mail.outbox[0].attachments[0][0] == "quality-report-2026-11-23.pdf"

@@ -1,0 +1,104 @@
+"""QA figures against hand-computed values."""
+
+import datetime
+
+import pytest
+
+from quality import selectors
+from quality.models import Verdict
+from quality.selectors import Filters
+from quality.tests.factories import batch, catalogue_model, records, shipped
+
+pytestmark = pytest.mark.usefixtures("fault_codes")
+D = datetime.date
+
+
+@pytest.fixture
+def n5(db):
+    model = catalogue_model()
+    shipped(model, "2026-01", 1000)
+    shipped(model, "2026-02", 3000)
+    return model
+
+
+def test_failure_rate_per_thousand_units_counts_units_shipped_by_the_end_of_the_period(n5):
+    records(n5, "CHG-01", D(2026, 2, 10), 6)
+    records(n5, "CHG-01", D(2026, 2, 11), 2, verdict=Verdict.NFF)  # not failures
+    records(n5, "BAT-01", D(2026, 2, 12), 2, verdict=Verdict.CUSTOMER_DAMAGE)
+
+    rows = selectors.failure_rates(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28)), by="model")
+
+    assert [(r["label"], r["failures"], r["units"], r["rate"]) for r in rows] == [
+        ("Nordline N5", 6, 4000, 1.5)]  # 6 / 4,000 x 1,000
+
+
+def test_a_country_row_is_not_counted_twice_with_the_all_countries_row(n5):
+    shipped(n5, "2026-02", 2000, country="FR")  # part of the 3,000 of the all-countries row
+    records(n5, "CHG-01", D(2026, 2, 10), 4)
+
+    rows = selectors.failure_rates(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28)), by="model")
+
+    assert rows[0]["units"] == 4000
+
+
+def test_batch_rates_divide_by_the_units_of_the_imei_range(n5):
+    b = batch(n5, "B1", "35999101", 1, 500)
+    records(n5, "CHG-01", D(2026, 2, 10), 3, batch=b)
+
+    rows = selectors.failure_rates(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28)), by="batch")
+
+    assert [(r["label"], r["units"], r["rate"]) for r in rows] == [("B1", 500, 6.0)]
+
+
+def test_the_hazard_divides_failures_in_the_kth_month_by_the_units_that_reached_it(n5):
+    records(n5, "CHG-01", D(2026, 2, 10), 4, months_in_service=1)
+    records(n5, "CHG-01", D(2026, 2, 10), 2, months_in_service=2)
+
+    rows = selectors.hazard(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28)))
+
+    # by February: January's 1,000 units reached month 2; all 4,000 reached month 1
+    assert [(r["key"], r["failures"], r["units"], r["rate"]) for r in rows] == [
+        (1, 4, 4000, 1.0), (2, 2, 1000, 2.0)]
+
+
+def test_pareto_orders_faults_with_their_cumulative_share(n5):
+    records(n5, "CHG-01", D(2026, 2, 10), 3)
+    records(n5, "BAT-01", D(2026, 2, 10), 1)
+
+    rows = selectors.pareto(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28), model_id=n5.pk))
+
+    assert [(r["fault_code"], r["share"], r["cumulative"]) for r in rows] == [
+        ("CHG-01", 0.75, 0.75), ("BAT-01", 0.25, 1.0)]
+
+
+def test_the_weekly_trend_gives_each_week_its_rate(n5):
+    records(n5, "CHG-01", D(2026, 2, 10), 2)  # week of Monday 9 February
+
+    rows = selectors.weekly_trend(Filters(start=D(2026, 2, 2), end=D(2026, 2, 15), model_id=n5.pk,
+                                          fault_code="CHG-01"))
+
+    assert rows == [{"week": "2026-02-02", "failures": 0, "units": 4000, "rate": 0.0},
+                    {"week": "2026-02-09", "failures": 2, "units": 4000, "rate": 0.5}]
+
+
+def test_top_movers_compare_a_week_with_the_one_before(n5):
+    records(n5, "CHG-01", D(2026, 2, 3), 1)
+    records(n5, "CHG-01", D(2026, 2, 10), 5)
+    records(n5, "BAT-01", D(2026, 2, 3), 2)
+
+    rows = selectors.top_movers(week=D(2026, 2, 12))
+
+    assert [(r["fault_code"], r["last_week"], r["this_week"], r["change"]) for r in rows] == [
+        ("CHG-01", 1, 5, 4), ("BAT-01", 2, 0, -2)]
+
+
+def test_nff_rates_per_script_end_node_count_examined_records_only(n5):
+    records(n5, "CHG-01", D(2026, 2, 10), 3, verdict=Verdict.NFF, script="wont-charge", end_node="o_port")
+    records(n5, "CHG-01", D(2026, 2, 10), 1, verdict=Verdict.CONFIRMED, script="wont-charge",
+            end_node="o_port")
+    records(n5, "CHG-01", D(2026, 2, 10), 5, script="wont-charge", end_node="o_port")  # not examined
+
+    rows = selectors.nff_rates(Filters(start=D(2026, 2, 1), end=D(2026, 2, 28)), by="end_node")
+
+    assert [(r["key"], r["examined"], r["nff"], r["rate"]) for r in rows] == [
+        ("wont-charge / o_port", 4, 3, 0.75)]
