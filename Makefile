@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP) messages
 
 messages: $(STAMP)
-	cd hotline && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
-	for app in diagnostics exchanges carriers calls partners quality; do \
-	  if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); fi; \
+	# Every app with a catalogue (the folders that hold a locale/), hotline included.
+	for app in $$(ls -d */locale | xargs -n1 dirname); do \
+	  (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); \
 	done
 
 demo: install
@@ -48,6 +48,7 @@ test-all: test test-integration test-browser fuzz-api
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var

@@ -17,12 +17,13 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from calls import metrics
+from calls.capabilities import PLAN_STAFFING, VIEW_CALL_METRICS
 from calls.erlang import LIMITS, STAFFING_KEYS, StaffingError, staffing_answer
 from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
 from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
 from hotline.api.fields import BoundedDateTimeField, EventTimeField
-from hotline.api.permissions import IsStaffRole
+from hotline.api.permissions import HasCapability
 from hotline.security import WINDOW_SECONDS, auth_blocked, auth_failure_record
 
 logger = logging.getLogger("calls.api")
@@ -124,9 +125,11 @@ class CtiEventsApi(APIView):
 
 
 class SlaReportApi(APIView):
-    """The service-level metrics of docs/metrics.md, as `manage.py sla_report --json`."""
+    """The service-level metrics of docs/metrics.md, as `manage.py sla_report --json`
+    (per queue and per operator too: the supervisors' capability, as on the console)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_CALL_METRICS
 
     class InputSerializer(serializers.Serializer):
         start = BoundedDateTimeField()
@@ -136,10 +139,10 @@ class SlaReportApi(APIView):
         interval = serializers.CharField(required=False, default="30m")
         group = serializers.ChoiceField(choices=metrics.GROUPS, required=False,
                                         default="interval")
-        threshold = serializers.FloatField(required=False, default=20, min_value=0,
-                                           max_value=86_400)
-        short_abandon = serializers.FloatField(required=False, default=5, min_value=0,
-                                               max_value=86_400)
+        threshold = serializers.FloatField(required=False, min_value=0, max_value=86_400,
+                                           help_text="Seconds; default CALLS_SL_THRESHOLD.")
+        short_abandon = serializers.FloatField(required=False, min_value=0, max_value=86_400,
+                                               help_text="Seconds; default CALLS_SHORT_ABANDON.")
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
     def get(self, request):
@@ -155,7 +158,8 @@ class SlaReportApi(APIView):
 class StaffingApi(APIView):
     """Erlang C: operators needed for a forecast, or predictions for `agents` operators."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = PLAN_STAFFING
 
     class InputSerializer(serializers.Serializer):
         calls = serializers.FloatField(min_value=LIMITS["calls"][0], max_value=LIMITS["calls"][1])
@@ -164,8 +168,10 @@ class StaffingApi(APIView):
         aht = serializers.FloatField(min_value=LIMITS["aht"][0], max_value=LIMITS["aht"][1])
         target = serializers.FloatField(default=0.8, min_value=LIMITS["target"][0],
                                         max_value=LIMITS["target"][1])
-        answer_within = serializers.FloatField(default=20, min_value=LIMITS["answer_within"][0],
-                                               max_value=LIMITS["answer_within"][1])
+        answer_within = serializers.FloatField(required=False,
+                                               min_value=LIMITS["answer_within"][0],
+                                               max_value=LIMITS["answer_within"][1],
+                                               help_text="Seconds; default CALLS_SL_THRESHOLD.")
         shrinkage = serializers.FloatField(default=0, min_value=LIMITS["shrinkage"][0],
                                            max_value=LIMITS["shrinkage"][1])
         max_occupancy = serializers.FloatField(required=False,
@@ -178,7 +184,7 @@ class StaffingApi(APIView):
     def get(self, request):
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = {"answer_within": metrics.sl_threshold(), **serializer.validated_data}
         try:
             result = staffing_answer(**{key: data.get(key) for key in STAFFING_KEYS
                                         if data.get(key) is not None})
@@ -190,13 +196,12 @@ class StaffingApi(APIView):
 class WallboardApi(APIView):
     """The wallboard's figures as JSON (for other displays)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_CALL_METRICS
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        board = wallboard(threshold=settings.CALLS_SL_THRESHOLD,
-                          short_abandon=settings.CALLS_SHORT_ABANDON,
-                          queue=request.query_params.get("queue") or None)
+        board = wallboard(queue=request.query_params.get("queue") or None)
         return Response({
             "now": board["now"].isoformat(), "waiting": board["waiting"],
             "today": board["today"], "agents": board["agents"],

@@ -14,6 +14,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, IntegerFie
 from django.utils import timezone
 
 from calls.erlang import StaffingError, predict, staffing_required
+from calls.metrics import sl_threshold
 from calls.models import Call, Outcome, Shift
 
 
@@ -74,10 +75,12 @@ def forecast_day(*, day: datetime.date, interval_seconds: int = 1800, weeks: int
 
 
 def plan_day(*, day: datetime.date, interval_seconds: int = 1800, target: float = 0.8,
-             answer_within: float = 20, shrinkage: float = 0.0,
+             answer_within: float | None = None, shrinkage: float = 0.0,
              max_occupancy: float | None = None, weeks: int = 4, queue: str | None = None,
              default_aht: float = 300) -> list[PlannedInterval]:
-    """Return each interval's forecast, operators needed and operators rostered."""
+    """Return each interval's forecast, operators needed and operators rostered (answered
+    within the service-level threshold of the settings unless `answer_within` is given)."""
+    answer_within = sl_threshold() if answer_within is None else answer_within
     forecast = forecast_day(day=day, interval_seconds=interval_seconds, weeks=weeks, queue=queue)
     known = [aht for _at, _n, aht in forecast if aht]
     fallback = sum(known) / len(known) if known else default_aht

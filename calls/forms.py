@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.erlang import LIMITS
-from calls.metrics import GROUPS, INTERVALS
+from calls.metrics import GROUPS, INTERVALS, short_abandon_threshold, sl_threshold
 from hotline.forms import BoundedDateField
 from hotline.models import Symptom
 
@@ -36,9 +36,10 @@ class ReportForm(forms.Form):
                                  choices=[(key, INTERVAL_LABELS[key]) for key in INTERVALS])
     group = forms.ChoiceField(label=_("Rows"), initial="interval",
                               choices=[(key, GROUP_LABELS[key]) for key in GROUPS])
-    threshold = forms.IntegerField(label=_("Answered within (s)"), initial=20, min_value=0)
-    short_abandon = forms.IntegerField(label=_("Short abandon up to (s)"), initial=5,
-                                       min_value=0)
+    threshold = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
+                                   min_value=0)
+    short_abandon = forms.IntegerField(label=_("Short abandon up to (s)"),
+                                       initial=short_abandon_threshold, min_value=0)
 
     def clean(self):
         data = super().clean()
@@ -50,7 +51,8 @@ class ReportForm(forms.Form):
     def defaults(cls) -> dict:
         today = timezone.localdate()
         return {"start": today - datetime.timedelta(days=6), "end": today, "interval": "day",
-                "group": "interval", "threshold": 20, "short_abandon": 5}
+                "group": "interval", "threshold": sl_threshold(),
+                "short_abandon": short_abandon_threshold()}
 
 
 class PlannerForm(forms.Form):
@@ -60,8 +62,8 @@ class PlannerForm(forms.Form):
                                                (3600, _("hour"))])
     target = forms.FloatField(label=_("Target service level"), initial=0.8, min_value=0.01,
                               max_value=0.99)
-    answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=20, min_value=0,
-                                       max_value=LIMITS["answer_within"][1])
+    answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
+                                       min_value=0, max_value=LIMITS["answer_within"][1])
     shrinkage = forms.FloatField(label=_("Shrinkage"), initial=0.3, min_value=0, max_value=0.9)
     max_occupancy = forms.FloatField(label=_("Maximum occupancy"), required=False,
                                      min_value=0.1, max_value=1)
@@ -78,8 +80,8 @@ class StaffingForm(forms.Form):
                            max_value=LIMITS["aht"][1])
     target = forms.FloatField(label=_("Target service level"), initial=0.8, min_value=0.01,
                               max_value=0.99)
-    answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=20, min_value=0,
-                                       max_value=LIMITS["answer_within"][1])
+    answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
+                                       min_value=0, max_value=LIMITS["answer_within"][1])
     shrinkage = forms.FloatField(label=_("Shrinkage"), initial=0, min_value=0, max_value=0.9)
     max_occupancy = forms.FloatField(label=_("Maximum occupancy"), required=False,
                                      min_value=0.1, max_value=1)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from calls.models import (
     AgentEvent,
@@ -27,6 +29,7 @@ from calls.models import (
 )
 from hotline.errors import DomainError
 from hotline.models import Profile
+from hotline.selectors import customers_by_phone
 from hotline.validators import normalise_phone
 
 logger = logging.getLogger("calls.ingest")
@@ -216,8 +219,6 @@ def _rebuild_identity(call: Call, events: list[CallEvent]) -> None:
 
 
 def _link_single_customer(call: Call) -> None:
-    from hotline.selectors import customers_by_phone
-
     found = list(customers_by_phone(call.caller_number).values_list("pk", flat=True)[:2])
     if len(found) == 1:
         call.customer_id = found[0]
@@ -363,9 +364,6 @@ def calls_close_stale(*, now: datetime.datetime | None = None, waiting_hours: fl
                       connected_hours: float = 12) -> int:
     """Close as lost the calls whose exit event never came: still waiting after
     `waiting_hours`, or still connected after `connected_hours` (the platform lost them)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     now = now or timezone.now()
     stale = Call.objects.filter(ended_at__isnull=True).filter(
         Q(answered_at__isnull=True, queued_at__lt=now - datetime.timedelta(hours=waiting_hours))

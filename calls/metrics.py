@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -48,10 +49,20 @@ FCR_WINDOW_SECONDS = 7 * 24 * 3600
 class Params:
     start: datetime.datetime
     end: datetime.datetime
-    threshold: float = 20
-    short_abandon: float = 5
+    threshold: float
+    short_abandon: float
     queue: str | None = None
     agent: str | None = None
+
+
+def sl_threshold() -> float:
+    """Return the service-level threshold in seconds: the one source is the setting."""
+    return settings.CALLS_SL_THRESHOLD
+
+
+def short_abandon_threshold() -> float:
+    """Return the short-abandon threshold in seconds: the one source is the setting."""
+    return settings.CALLS_SHORT_ABANDON
 
 
 def interval_normalise(name: str) -> str:
@@ -126,9 +137,14 @@ def _group_expression(group: str, interval: str, tz):
 
 
 def sla_report(*, start: datetime.datetime, end: datetime.datetime, interval: str = "30m",
-               threshold: float = 20, short_abandon: float = 5, queue: str | None = None,
-               agent: str | None = None, group: str = "interval") -> dict:
-    """Return the metrics per group (interval, queue or operator) and for the whole period."""
+               threshold: float | None = None, short_abandon: float | None = None,
+               queue: str | None = None, agent: str | None = None,
+               group: str = "interval") -> dict:
+    """Return the metrics per group (interval, queue or operator) and for the whole period.
+
+    The thresholds default to the settings (CALLS_SL_THRESHOLD, CALLS_SHORT_ABANDON)."""
+    threshold = sl_threshold() if threshold is None else threshold
+    short_abandon = short_abandon_threshold() if short_abandon is None else short_abandon
     if start >= end:
         raise ValueError("the period's start must be before its end")
     if group not in GROUPS:

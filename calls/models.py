@@ -103,6 +103,11 @@ class Call(models.Model):
         ordering = ["-queued_at", "-id"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
+        permissions = [
+            ("view_call_metrics",
+             _("Can see the wallboard and service-level figures per queue and per operator")),
+            ("plan_staffing", _("Can plan staffing (forecast, Erlang C)")),
+        ]
         indexes = [
             models.Index(fields=["caller_number", "queued_epoch"], name="call_caller_epoch"),
             models.Index(fields=["queue", "queued_epoch"], name="call_queue_epoch"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, CallCase
 from hotline import services as hotline_services
-from hotline.errors import CaseError, DomainError
+from hotline.errors import DomainError
 from hotline.models import Case, Customer, Handset
 from hotline.workflow import record_event
 
@@ -22,7 +22,7 @@ def call_case_link(*, call: Call, case: Case, actor=None, opened: bool = False) 
         raise CallError(_("This call is linked to another customer than the case's."),
                         field="case")
     if not case.is_open:
-        raise CaseError(_("Case %(number)s is %(status)s: open a new one.")
+        raise CallError(_("Case %(number)s is %(status)s: open a new one.")
                         % {"number": case.number, "status": case.get_status_display()},
                         field="case")
     with transaction.atomic():

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from calls.erlang import staffing_required
 from calls.ingest import agent_event_ingest, call_events_ingest
+from calls.metrics import sl_threshold
+from hotline.models import Profile as UserProfile
 
 # Share of a weekday's calls per hour of the day (local time); 0 = closed.
 HOURLY = [0, 0, 0, 0, 0, 0, 0, 0, 5, 10, 12, 11, 8, 8, 10, 10, 9, 8, 6, 3, 0, 0, 0, 0]
@@ -77,8 +79,6 @@ def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None 
 
 
 def _default_agents() -> list[str]:
-    from hotline.models import Profile as UserProfile
-
     known = list(UserProfile.objects.exclude(agent_id="").order_by("agent_id")
                  .values_list("agent_id", flat=True))
     return known + [f"Agent/{2001 + n}" for n in range(40)]
@@ -103,7 +103,7 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
         if rate > 0:
             need = staffing_required(calls=rate * 3600, interval_seconds=3600,
                                      aht=profile.aht_talk + profile.wrapup + 10, target=0.8,
-                                     answer_within=20)
+                                     answer_within=sl_threshold())
             wanted = max(1, need.agents - (1 if rng.random() < 0.3 else 0))
         wanted = min(wanted, len(agents))
         _roster(on_duty, agents[:wanted] if wanted else [], hour_start, free, now, report)

@@ -1,12 +1,11 @@
 from celery import shared_task
+from django.conf import settings
+
+from calls.ingest import calls_close_stale as close
 
 
 @shared_task(name="calls.tasks.calls_close_stale", ignore_result=True)
 def calls_close_stale() -> int:
     """Close as lost the calls whose exit event never came (run by beat every 10 minutes)."""
-    from django.conf import settings
-
-    from calls.ingest import calls_close_stale as close
-
     return close(waiting_hours=settings.CALLS_STALE_WAITING_HOURS,
                  connected_hours=settings.CALLS_STALE_CONNECTED_HOURS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,17 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calls import forecast, metrics, selectors, services
+from calls.capabilities import PLAN_STAFFING, VIEW_CALL_METRICS
 from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forms import LinkCaseForm, OpenCaseForm, PlannerForm, ReportForm, StaffingForm
 from calls.models import Call
 from calls.wallboard import wallboard as wallboard_data
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from hotline.models import Case, Customer, Handset, Symptom
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, SUPERVISOR
-from hotline.views import role_required
-
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
 
 
 def _pop_context(request) -> dict:
@@ -37,13 +34,13 @@ def _pop_context(request) -> dict:
     return context
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def screen_pop(request):
     """The operator's screen pop: the caller of the call their agent has answered."""
     return render(request, "calls/screen_pop.html", _pop_context(request))
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def screen_pop_current(request):
     """Polled every second; answers 204 (nothing to swap) while the same call is shown, after
     two small queries, so that a form being filled in is not reset."""
@@ -61,7 +58,7 @@ def screen_pop_current(request):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def call_open_case(request, pk):
     call = get_object_or_404(Call, pk=pk)
     form = OpenCaseForm(request.POST)
@@ -85,7 +82,7 @@ def call_open_case(request, pk):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def call_link_case(request, pk):
     call = get_object_or_404(Call, pk=pk)
     form = LinkCaseForm(request.POST)
@@ -103,22 +100,20 @@ def call_link_case(request, pk):
 
 
 def _board(request) -> dict:
-    return wallboard_data(threshold=settings.CALLS_SL_THRESHOLD,
-                          short_abandon=settings.CALLS_SHORT_ABANDON,
-                          queue=request.GET.get("queue") or None)
+    return wallboard_data(queue=request.GET.get("queue") or None)
 
 
-@role_required(SUPERVISOR)
+@capability_required(VIEW_CALL_METRICS)
 def wallboard(request):
     return render(request, "calls/wallboard.html", {"board": _board(request)})
 
 
-@role_required(SUPERVISOR)
+@capability_required(VIEW_CALL_METRICS)
 def wallboard_figures(request):
     return render(request, "calls/wallboard.html#figures", {"board": _board(request)})
 
 
-@role_required(SUPERVISOR)
+@capability_required(VIEW_CALL_METRICS)
 def report(request):
     form = ReportForm(request.GET or None, initial=ReportForm.defaults())
     if not request.GET:
@@ -135,10 +130,10 @@ def report(request):
     return render(request, "calls/report.html", {"form": form, "report": result})
 
 
-@role_required(SUPERVISOR)
+@capability_required(PLAN_STAFFING)
 def planner(request):
     initial = {"day": timezone.localdate(), "interval": 1800, "target": 0.8,
-               "answer_within": 20, "shrinkage": 0.3, "weeks": 4}
+               "answer_within": metrics.sl_threshold(), "shrinkage": 0.3, "weeks": 4}
     form = PlannerForm(request.GET or initial)
     plan = None
     if form.is_valid():
@@ -155,7 +150,7 @@ def planner(request):
         "form": form, "plan": open_hours, "calculator": StaffingForm()})
 
 
-@role_required(SUPERVISOR)
+@capability_required(PLAN_STAFFING)
 def staffing(request):
     form = StaffingForm(request.GET or None)
     result = None

@@ -1,20 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from carriers.capabilities import VIEW_SHIPMENTS
 from hotline.navigation import NavItem
-from hotline.roles import OPERATOR, SUPERVISOR
 
 
 class CarriersConfig(AppConfig):
     name = "carriers"
     verbose_name = _("Carriers")
     default_auto_field = "django.db.models.BigAutoField"
-    role_permissions = {
-        OPERATOR: {"carriers.view_shipment", "carriers.view_trackingevent"},
-        SUPERVISOR: {"carriers.change_shipment"},
-    }
     nav_items = (
-        NavItem(_("Shipments"), "carriers:shipment_list", (OPERATOR, SUPERVISOR), order=40),
+        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40),
     )
     # Dotted paths to `callback(shipment, event)`, told of every status change after commit.
     # Carriers itself subscribes nobody; consumers (the swap workflow) add theirs in their own
@@ -23,4 +19,6 @@ class CarriersConfig(AppConfig):
     case_panels = ("carriers.panels.case_shipments",)
 
     def ready(self):
+        # Imported here, not at the top: the checks reach the models, which need the app
+        # registry that is being filled while this module loads.
         from carriers import checks  # noqa: F401  (registers the start-up checks)

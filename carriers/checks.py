@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from carriers.domain import CarrierError
+from carriers.registry import carriers_all
+from carriers.sandbox import _parse_mix
 
 
 @register("carriers")
 def carriers_configured(app_configs=None, **kwargs) -> list[Error]:
-    from carriers.registry import carriers_all
-
     try:
         adapters = carriers_all()
     except CarrierError as exc:
@@ -26,8 +26,6 @@ def carriers_configured(app_configs=None, **kwargs) -> list[Error]:
                 errors.append(Error(f"{variable}: required when the MyDHL carrier is "
                                     "registered.", id="carriers.E002"))
     if "sandbox" in adapters:
-        from carriers.sandbox import _parse_mix
-
         try:
             _parse_mix(settings.HOTLINE_CARRIER_OPTIONS.get("sandbox", {}).get("mix") or "")
         except (CarrierError, ValueError) as exc:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from carriers.capabilities import VIEW_SHIPMENTS
 from carriers.models import Shipment
+from hotline.capabilities import has_capability
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
 
 
 def case_shipments(request, case) -> Panel | None:
     """List the shipments booked with the case's number as our reference, if any."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR):
+    if not has_capability(request.user, VIEW_SHIPMENTS):
         return None
     shipments = list(Shipment.objects.filter(reference=case.number).order_by("created_at", "id"))
     if not shipments:

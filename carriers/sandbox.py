@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from carriers import labels
 from carriers.base import BaseCarrier, luhn_digit
 from carriers.domain import (
     Address,
@@ -40,6 +41,7 @@ from carriers.domain import (
     FailureReason,
     TrackingStatus,
 )
+from carriers.models import SandboxParcel
 from carriers.signing import HEADER, signature_make
 from hotline import jsonsafe
 
@@ -187,8 +189,6 @@ class SandboxCarrier(BaseCarrier):
 
     def _register(self, request, direction, scenario, now, sender: Address, recipient: Address,
                   parcels) -> BookedShipment:
-        from carriers.models import SandboxParcel
-
         number = self.tracking_number_for(request.idempotency_key, direction)
         details = {"sender": sender.as_dict(), "recipient": recipient.as_dict(),
                    "service": request.service, "reference": request.reference,
@@ -204,8 +204,6 @@ class SandboxCarrier(BaseCarrier):
                               booked_at=parcel.booked_at)
 
     def _documents(self, parcel, formats=("pdf", "zpl")) -> list[Document]:
-        from carriers import labels
-
         data = labels.LabelData(
             tracking_number=parcel.tracking_number, carrier_name=self.name,
             service=parcel.details.get("service", ""),
@@ -226,8 +224,6 @@ class SandboxCarrier(BaseCarrier):
         return self._documents(self._parcel(tracking_number), formats=(format,))
 
     def track(self, tracking_numbers: Sequence[str]) -> list[CarrierEvent]:
-        from carriers.models import SandboxParcel
-
         now = timezone.now()
         found = []
         for parcel in SandboxParcel.objects.filter(tracking_number__in=list(tracking_numbers)):
@@ -279,8 +275,6 @@ class SandboxCarrier(BaseCarrier):
     def due_webhooks(self, *, until: datetime.datetime) -> list[tuple[bytes, dict, int, int]]:
         """Return signed webhook requests for the events due by `until`, not yet pushed:
         (body, headers, parcel id, how many of its events are pushed once this one is)."""
-        from carriers.models import SandboxParcel
-
         found = []
         with transaction.atomic():
             for parcel in SandboxParcel.objects.filter(cancelled=False, booked_at__lte=until):
@@ -298,8 +292,6 @@ class SandboxCarrier(BaseCarrier):
         return found
 
     def _parcel(self, tracking_number: str):
-        from carriers.models import SandboxParcel
-
         parcel = SandboxParcel.objects.filter(tracking_number=tracking_number).first()
         if parcel is None:
             raise CarrierError(f"The sandbox courier has no parcel {tracking_number}.",

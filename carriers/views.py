@@ -13,15 +13,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carriers import selectors, services
+from carriers.capabilities import CHANGE_SHIPMENTS, VIEW_SHIPMENTS
 from carriers.domain import CarrierError, Direction, UnknownCarrier, WebhookRejected
 from carriers.models import Shipment, ShipmentStatus
 from carriers.registry import carrier_choices, carriers_all
-from hotline.roles import OPERATOR, SUPERVISOR
-from hotline.views import role_required
+from hotline.capabilities import capability_required
 
 log = logging.getLogger(__name__)
 
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
 MAX_WEBHOOK_BYTES = 1_000_000
 DOCUMENTS = {
     "label": ("label_pdf", "application/pdf"),
@@ -31,7 +30,7 @@ DOCUMENTS = {
 }
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(VIEW_SHIPMENTS)
 def shipment_list(request):
     filters = {key: request.GET.get(key, "").strip()
                for key in ("status", "carrier", "direction", "q")}
@@ -46,7 +45,7 @@ def shipment_list(request):
     })
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(VIEW_SHIPMENTS)
 def shipment_detail(request, pk):
     shipment = get_object_or_404(Shipment.objects.select_related("visit_partner"), pk=pk)
     documents = [(kind, getattr(shipment, field)) for kind, (field, _type) in DOCUMENTS.items()
@@ -57,7 +56,7 @@ def shipment_detail(request, pk):
     })
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(VIEW_SHIPMENTS)
 def shipment_document(request, pk, kind):
     shipment = get_object_or_404(Shipment, pk=pk)
     if kind not in DOCUMENTS:
@@ -72,7 +71,7 @@ def shipment_document(request, pk, kind):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(VIEW_SHIPMENTS)
 def shipment_refresh(request, pk):
     shipment = get_object_or_404(Shipment, pk=pk)
     try:
@@ -88,7 +87,7 @@ def shipment_refresh(request, pk):
 
 
 @require_POST
-@role_required(SUPERVISOR)
+@capability_required(CHANGE_SHIPMENTS)
 def shipment_cancel(request, pk):
     shipment = get_object_or_404(Shipment, pk=pk)
     try:
@@ -102,7 +101,7 @@ def shipment_cancel(request, pk):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(VIEW_SHIPMENTS)
 def sandbox_advance(request):
     result = services.sandbox_advance()
     messages.success(request, _("Sandbox courier: %(count)d event(s) released.") % {

@@ -5,23 +5,15 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diagnostics import selectors, services
+from diagnostics.capabilities import RUN_SCRIPTS, VIEW_SCRIPTS
 from diagnostics.models import RunStatus, ScriptRun, ScriptVersion
 from diagnostics.presenters import run_view
-from hotline.api.permissions import IsStaffRole
+from hotline.api.permissions import HasCapability
 from hotline.models import Case
-from hotline.roles import QA, SUPERVISOR, has_role
-
-
-class IsQualityRole(BasePermission):
-    """QA engineers and supervisors."""
-
-    def has_permission(self, request, view):
-        return has_role(request.user, QA, SUPERVISOR)
 
 
 class ScriptVersionOutputSerializer(serializers.ModelSerializer):
@@ -90,7 +82,8 @@ def _run(pk) -> ScriptRun:
 class CaseScriptsApi(APIView):
     """Scripts applicable to the case's handset model, likeliest for its symptom first."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     @extend_schema(responses={200: ScriptVersionOutputSerializer(many=True)})
     def get(self, request, number):
@@ -102,7 +95,8 @@ class CaseScriptsApi(APIView):
 class CaseRunsApi(generics.GenericAPIView):
     """List the case's runs (newest first, paginated); start a run of a script version."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
     queryset = ScriptRun.objects.none()  # for the schema; the runs come from the selector
 
     class RunStartInputSerializer(serializers.Serializer):
@@ -127,7 +121,8 @@ class CaseRunsApi(generics.GenericAPIView):
 class CaseRecommendationApi(APIView):
     """The recommendation of the case's latest completed run (404 when there is none)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     @extend_schema(responses={200: dict})
     def get(self, request, number):
@@ -144,7 +139,8 @@ class CaseRecommendationApi(APIView):
 class RunApi(APIView):
     """A run: its path, the current step (with the step number to send back), its result."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     @extend_schema(responses={200: RunOutputSerializer})
     def get(self, request, pk):
@@ -154,7 +150,8 @@ class RunApi(APIView):
 class RunResultApi(APIView):
     """The run's status and result (null until it is completed)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
@@ -165,7 +162,8 @@ class RunResultApi(APIView):
 class RunAnswerApi(APIView):
     """Answer the current step. `step` is the step number you saw: 409 if the run moved on."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     class RunAnswerInputSerializer(serializers.Serializer):
         step = serializers.IntegerField(min_value=0)
@@ -191,7 +189,8 @@ class RunAnswerApi(APIView):
 class RunBackApi(APIView):
     """Go back to an earlier step of the path (0-based `to_step`)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     class RunBackInputSerializer(serializers.Serializer):
         to_step = serializers.IntegerField(min_value=0)
@@ -209,7 +208,8 @@ class RunBackApi(APIView):
 class RunAbandonApi(APIView):
     """Abandon the run, with the reason."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = RUN_SCRIPTS
 
     class RunAbandonInputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
@@ -226,7 +226,8 @@ class RunAbandonApi(APIView):
 class ScriptStatsListApi(generics.ListAPIView):
     """Every script version with its runs, completion and average duration (QA, supervisors)."""
 
-    permission_classes = [IsQualityRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SCRIPTS
 
     class ScriptStatsOutputSerializer(ScriptVersionOutputSerializer):
         runs = serializers.IntegerField(source="run_count")
@@ -248,7 +249,8 @@ class ScriptStatsApi(APIView):
     """One version's figures: runs, completion rate, average and p90 duration, outcome
     distribution, and per node the answers taken and the abandonments."""
 
-    permission_classes = [IsQualityRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SCRIPTS
 
     @extend_schema(responses={200: dict})
     def get(self, request, pk):

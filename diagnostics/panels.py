@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from diagnostics import selectors
+from diagnostics.capabilities import RUN_SCRIPTS
 from diagnostics.models import RunStatus
 from diagnostics.services import DIAGNOSABLE_CASE_STATES
+from hotline.capabilities import has_capability
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
 
 
 def case_panel(request, case) -> Panel | None:
     """Applicable scripts with a Start button, or the run in progress, or the result."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR):
+    if not has_capability(request.user, RUN_SCRIPTS):
         return None
     runs = list(selectors.case_runs(case=case)[:10])
     in_progress = next((run for run in runs if run.status == RunStatus.IN_PROGRESS), None)

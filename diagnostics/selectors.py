@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from diagnostics.models import FaultCode, RunStatus, ScriptRun, ScriptStep, ScriptVersion
 from diagnostics.scripts import tree as t
@@ -148,8 +149,6 @@ def version_stats(*, version: ScriptVersion) -> dict:
 
 
 def _answer_labels(node: dict, language: str) -> dict[str, str]:
-    from django.utils.translation import gettext as _
-
     if node["kind"] == t.QUESTION:
         return {choice["id"]: t.text(choice["label"], language) for choice in node["choices"]}
     if node["kind"] == t.INSTRUCTION:

@@ -7,6 +7,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from diagnostics.scripts.lint import Linted, ScriptLintError, lint_text
 from diagnostics.scripts.loader import plain
 from hotline.errors import DomainError, IllegalTransition, StaleObject
 from hotline.models import CaseStatus, Symptom
-from hotline.workflow import record_event, transition
+from hotline.services import case_start_diagnosis
+from hotline.workflow import actor_or_none, record_event, transition
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,6 @@ class DiagnosisError(DomainError):
 def known_fault_codes(*, catalogue_file: bool = True) -> set[str]:
     """Codes a script may name: the active catalogue in the database, and (when linting files
     before they are published) those of fixtures/fault_codes.yaml."""
-    import yaml
-
     codes: set[str] = set()
     # The linter also runs before `migrate` (CI, authoring): then only the fixture counts.
     if FaultCode._meta.db_table in connection.introspection.table_names():
@@ -79,7 +79,7 @@ def script_publish(*, text: str, filename: str, actor=None) -> tuple[ScriptVersi
             symptom=data["symptom"], also_for=data.get("also_for") or [],
             handset_models=[] if models == "all" else models, tree=data, source=text,
             source_name=Path(filename).name, checksum=checksum,
-            published_by=actor if actor is not None and actor.is_authenticated else None)
+            published_by=actor_or_none(actor))
         record_event(version, action="script_published", actor=actor,
                      data={"script": script.slug, "version": version.number})
     log.info("script_published", extra={"script": script.slug, "version": version.number})
@@ -104,8 +104,6 @@ def scripts_publish_files(*, paths: list[Path], actor=None) -> list[tuple[Script
 
 def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
     """Start `version` on `case`; an open case moves to diagnosing in the same transaction."""
-    from hotline.services import case_start_diagnosis
-
     if case.status not in DIAGNOSABLE_CASE_STATES:
         raise DiagnosisError(
             f"Case {case.number} is {case.status}: a diagnosis runs only on an "
@@ -168,7 +166,7 @@ def run_answer(*, run: ScriptRun, step: int, answer: str | None = None,
         ScriptStep.objects.create(
             run=run, seq=seq, position=run.position, node_id=node["id"], answer=answer,
             value=value, seconds=max(0, int((now - run.node_entered_at).total_seconds())),
-            answered_at=now, answered_by=actor if actor and actor.is_authenticated else None)
+            answered_at=now, answered_by=actor_or_none(actor))
         run.current_node, run.position, run.node_entered_at = target, run.position + 1, now
         outcome = run.version.node(target)
         if outcome["kind"] != t.OUTCOME:

@@ -9,17 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
+from diagnostics.capabilities import RUN_SCRIPTS, VIEW_SCRIPTS
 from diagnostics.charts import bar_chart
 from diagnostics.forms import AbandonForm, AnswerForm, BackForm, StartForm
 from diagnostics.models import ScriptRun, ScriptVersion
 from diagnostics.presenters import run_view
+from hotline.capabilities import capability_required
 from hotline.errors import DomainError
 from hotline.models import Case
-from hotline.roles import OPERATOR, QA, SUPERVISOR
-from hotline.views import role_required
-
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
-QUALITY_ROLES = (QA, SUPERVISOR)
 
 
 def _run(pk) -> ScriptRun:
@@ -29,7 +26,7 @@ def _run(pk) -> ScriptRun:
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(RUN_SCRIPTS)
 def run_start(request, number):
     case = get_object_or_404(Case.objects.select_related("handset__model"), number=number)
     form = StartForm(request.POST)
@@ -45,7 +42,7 @@ def run_start(request, number):
     return redirect("diagnostics:run", pk=run.pk)
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(RUN_SCRIPTS)
 def run_detail(request, pk):
     run = _run(pk)
     return _render_run(request, run)
@@ -80,7 +77,7 @@ def _act(request, pk, form_class, act):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(RUN_SCRIPTS)
 def run_answer(request, pk):
     return _act(request, pk, AnswerForm, lambda run, data: services.run_answer(
         run=run, step=data["step"], answer=data["answer"] or None,
@@ -88,20 +85,20 @@ def run_answer(request, pk):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(RUN_SCRIPTS)
 def run_back(request, pk):
     return _act(request, pk, BackForm, lambda run, data: services.run_back(
         run=run, to_step=data["to_step"], step=data["step"], actor=request.user))
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(RUN_SCRIPTS)
 def run_abandon(request, pk):
     return _act(request, pk, AbandonForm, lambda run, data: services.run_abandon(
         run=run, reason=data["reason"], actor=request.user))
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_SCRIPTS)
 def script_list(request):
     page = Paginator(selectors.version_list(), 50).get_page(request.GET.get("page"))
     for version in page:
@@ -110,7 +107,7 @@ def script_list(request):
     return render(request, "diagnostics/script_list.html", {"page": page})
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_SCRIPTS)
 def script_version(request, pk):
     version = get_object_or_404(ScriptVersion.objects.select_related("script"), pk=pk)
     stats = selectors.version_stats(version=version)

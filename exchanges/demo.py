@@ -12,8 +12,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from exchanges.models import ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
-from hotline.models import HandsetModel
+from carriers.services import carriers_all, sandbox_advance
+from diagnostics.models import FaultCode
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.decisions.warranty import warranty_status
+from exchanges.models import Decision, ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
+from hotline import services
+from hotline.models import Case, Customer, Handset, HandsetModel, Tac
+from hotline.validators import imei_with_check_digit
+from hotline.workflow import transition
 
 PRICES = [
     # outcome, fault category ("" = any), description, amount before tax
@@ -63,9 +70,6 @@ def load(*, stdout) -> None:
 
 
 def _imei_for(unit_number: int, model) -> str:
-    from hotline.models import Tac
-    from hotline.validators import imei_with_check_digit
-
     tac = Tac.objects.filter(model=model).values_list("tac", flat=True).first() or "35999999"
     return imei_with_check_digit(f"{tac}{700000 + unit_number:06d}")
 
@@ -80,8 +84,6 @@ def _load_reference(*, stdout) -> None:
         user = User.objects.filter(username=username).first() if username else None
         Technician.objects.get_or_create(name=name, defaults={
             "user": user, "country": "FR", "postcode_prefixes": prefixes, "families": families})
-    import datetime
-
     warehouses = {}
     for code, name, street, postcode, city, cutoff, transit, priority in WAREHOUSES:
         warehouses[code], _created = Warehouse.objects.get_or_create(code=code, defaults={
@@ -111,16 +113,6 @@ def _load_reference(*, stdout) -> None:
 
 def _load_swaps(*, stdout) -> None:
     """A few swaps in different states, driven by the sandbox courier's scenarios."""
-    from carriers.services import carriers_all, sandbox_advance
-    from diagnostics.models import FaultCode
-    from exchanges.decisions.fulfilment import swap_request
-    from exchanges.decisions.warranty import warranty_status
-    from exchanges.models import Decision
-    from hotline import services
-    from hotline.models import Case, Customer, Handset, Tac
-    from hotline.validators import imei_with_check_digit
-    from hotline.workflow import transition
-
     if "sandbox" not in carriers_all():
         return
     fault_code = FaultCode.objects.filter(code="BAT-01").first()

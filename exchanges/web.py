@@ -1,18 +1,15 @@
 """What the features' console views and API views share: the case named in the URL, the way
-back to the case page, form errors as messages, the API's base view and supervisor check."""
+back to the case page, form errors as messages, the API's base view."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
-from hotline.api.permissions import IsStaffRole
+from hotline.api.permissions import HasCapability
+from hotline.capabilities import WORK_CASES
 from hotline.models import Case
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
-
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
 
 
 def case_or_404(number: str) -> Case:
@@ -32,10 +29,6 @@ def form_errors(request, form) -> None:
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
-class IsSupervisor(BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, SUPERVISOR)
-
-
 class CaseApiView(APIView):
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES

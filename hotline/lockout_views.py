@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.roles import SUPERVISOR
-from hotline.views import role_required
+from hotline.capabilities import UNLOCK_LOGINS, capability_required
 
 log = logging.getLogger("hotline.security")
 
 
-@role_required(SUPERVISOR)
+@capability_required(UNLOCK_LOGINS)
 def lockout_list(request):
     """Accounts and addresses with failed logins, the locked ones first."""
     attempts = AccessAttempt.objects.order_by("-failures_since_start", "-attempt_time")[:200]
@@ -30,7 +29,7 @@ def lockout_list(request):
 
 
 @require_POST
-@role_required(SUPERVISOR)
+@capability_required(UNLOCK_LOGINS)
 def lockout_unlock(request, pk):
     attempt = AccessAttempt.objects.filter(pk=pk).first()
     if attempt is None:

@@ -1,4 +1,4 @@
-"""Role-aware navigation. Each app lists its entries in its AppConfig's `nav_items`."""
+"""Capability-aware navigation. Each app lists its entries in its AppConfig's `nav_items`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from hotline.capabilities import has_capability
 from hotline.roles import user_roles
 
 
@@ -14,22 +15,25 @@ from hotline.roles import user_roles
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...]
+    capability: str  # the one its page checks, e.g. "calls.view_call_metrics"
     order: int = 50
     staff_only: bool = False
+
+
+def _visible(item: NavItem, user) -> bool:
+    if item.staff_only:
+        return user.is_staff
+    return has_capability(user, item.capability)
 
 
 def nav_for(user) -> list[dict]:
     """Return the entries this user may see, in order, with resolved URLs."""
     if not user.is_authenticated:
         return []
-    roles = user_roles(user)
     items = []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav_items", ()):
-            if item.staff_only and not user.is_staff:
-                continue
-            if not item.staff_only and not (roles & set(item.roles)):
+            if not _visible(item, user):
                 continue
             try:
                 url = reverse(item.url_name)

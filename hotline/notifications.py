@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.apps import apps
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -45,6 +46,8 @@ def notification_send(
     """Record the messages of milestone `template` for the case's customer and queue them."""
     customer = case.customer
     base = {"case_number": case.number, "customer_name": customer.full_name}
+    for provider in context_providers():
+        base.update(import_string(provider)(case))
     base.update(context or {})
     recipients = {NotificationChannel.EMAIL: customer.email,
                   NotificationChannel.SMS: _sms_number(customer)}
@@ -66,19 +69,40 @@ def notification_send(
     return created
 
 
+def context_providers() -> list[str]:
+    """Dotted paths of `(case) -> dict` callables (apps' `notification_context`) whose values
+    every customer message may use, such as the tracking page's link."""
+    found: list[str] = []
+    for config in apps.get_app_configs():
+        found.extend(getattr(config, "notification_context", ()))
+    return list(dict.fromkeys(found))
+
+
 def notification_render(*, notification: Notification) -> dict[str, str]:
     """Return the subject and body of the notification, in its language."""
     key = notification.template
     with translation.override(notification.language):
         context = dict(notification.context)
         if notification.channel == NotificationChannel.SMS:
-            return {"subject": "", "body": render_to_string(
-                f"notifications/{key}_sms.txt", context).strip()}
+            body = render_to_string(f"notifications/{key}_sms.txt", context).strip()
+            return {"subject": "", "body": body + _footer(context, body, sms=True)}
+        body = render_to_string(f"notifications/{key}_email.txt", context).strip()
         return {
             "subject": " ".join(render_to_string(
                 f"notifications/{key}_subject.txt", context).split()),
-            "body": render_to_string(f"notifications/{key}_email.txt", context).strip() + "\n",
+            "body": body + _footer(context, body, sms=False) + "\n",
         }
+
+
+def _footer(context: dict, body: str, *, sms: bool) -> str:
+    """The line every message ends with: where the customer follows the case online."""
+    link = context.get("tracking_link")
+    if not link or link in body:
+        return ""
+    if sms:
+        return " " + _("Follow your case: %(link)s") % {"link": link}
+    return "\n\n" + _("Follow your case, ask a question or change a delivery online: %(link)s") % {
+        "link": link}
 
 
 def notification_deliver(*, notification_id: int) -> Notification | None:

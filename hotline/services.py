@@ -28,7 +28,7 @@ from hotline.models import (
 )
 from hotline.notifications import notification_send
 from hotline.validators import normalise_country, normalise_phone
-from hotline.workflow import record_event, transition
+from hotline.workflow import actor_or_none, record_event, transition
 
 
 def sequence_next(*, name: str) -> int:
@@ -135,7 +135,7 @@ def case_open(
         raise CaseError(_("This handset is registered to another customer."), field="handset")
     case = Case(customer=customer, handset=handset, symptom=symptom, description=description,
                 channel=channel, distributor=distributor,
-                opened_by=actor if actor is not None and actor.is_authenticated else None)
+                opened_by=actor_or_none(actor))
     case.full_clean(exclude=["number", "status"])
     with transaction.atomic():
         if handset is not None:

@@ -1,6 +1,15 @@
 from celery import shared_task
 
 from hotline import outbox
+from hotline.notifications import DeliveryFailed
+from hotline.notifications import notification_deliver as deliver
+from hotline.services import case_close_due
+
+
+@shared_task(name="hotline.tasks.cases_close", ignore_result=True)
+def cases_close() -> int:
+    """Close the settled cases whose follow-up window is over (run by beat every hour)."""
+    return case_close_due()
 
 
 @shared_task(name="hotline.tasks.outbox_relay", ignore_result=True)
@@ -9,23 +18,10 @@ def outbox_relay() -> int:
     return outbox.outbox_relay()
 
 
-@shared_task(name="hotline.tasks.touch_case", ignore_result=True)
-def touch_case(*, case_id: int, note: str) -> None:
-    """Record that a worker saw the case: a harmless task used to check the worker pipeline."""
-    from hotline.models import Case
-    from hotline.workflow import record_event
-
-    case = Case.objects.get(pk=case_id)
-    record_event(case, action="worker_check", actor_label="worker", reason=note)
-
-
 @shared_task(bind=True, name="hotline.tasks.notification_deliver", ignore_result=True,
              max_retries=5)
 def notification_deliver(self, *, notification_id: int) -> None:
     """Send one customer notification; retry with exponential backoff when the backend fails."""
-    from hotline.notifications import DeliveryFailed
-    from hotline.notifications import notification_deliver as deliver
-
     try:
         deliver(notification_id=notification_id)
     except DeliveryFailed as exc:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("carriers/", include("carriers.urls")),
     path("calls/", include("calls.urls")),
     path("quality/", include("quality.urls")),
+    path("payments/", include("payments.urls")),
+    path("", include("selfservice.urls")),
     path("api/v1/", include("hotline.api.urls")),
     path("api/v1/", include("diagnostics.api_urls")),
     path("api/v1/", include("exchanges.api_urls")),

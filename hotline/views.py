@@ -2,56 +2,35 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline import selectors, services
+from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
+from hotline.navigation import nav_for
 from hotline.notifications import notification_retry as notification_retry_service
 from hotline.panels import panels_for
-from hotline.roles import OPERATOR, SUPERVISOR, has_role
 from hotline.workflow import allowed_transitions
-
-CONSOLE_ROLES = (OPERATOR, SUPERVISOR)
-
-
-def role_required(*roles):
-    """Allow only users with one of `roles` (superusers have them all)."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied(_("Your role does not give access to this page."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @login_required
 def landing(request):
     """Send each user to the first page their role gives them."""
-    from hotline.navigation import nav_for
-
     items = [item for item in nav_for(request.user) if item["url_name"] != "admin:index"]
-    if has_role(request.user, *CONSOLE_ROLES) or not items:
+    if has_capability(request.user, WORK_CASES) or not items:
         return redirect("console:home")
     return redirect(items[0]["url"])
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def home(request):
     form = SearchForm()
     recent = selectors.case_list().filter(status__in=[
@@ -60,7 +39,7 @@ def home(request):
     return render(request, "hotline/home.html", {"form": form, "recent_cases": recent})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def search(request):
     form = SearchForm(request.GET or None)
     result = None
@@ -78,7 +57,7 @@ def search(request):
                                       "query": request.GET.get("q", "")})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def customer_detail(request, pk):
     customer = get_object_or_404(
         Customer.objects.prefetch_related("phones", "addresses", "handsets__model"), pk=pk)
@@ -89,7 +68,7 @@ def customer_detail(request, pk):
     })
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def customer_create(request):
     form = CustomerForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
     if request.method == "POST" and form.is_valid():
@@ -110,7 +89,7 @@ def customer_create(request):
     return render(request, "hotline/form.html", {"form": form, "title": _("New customer")})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def handset_add(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     form = HandsetForm(request.POST or None)
@@ -131,7 +110,7 @@ def handset_add(request, pk):
         "form": form, "title": _("New handset for %(name)s") % {"name": customer}})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_create(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     form = CaseForm(request.POST or None, customer=customer,
@@ -152,7 +131,7 @@ def case_create(request, pk):
         "form": form, "title": _("New case for %(name)s") % {"name": customer}})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_list(request):
     status = request.GET.get("status") or None
     qs = selectors.case_list(filters={"status": status})
@@ -161,7 +140,7 @@ def case_list(request):
         "page": page, "status": status, "statuses": CaseStatus.choices})
 
 
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_detail(request, number):
     case = get_object_or_404(
         Case.objects.select_related("customer", "handset__model", "distributor"), number=number)
@@ -178,7 +157,7 @@ def case_detail(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_cancel(request, number):
     case = get_object_or_404(Case, number=number)
     form = CancelForm(request.POST)
@@ -205,7 +184,7 @@ def _add_errors(form, exc) -> None:
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_resolve(request, number):
     case = get_object_or_404(Case, number=number)
     try:
@@ -218,7 +197,7 @@ def case_resolve(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def notification_retry(request, number, pk):
     case = get_object_or_404(Case, number=number)
     notification = get_object_or_404(case.notifications, pk=pk)

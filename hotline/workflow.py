@@ -20,6 +20,12 @@ from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 
 
+def actor_or_none(actor):
+    """Return `actor` when it is a signed-in user, else None (a task, a courier, anonymous):
+    what an audit row's actor and a `*_by` foreign key store."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def state_field_name(obj) -> str:
     return getattr(obj, "fsm_state_field", "status")
 
@@ -45,7 +51,7 @@ def record_event(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=str(subject.pk),
         case=case,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_or_none(actor),
         actor_label=actor_label,
         action=action,
         source=source,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hotline.api.permissions import HasCapability
 from hotline.errors import NotFound
-from hotline.roles import QA, SUPERVISOR, has_role
+from quality.capabilities import VIEW_QUALITY
 from quality.forms import FilterForm
 from quality.models import Alert
 from quality.tables import TABLES
@@ -23,15 +23,11 @@ FILTERS = [OpenApiParameter(name, str, description=text) for name, text in (
            "or of NFF (fault_code, script, end_node)"), ("status", "alerts: open, acknowledged, resolved"))]
 
 
-class IsQualityRole(BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, QA, SUPERVISOR)
-
-
 class TableApi(APIView):
     """One QA table: rows of figures, no customer data."""
 
-    permission_classes = [IsQualityRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_QUALITY
 
     @extend_schema(parameters=FILTERS, responses={200: dict}, operation_id="quality_table")
     def get(self, request, name):
@@ -50,7 +46,8 @@ class TableApi(APIView):
 
 
 class AlertApi(APIView):
-    permission_classes = [IsQualityRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_QUALITY
 
     @extend_schema(responses={200: dict}, operation_id="quality_alert")
     def get(self, request, pk):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.audit_hooks import AuditSubscriber
 from hotline.navigation import NavItem
-from hotline.roles import QA, SUPERVISOR
+from quality.capabilities import VIEW_QUALITY
 
 
 class QualityConfig(AppConfig):
@@ -11,15 +11,10 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality")
     default_auto_field = "django.db.models.BigAutoField"
 
-    role_permissions = {
-        QA: {"quality.view_defectrecord", "quality.view_batch", "quality.view_installedbase",
-             "quality.view_alert", "quality.change_alert"},
-        SUPERVISOR: {"quality.view_defectrecord", "quality.view_alert"},
-    }
     nav_items = (
-        NavItem(_("Quality"), "quality:home", (QA, SUPERVISOR), order=55),
-        NavItem(_("Defect rates"), "quality:rates", (QA,), order=56),
-        NavItem(_("Alerts"), "quality:alerts", (QA,), order=57),
+        NavItem(_("Quality"), "quality:home", VIEW_QUALITY, order=55),
+        NavItem(_("Defect rates"), "quality:rates", VIEW_QUALITY, order=56),
+        NavItem(_("Alerts"), "quality:alerts", VIEW_QUALITY, order=57),
     )
     # Every diagnosis, visit finding and inspection (and any app's `defect` evidence) becomes
     # a defect record: see quality.hooks and docs/quality.md.

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hotline.capabilities import capability_required, has_capability
 from hotline.charts import Series, bar_chart, line_chart
 from hotline.errors import DomainError
-from hotline.roles import QA, SUPERVISOR
-from hotline.views import role_required
 from quality import imports, selectors, services
+from quality.capabilities import ACT_ON_ALERTS, IMPORT_QUALITY_DATA, VIEW_QUALITY
 from quality.forms import AlertActionForm, FilterForm, UploadForm
 from quality.models import Alert, AlertStatus
 from quality.report import report_pdf
@@ -25,7 +25,6 @@ from quality.selectors import Filters
 from quality.tables import TABLES, to_csv
 from quality.warning import last_complete_week
 
-QUALITY_ROLES = (QA, SUPERVISOR)
 IMPORTERS = {"field_returns": imports.import_field_returns, "batches": imports.import_batches,
              "installed_base": imports.import_installed_base}
 
@@ -51,7 +50,7 @@ def _chart(table, rows, title):
                      percent=percent)
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_QUALITY)
 def home(request):
     """The QA landing page: open alerts first, then what moved and what fails most."""
     today = timezone.localdate()
@@ -74,7 +73,7 @@ def home(request):
         "rates": rates, "rate_chart": rate_chart, "movers": movers, "week": week})
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_QUALITY)
 def table(request, name):
     """One QA table with its filters and chart; ?format=csv downloads it."""
     spec = TABLES.get(name)
@@ -140,7 +139,7 @@ def _records(request, spec, form, f):
 
 
 # --- alerts ------------------------------------------------------------------------------------
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_QUALITY)
 def alert_list(request):
     status = request.GET.get("status") or AlertStatus.OPEN
     alerts = Alert.objects.select_related("model", "fault_code", "batch", "owner")
@@ -165,7 +164,7 @@ def _alert_chart(alert: Alert):
         target=evidence.get("threshold"), target_label=_("Threshold"), height=300)
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_QUALITY)
 def alert_detail(request, pk):
     alert = get_object_or_404(Alert.objects.select_related("model", "fault_code", "batch", "owner"),
                               pk=pk)
@@ -176,11 +175,11 @@ def alert_detail(request, pk):
     return render(request, "quality/alert_detail.html", {
         "alert": alert, "form": form, "chart": _alert_chart(alert), "weeks": weeks,
         "notes": alert.notes.select_related("author"),
-        "can_act": request.user.has_perm("quality.change_alert") or request.user.is_superuser})
+        "can_act": has_capability(request.user, ACT_ON_ALERTS)})
 
 
 @require_POST
-@role_required(QA)
+@capability_required(ACT_ON_ALERTS)
 def alert_act(request, pk):
     alert = get_object_or_404(Alert, pk=pk)
     form = AlertActionForm(request.POST)
@@ -204,7 +203,7 @@ def alert_act(request, pk):
 
 
 # --- imports and report ---------------------------------------------------------------------------
-@role_required(QA)
+@capability_required(IMPORT_QUALITY_DATA)
 def upload(request):
     """Import a CSV from the console, with the same checks and messages as the commands."""
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -224,7 +223,7 @@ def upload(request):
                   status=400 if result is not None and not result.imported else 200)
 
 
-@role_required(*QUALITY_ROLES)
+@capability_required(VIEW_QUALITY)
 def report(request):
     """The weekly PDF report, for the week that ended by today (or ?as_of=YYYY-MM-DD)."""
     try:

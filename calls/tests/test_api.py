@@ -103,7 +103,13 @@ def test_an_agent_event_needs_the_agent(cti):
     assert response.status_code == 400
 
 
-def test_the_sla_api_gives_the_same_figures_as_the_command(operator_client):
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def test_the_sla_api_gives_the_same_figures_as_the_command(supervisor_client):
     make_call(wait=10)
     make_call(abandoned=True, wait=30)
     params = {"start": T0.isoformat(), "end": at(86400).isoformat(), "interval": "1h"}
@@ -111,21 +117,21 @@ def test_the_sla_api_gives_the_same_figures_as_the_command(operator_client):
     call_command("sla_report", "--start", params["start"], "--end", params["end"],
                  "--interval", "1h", "--json", stdout=out)
 
-    response = operator_client.get("/api/v1/calls/sla/", params)
+    response = supervisor_client.get("/api/v1/calls/sla/", params)
 
     assert response.status_code == 200
     assert response.json()["total"] == json.loads(out.getvalue())["total"]
 
 
-def test_the_sla_api_refuses_an_unknown_interval(operator_client):
-    response = operator_client.get("/api/v1/calls/sla/", {
+def test_the_sla_api_refuses_an_unknown_interval(supervisor_client):
+    response = supervisor_client.get("/api/v1/calls/sla/", {
         "start": T0.isoformat(), "end": at(3600).isoformat(), "interval": "7m"})
 
     assert response.status_code == 400
 
 
-def test_the_staffing_api_gives_the_published_answer(operator_client):
-    response = operator_client.get("/api/v1/calls/staffing/", {
+def test_the_staffing_api_gives_the_published_answer(supervisor_client):
+    response = supervisor_client.get("/api/v1/calls/staffing/", {
         "calls": 100, "interval": 1800, "aht": 180, "target": 0.8, "answer_within": 20,
         "shrinkage": 0.3})
 
@@ -139,6 +145,13 @@ def test_the_wallboard_api_lists_the_agents(client, supervisor):
     response = client.get("/api/v1/calls/wallboard/")
 
     assert response.json()["agents"]["on_call"] == 1
+
+
+def test_an_operator_may_not_read_per_operator_figures_over_the_api(operator_client):
+    params = {"start": T0.isoformat(), "end": at(3600).isoformat(), "group": "operator"}
+
+    assert operator_client.get("/api/v1/calls/sla/", params).status_code == 403
+    assert operator_client.get("/api/v1/calls/wallboard/").status_code == 403
 
 
 def test_agent_events_through_the_api_set_the_agents_state(cti):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from calls.models import CallCase
 from calls.tests.factories import make_call, make_session
-from calls.wallboard import Figure
+from hotline.figures import Figure
 from hotline.models import Case, Profile
 from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory
 
@@ -146,14 +146,28 @@ def test_the_wallboard_shows_the_seeded_figures(supervisor_client):
     assert figures["wb-abandon"] == "25 %"  # 1 abandon / 4 offered
 
 
-def test_wallboard_slots_without_a_provider_show_a_dash(supervisor_client, monkeypatch):
+def test_the_wallboard_shows_no_tile_for_figures_no_app_provides(supervisor_client, monkeypatch):
     from django.apps import apps
 
     monkeypatch.setattr(apps.get_app_config("exchanges"), "wallboard_figures", ())
 
     response = supervisor_client.get(reverse("calls:wallboard"))
 
-    assert _figures(response.text)["wb-outcome_swap"] == "—"
+    figures = _figures(response.text)
+    assert "wb-outcome_swap" not in figures
+    assert "wb-outcome_advice" in figures
+
+
+def test_a_figure_its_provider_cannot_compute_shows_a_dash(supervisor_client, monkeypatch):
+    from django.apps import apps
+
+    config = apps.get_app_config("calls")
+    monkeypatch.setattr(config, "wallboard_figures",
+                        ("calls.tests.test_views.unknown_provider",), raising=False)
+
+    response = supervisor_client.get(reverse("calls:wallboard"))
+
+    assert _figures(response.text)["wb-unknown"] == "—"
 
 
 def test_a_plugged_wallboard_figure_is_shown(supervisor_client, monkeypatch):
@@ -161,8 +175,8 @@ def test_a_plugged_wallboard_figure_is_shown(supervisor_client, monkeypatch):
 
     config = apps.get_app_config("calls")
     monkeypatch.setattr(apps.get_app_config("exchanges"), "wallboard_figures", ())
-    monkeypatch.setattr(config, "wallboard_figures",
-                        (*config.wallboard_figures, "calls.tests.test_views.swaps_provider"))
+    monkeypatch.setattr(config, "wallboard_figures", ("calls.tests.test_views.swaps_provider",),
+                        raising=False)
 
     response = supervisor_client.get(reverse("calls:wallboard_figures"))
 
@@ -171,6 +185,10 @@ def test_a_plugged_wallboard_figure_is_shown(supervisor_client, monkeypatch):
 
 def swaps_provider():
     return [Figure(key="outcome_swap", label="Swaps ordered today", value=7)]
+
+
+def unknown_provider():
+    return [Figure(key="unknown", label="Not known yet", value=None)]
 
 
 def test_an_operator_may_not_see_the_wallboard(operator_client):

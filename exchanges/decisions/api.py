@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from diagnostics.models import Action, FaultCode
 from exchanges.decisions import selectors, services
+from exchanges.errors import DecisionError
 from exchanges.web import CaseApiView, case_or_404
 from hotline import services as hotline_services
-from hotline.errors import CaseError, NotFound
+from hotline.errors import NotFound
 
 
 class DecisionOutputSerializer(serializers.Serializer):
@@ -113,7 +114,7 @@ class DecisionConfirmApi(CaseApiView):
         data.is_valid(raise_exception=True)
         decision = selectors.decision_current(case=case_or_404(number))
         if decision is None or not decision.is_open:
-            raise CaseError("There is no proposed outcome to confirm.", code="no_proposal")
+            raise DecisionError("There is no proposed outcome to confirm.", code="no_proposal")
         decision = services.decision_confirm(decision=decision, actor=request.user,
                                              outcome=data.validated_data.get("outcome", ""),
                                              reason=data.validated_data.get("reason", ""))

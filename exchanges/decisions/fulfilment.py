@@ -13,16 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
+from exchanges.errors import DecisionError
 from exchanges.models import Decision, Quote, QuoteStatus, Swap, Visit
-from hotline.errors import CaseError
+from exchanges.swaps.services import swap_on_request
 from hotline.models import Case
 from hotline.notifications import notification_send
-from hotline.workflow import record_event
+from hotline.workflow import actor_or_none, record_event
 
 
 def _guard_consent(*, decision: Decision, quote: Quote | None) -> None:
     if decision.paid and (quote is None or quote.status != QuoteStatus.ACCEPTED):
-        raise CaseError(_("Nothing paid is dispatched without the customer's recorded consent "
+        raise DecisionError(_("Nothing paid is dispatched without the customer's recorded consent "
                           "to the quote."), code="no_consent")
 
 
@@ -44,7 +45,7 @@ def _fees(quote: Quote | None) -> dict:
 def _address(case: Case) -> dict:
     address = case.customer.default_address
     if address is None:
-        raise CaseError(_("The customer has no address to send a courier or a technician to."),
+        raise DecisionError(_("The customer has no address to send a courier or a technician to."),
                         code="no_address")
     return {"street": address.street, "street2": address.street2, "postcode": address.postcode,
             "city": address.city, "country": address.country,
@@ -57,7 +58,7 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
     if handset is None or handset.model_id is None:
-        raise CaseError(_("The handset's model is unknown: no like-for-like swap."),
+        raise DecisionError(_("The handset's model is unknown: no like-for-like swap."),
                         field="handset")
     with transaction.atomic():
         swap = Swap.objects.create(
@@ -66,14 +67,12 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
             findings=findings, original_handset=handset,
             decided_at=(quote.answered_at if quote is not None else decision.decided_at)
             or timezone.now(),
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_or_none(actor),
             **_address(case), **_fees(quote))
         record_event(swap, action="swap_requested", actor=actor, case=case,
                      data={"swap": swap.pk, "model": str(handset.model),
                            "fees_total": str(swap.fees_total)})
         # Reserve a like-for-like unit (or backorder), set the promise, queue the booking.
-        from exchanges.swaps.services import swap_on_request
-
         swap = swap_on_request(swap, actor=actor, carrier_options=carrier_options)
     return swap
 
@@ -87,7 +86,7 @@ def visit_request(*, case: Case, decision: Decision, quote: Quote | None = None,
             case=case, decision=decision, quote=quote, fault_code=decision.fault_code,
             decided_at=(quote.answered_at if quote is not None else decision.decided_at)
             or timezone.now(),
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_or_none(actor),
             **_address(case), **_fees(quote))
         record_event(visit, action="visit_requested", actor=actor, case=case,
                      data={"visit": visit.pk, "postcode": visit.postcode,
@@ -103,7 +102,7 @@ def service_order_create(*, case: Case, decision: Decision, quote: Quote | None 
     elif decision.outcome == Action.VISIT:
         order = visit_request(case=case, decision=decision, quote=quote, actor=actor)
     else:
-        raise CaseError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        raise DecisionError(_("Only a swap or a visit is ordered."), code="not_a_service")
     notification_send(case=case, template="outcome_booked",
                       context={"outcome": decision.outcome, "paid": bool(quote),
                                "address": order.address_line})

@@ -10,15 +10,18 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
 from diagnostics.selectors import Recommendation
+from exchanges.decisions.fulfilment import service_order_create
 from exchanges.decisions.selectors import recommendation_for_case
 from exchanges.decisions.warranty import WarrantyStatus, warranty_status
+from exchanges.errors import DecisionError
 from exchanges.models import Decision, DecisionStatus, Diagnosis, DiagnosisSource, Swap, Visit
+from exchanges.quotes.services import quote_create, quote_withdraw
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.selectors import technicians_covering
-from hotline.errors import CaseError, PermissionRefused, StaleObject
+from hotline.errors import PermissionRefused, StaleObject
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
-from hotline.workflow import record_event, transition
+from hotline.workflow import actor_or_none, record_event, transition
 
 SERVICE_OUTCOMES = (Action.SWAP, Action.VISIT)
 
@@ -48,7 +51,7 @@ def decision_evaluate(
         reasons.append(_("No cost to the customer."))
         return Proposal(outcome=action, paid=False, warranty=warranty, reasons=reasons)
     if handset is None or handset.model_id is None:
-        raise CaseError(_("Identify the handset (IMEI and model) before deciding a swap or a "
+        raise DecisionError(_("Identify the handset (IMEI and model) before deciding a swap or a "
                           "visit."), field="handset")
     address = case.customer.default_address
     stock = stock_available(model=handset.model, variant=handset.variant)
@@ -98,9 +101,9 @@ def diagnosis_record(
 ) -> Diagnosis:
     """Record a diagnosis by hand (no script fits); an open case starts diagnosing."""
     if action not in Action.values:
-        raise CaseError(_("Unknown action %(action)s.") % {"action": action}, field="action")
+        raise DecisionError(_("Unknown action %(action)s.") % {"action": action}, field="action")
     if case.status not in (CaseStatus.OPEN, CaseStatus.DIAGNOSING):
-        raise CaseError(_("Case %(number)s is %(status)s: a diagnosis is recorded while it is "
+        raise DecisionError(_("Case %(number)s is %(status)s: a diagnosis is recorded while it is "
                           "open or diagnosing.") % {"number": case.number,
                                                      "status": case.get_status_display()},
                         code="not_diagnosing")
@@ -110,7 +113,7 @@ def diagnosis_record(
         diagnosis = Diagnosis.objects.create(
             case=case, fault_code=fault_code, action=action, advice=advice,
             source=DiagnosisSource.MANUAL,
-            recorded_by=actor if actor is not None and actor.is_authenticated else None)
+            recorded_by=actor_or_none(actor))
         record_event(diagnosis, action="diagnosis_recorded", actor=actor, case=case,
                      data={"fault_code": fault_code.code, "action": action})
     return diagnosis
@@ -122,15 +125,15 @@ def decision_propose(
 ) -> Decision:
     """Propose the outcome of a diagnosing case, superseding any earlier proposal."""
     if case.status != CaseStatus.DIAGNOSING:
-        raise CaseError(_("Case %(number)s is %(status)s: an outcome is proposed while it is "
+        raise DecisionError(_("Case %(number)s is %(status)s: an outcome is proposed while it is "
                           "diagnosing.") % {"number": case.number,
                                              "status": case.get_status_display()},
                         code="not_diagnosing")
     if preference and preference not in SERVICE_OUTCOMES:
-        raise CaseError(_("The preference is a swap or a visit."), field="preference")
+        raise DecisionError(_("The preference is a swap or a visit."), field="preference")
     recommendation = recommendation or recommendation_for_case(case=case)
     if recommendation is None:
-        raise CaseError(_("No diagnosis yet: run a guided script or record a diagnosis."),
+        raise DecisionError(_("No diagnosis yet: run a guided script or record a diagnosis."),
                         code="no_diagnosis")
     proposal = decision_evaluate(case=case, recommendation=recommendation, preference=preference)
     try:
@@ -171,18 +174,18 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
     """
     outcome = outcome or decision.proposed_outcome
     if outcome not in Action.values:
-        raise CaseError(_("Unknown outcome %(outcome)s.") % {"outcome": outcome}, field="outcome")
+        raise DecisionError(_("Unknown outcome %(outcome)s.") % {"outcome": outcome}, field="outcome")
     override = outcome != decision.proposed_outcome
     if override and not actor.has_perm("hotline.override_decision"):
         raise PermissionRefused(_("Only a supervisor may override the proposed outcome."),
                                 code="override_permission")
     if override and not reason.strip():
-        raise CaseError(_("Say why the proposed outcome is overridden."), field="reason")
+        raise DecisionError(_("Say why the proposed outcome is overridden."), field="reason")
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related(
             "case__customer", "case__handset__model", "fault_code").get(pk=decision.pk)
         if not decision.is_open:
-            raise CaseError(_("This decision was already %(status)s: reload the case.") % {
+            raise DecisionError(_("This decision was already %(status)s: reload the case.") % {
                 "status": decision.get_status_display()}, code="stale")
         case = decision.case
         if override:
@@ -204,9 +207,6 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
 
 
 def _act_on(*, decision: Decision, case: Case, actor) -> None:
-    from exchanges.decisions.fulfilment import service_order_create
-    from exchanges.quotes.services import quote_create
-
     data = {"decision": decision.pk, "outcome": decision.outcome}
     if decision.outcome == Action.ADVICE:
         transition(case, "advise", actor=actor, data=data)
@@ -229,10 +229,8 @@ def _act_on(*, decision: Decision, case: Case, actor) -> None:
 
 def case_revise(*, case: Case, actor, reason: str) -> Case:
     """Take back a decision already acted on (supervisors): the case goes back to diagnosing."""
-    from exchanges.quotes.services import quote_withdraw
-
     if not reason.strip():
-        raise CaseError(_("Say why the decision is taken back."), field="reason")
+        raise DecisionError(_("Say why the decision is taken back."), field="reason")
     with transaction.atomic():
         transition(case, "revise", actor=actor, reason=reason)
         quote_withdraw(case=case, actor=actor, reason=reason)
@@ -243,8 +241,6 @@ def case_revise(*, case: Case, actor, reason: str) -> Case:
 
 def case_cancelled(*, case: Case, actor=None, reason: str = "") -> None:
     """Cancel what the case had ordered (hook run by hotline.services.case_cancel)."""
-    from exchanges.quotes.services import quote_withdraw
-
     quote_withdraw(case=case, actor=actor, reason=reason)
     Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
         status=DecisionStatus.SUPERSEDED)

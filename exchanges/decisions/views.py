@@ -14,11 +14,11 @@ from exchanges.quotes.forms import SignedAcceptanceForm
 from exchanges.quotes.selectors import quote_current
 from exchanges.quotes.services import quote_link
 from exchanges.visits.views import visit_panel_context
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import back_to_case, case_or_404, form_errors
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
-from hotline.views import role_required
 
 
 def decision_panel(request, case: Case) -> Panel:
@@ -48,7 +48,7 @@ def decision_panel(request, case: Case) -> Panel:
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def diagnosis_record(request, number):
     case = case_or_404(number)
     form = DiagnosisForm(request.POST, prefix="dx")
@@ -68,7 +68,7 @@ def diagnosis_record(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def decision_propose(request, number):
     case = case_or_404(number)
     form = ProposeForm(request.POST, prefix="pr")
@@ -85,7 +85,7 @@ def decision_propose(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def decision_confirm(request, number):
     case = case_or_404(number)
     decision = selectors.decision_current(case=case)
@@ -106,7 +106,7 @@ def decision_confirm(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def case_revise(request, number):
     case = case_or_404(number)
     form = ReasonForm(request.POST)

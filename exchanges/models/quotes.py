@@ -91,8 +91,8 @@ class Quote(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_via = models.CharField(
         _("answered via"), max_length=10, blank=True,
-        choices=[("link", _("the customer's link")), ("signed", _("signed form")),
-                 ("system", _("expiry"))],
+        choices=[("link", _("the customer's link")), ("payment", _("online payment")),
+                 ("signed", _("signed form")), ("system", _("expiry"))],
     )
     answered_ip = models.GenericIPAddressField(_("from IP address"), null=True, blank=True)
     signed_by = models.CharField(_("signed by"), max_length=120, blank=True)

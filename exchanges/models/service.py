@@ -113,6 +113,11 @@ class Visit(ServiceOrder):
         ordering = ["-created_at", "-id"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        permissions = [
+            ("work_visit_rounds", _("Can see the visit day sheet and work the visits on it")),
+            ("dispatch_visits",
+             _("Can see every technician's visits and the visit measures")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=models.Q(status__in=OPEN_VISIT_STATES),

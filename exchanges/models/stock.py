@@ -5,6 +5,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from exchanges.swaps.promise import PromiseRules  # plain rules: imports no model
+
 
 class Warehouse(models.Model):
     """Where replacements leave from: its address, its carrier and the carrier's cut-off."""
@@ -38,8 +40,6 @@ class Warehouse(models.Model):
 
     @property
     def rules(self):
-        from exchanges.swaps.promise import PromiseRules
-
         return PromiseRules(warehouse_country=self.country, warehouse_tz=self.timezone,
                             cutoff=self.cutoff, delivery_by=self.delivery_by,
                             transit_days=self.transit_days,

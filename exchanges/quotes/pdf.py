@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -13,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from exchanges.models import Quote
+from exchanges.quotes.services import quote_link
+from exchanges.swaps.services import unreturned_charge_terms
 
 
 def _money(amount, currency: str) -> str:
@@ -29,6 +32,9 @@ def quote_pdf(*, quote: Quote, link: str = "") -> bytes:
     case, customer = quote.case, quote.case.customer
     story = [
         Paragraph(f"{_('Quote')} {quote.number}", styles["Title"]),
+        Paragraph(_("Seller: %(name)s, %(address)s. VAT number %(vat)s.") % {
+            "name": settings.HOTLINE_SELLER["name"], "address": settings.HOTLINE_SELLER["address"],
+            "vat": settings.HOTLINE_SELLER["vat_number"]}, styles["Normal"]),
         Paragraph(_("Case %(case)s for %(name)s") % {"case": case.number,
                                                      "name": customer.full_name},
                   styles["Normal"]),
@@ -60,8 +66,6 @@ def quote_pdf(*, quote: Quote, link: str = "") -> bytes:
         "Nothing is charged and nothing is sent before you accept this quote in writing. No "
         "fee will be added that this quote does not show."), styles["Normal"])]
     if quote.outcome == "swap":
-        from exchanges.swaps.services import unreturned_charge_terms
-
         story.append(Paragraph(unreturned_charge_terms(currency=quote.currency),
                                styles["Normal"]))
     if link:
@@ -74,8 +78,6 @@ def quote_pdf(*, quote: Quote, link: str = "") -> bytes:
 
 def quote_pdf_attachment(*, quote_id: int) -> tuple[str, bytes, str]:
     """Return the quote PDF as an e-mail attachment, in the customer's language."""
-    from exchanges.quotes.services import quote_link
-
     quote = Quote.objects.select_related("case__customer").get(pk=quote_id)
     with translation.override(quote.case.customer.language or "fr"):
         content = quote_pdf(quote=quote, link=quote_link(quote=quote))

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
+from exchanges.errors import QuoteError
 from exchanges.models import Decision, Quote, QuoteLine, QuoteStatus, ServicePrice
-from hotline.errors import CaseError, IllegalTransition
+from hotline.errors import IllegalTransition
 from hotline.models import Case
 from hotline.notifications import notification_send
 from hotline.services import sequence_next
-from hotline.workflow import record_event, transition
+from hotline.workflow import actor_or_none, record_event, transition
 
 CENT = Decimal("0.01")
 
@@ -36,7 +37,7 @@ def _price_for(*, outcome: str, category: str, model) -> ServicePrice:
     ranked = sorted(candidates, key=lambda p: (p.model_id is not None, p.category != ""),
                     reverse=True)
     if not ranked:
-        raise CaseError(_("No price is set for a paid %(outcome)s of this fault: a supervisor "
+        raise QuoteError(_("No price is set for a paid %(outcome)s of this fault: a supervisor "
                           "adds one under Service prices.") % {"outcome": Action(outcome).label},
                         code="no_price")
     return ranked[0]
@@ -62,7 +63,7 @@ def quote_create(*, case: Case, decision: Decision, actor=None) -> Quote:
             subtotal=subtotal, delivery_fee=delivery_fee, tax_rate=tax_rate, tax_amount=tax,
             total=subtotal + delivery_fee + tax,
             expires_at=now + datetime.timedelta(days=settings.EXCHANGES_QUOTE_VALID_DAYS),
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=actor_or_none(actor),
         )
         for position, (description, quantity, unit) in enumerate(lines, start=1):
             QuoteLine.objects.create(quote=quote, position=position, description=description,
@@ -89,7 +90,7 @@ def _send_quote(*, quote: Quote) -> None:
 def quote_resend(*, quote: Quote, actor=None) -> Quote:
     """Send a pending quote to the customer again."""
     if not quote.is_pending:
-        raise CaseError(_("Quote %(number)s is %(status)s: only a pending quote is sent again.")
+        raise QuoteError(_("Quote %(number)s is %(status)s: only a pending quote is sent again.")
                         % {"number": quote.number, "status": quote.get_status_display()},
                         code="quote_closed")
     with transaction.atomic():
@@ -113,10 +114,8 @@ def quote_accept(
     *, quote: Quote, via: str = "link", ip: str | None = None, signed_by: str = "", actor=None,
 ) -> Quote:
     """Record the customer's written consent and order the paid swap or visit."""
-    from exchanges.decisions.fulfilment import service_order_create
-
     if via == "signed" and not signed_by.strip():
-        raise CaseError(_("Give the name of the customer who signed the quote."),
+        raise QuoteError(_("Give the name of the customer who signed the quote."),
                         field="signed_by")
     if quote.is_pending and quote.expires_at <= timezone.now():
         quote_expire(quote=quote)
@@ -127,7 +126,7 @@ def quote_accept(
         quote.status, quote.answered_at, quote.answered_via = (
             QuoteStatus.ACCEPTED, timezone.now(), via)
         quote.answered_ip, quote.signed_by = ip, signed_by.strip()
-        quote.recorded_by = actor if actor is not None and actor.is_authenticated else None
+        quote.recorded_by = actor_or_none(actor)
         quote.save()
         case = Case.objects.get(pk=quote.case_id)
         transition(case, "consent", actor=actor if via == "signed" else None,
@@ -138,6 +137,10 @@ def quote_accept(
         notification_send(case=case, template="consent_received",
                           context={"quote_number": quote.number, "total": str(quote.total),
                                    "currency": quote.currency})
+        # Imported here: a real cycle. Ordering the service reaches the swap services, whose
+        # refunds and charges go through exchanges.quotes.payments, which accepts quotes here.
+        from exchanges.decisions.fulfilment import service_order_create
+
         service_order_create(case=case, decision=quote.decision, quote=quote, actor=actor)
     return quote
 
@@ -151,7 +154,7 @@ def quote_decline(
         quote.status, quote.answered_at, quote.answered_via = (
             QuoteStatus.DECLINED, timezone.now(), via)
         quote.answered_ip, quote.decline_reason = ip, reason
-        quote.recorded_by = actor if actor is not None and actor.is_authenticated else None
+        quote.recorded_by = actor_or_none(actor)
         quote.save()
         case = Case.objects.get(pk=quote.case_id)
         transition(case, "decline", actor=actor if via != "link" else None,

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from exchanges.quotes.services import quotes_expire_due
+
 
 @shared_task(name="exchanges.tasks.quotes_expire", ignore_result=True)
 def quotes_expire() -> int:
     """Expire the quotes past their date: their cases are declined."""
-    from exchanges.quotes.services import quotes_expire_due
-
     return quotes_expire_due()

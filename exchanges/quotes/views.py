@@ -3,18 +3,22 @@ page reached through the link sent with the quote."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.quotes import selectors, services
 from exchanges.quotes.forms import OptionalReasonForm, SignedAcceptanceForm
+from exchanges.quotes.payments import quote_payment, quote_payment_start
 from exchanges.quotes.pdf import quote_pdf
-from exchanges.web import CONSOLE_ROLES, back_to_case, case_or_404, form_errors
+from exchanges.web import back_to_case, case_or_404, form_errors
+from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
-from hotline.views import role_required
+from payments.services import receipt_url
 
 
 def _pending_quote(case):
@@ -25,7 +29,7 @@ def _pending_quote(case):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_resend(request, number):
     case = case_or_404(number)
     try:
@@ -37,7 +41,7 @@ def quote_resend(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_signed(request, number):
     case = case_or_404(number)
     form = SignedAcceptanceForm(request.POST, prefix="sg")
@@ -55,7 +59,7 @@ def quote_signed(request, number):
 
 
 @require_POST
-@role_required(*CONSOLE_ROLES)
+@capability_required(WORK_CASES)
 def quote_decline(request, number):
     case = case_or_404(number)
     form = OptionalReasonForm(request.POST)
@@ -80,8 +84,18 @@ def _quote_or_404(token):
 
 def quote_public(request, token):
     quote = _quote_or_404(token)
+    payment = quote_payment(quote=quote)
+    # The customer's language, unless the visitor chose another with the language switch.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or quote.case.customer.language
+    with translation.override(language or "fr"):
+        return _quote_page(request, quote, payment)
+
+
+def _quote_page(request, quote, payment):
     return render(request, "exchanges/quote_public.html", {
-        "quote": quote, "case": quote.case, "lines": quote.lines.all()})
+        "quote": quote, "case": quote.case, "lines": quote.lines.all(), "payment": payment,
+        "receipt_url": receipt_url(payment) if payment is not None and payment.is_paid else "",
+        "seller": settings.HOTLINE_SELLER})
 
 
 @require_POST
@@ -91,8 +105,8 @@ def quote_public_answer(request, token, answer):
     quote = _quote_or_404(token)
     ip = request.META.get("REMOTE_ADDR")
     try:
-        if answer == "accept":
-            services.quote_accept(quote=quote, via="link", ip=ip)
+        if answer == "accept":  # accepting a paid outcome is paying it: consent on payment only
+            return redirect(quote_payment_start(quote=quote).redirect_url)
         elif answer == "decline":
             services.quote_decline(quote=quote, via="link", ip=ip,
                                    reason=request.POST.get("reason", "")[:1000])

@@ -10,6 +10,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from diagnostics.models import FaultCode
+from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
+from exchanges.errors import SwapError
 from exchanges.models import InspectionOutcome, Swap, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
@@ -20,8 +23,8 @@ from hotline.api.fields import (
     PeriodInputSerializer,
     postcode_checked,
 )
-from hotline.api.permissions import IsStaffRole
-from hotline.errors import CaseError
+from hotline.api.permissions import HasCapability
+from hotline.capabilities import WORK_CASES
 from hotline.models import Case, Handset
 
 
@@ -91,7 +94,8 @@ def _swaps():
 class CaseSwapsApi(APIView):
     """The case's swaps, newest first, with their promise, tracking and IMEI ledger."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: SwapOutputSerializer(many=True)})
     def get(self, request, number):
@@ -100,7 +104,8 @@ class CaseSwapsApi(APIView):
 
 
 class SwapDetailApi(APIView):
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: SwapOutputSerializer})
     def get(self, request, pk):
@@ -111,7 +116,8 @@ class SwapExceptionsApi(APIView):
     """The exceptions queue: failed, held, returned, lost, not returned, backordered, refused,
     late; oldest promise first."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = CHANGE_SWAPS
 
     @extend_schema(responses={200: SwapOutputSerializer(many=True)})
     def get(self, request):
@@ -131,7 +137,8 @@ class SwapMeasuresApi(APIView):
     """On-time share and share delivered within 24 h of the decision, swaps decided in
     [since, until)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = CHANGE_SWAPS
 
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],
@@ -145,7 +152,8 @@ class SwapMeasuresApi(APIView):
 class SwapPromiseApi(APIView):
     """The promise an operator would see (GET ?warehouse=PAR&postcode=75002&country=FR&at=)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES
 
     class InputSerializer(serializers.Serializer):
         warehouse = serializers.CharField()
@@ -171,7 +179,8 @@ class SwapActionApi(APIView):
     """Work an exception: rebook (another day/address/pickup point), cancel, reship, refund,
     receive the returned unit, inspect it."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = CHANGE_SWAPS
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -196,11 +205,9 @@ class SwapActionApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: SwapOutputSerializer})
     def post(self, request, pk, action):
-        from diagnostics.models import FaultCode
-
         swap = get_object_or_404(Swap, pk=pk)
         if action not in self.ACTIONS:
-            raise CaseError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
+            raise SwapError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
                             code="unknown_action")
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -235,7 +242,8 @@ class SwapActionApi(APIView):
 class HandsetLedgerApi(APIView):
     """The IMEI ledger through a handset: original -> replacement, with warranty ends."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: LedgerLinkSerializer(many=True)})
     def get(self, request, imei):
@@ -247,7 +255,8 @@ class SwapOptionsApi(APIView):
     """What can be offered before a swap is confirmed: like-for-like per warehouse with its
     promise, equivalent variants (consent needed), a backorder date, a technician visit."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = VIEW_SWAPS
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, number):
@@ -255,7 +264,7 @@ class SwapOptionsApi(APIView):
                                  number=number)
         handset, address = case.handset, case.customer.default_address
         if handset is None or handset.model_id is None or address is None:
-            raise CaseError("The case needs a handset of known model and an address.",
+            raise SwapError("The case needs a handset of known model and an address.",
                             code="no_swap_options")
         options = swap_services.swap_stock_options(
             model=handset.model, variant=handset.variant, postcode=address.postcode,
@@ -266,7 +275,8 @@ class SwapOptionsApi(APIView):
 class InspectionSummaryApi(APIView):
     """Returned-unit inspections by outcome and fault code since `since` (quality)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = INSPECT_SWAPS
 
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME)],
                    responses={200: OpenApiTypes.OBJECT})

@@ -3,7 +3,14 @@ inspections."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
 from exchanges.measures import share
+from exchanges.models import EXCEPTION_STATES, Swap, SwapInspection
+from exchanges.models.swaps import OUTBOUND_STATES
 from hotline.timeutils import local_day_bounds
 
 
@@ -11,12 +18,6 @@ def swaps_exceptions(*, now=None):
     """Return the swaps an operator has to work, oldest promise first: delivery failed, held at
     a depot, returned to sender, lost, faulty unit not returned, backordered, refused by the
     courier, or late (not delivered by the promise)."""
-    from django.db.models import F, Q
-    from django.utils import timezone
-
-    from exchanges.models import EXCEPTION_STATES, Swap
-    from exchanges.models.swaps import OUTBOUND_STATES
-
     now = now or timezone.now()
     late = Q(status__in=[*OUTBOUND_STATES, "reserved"], promised_by__lt=now)
     refused = Q(status__in=["reserved", *OUTBOUND_STATES, "returned_to_sender", "lost"]) & ~Q(
@@ -28,10 +29,6 @@ def swaps_exceptions(*, now=None):
 
 def swap_exception_kind(swap, *, now=None) -> str:
     """Why the swap is in the queue."""
-    from django.utils import timezone
-
-    from exchanges.models.swaps import OUTBOUND_STATES
-
     if swap.booking_error:
         return "booking_refused"
     if swap.status in ("delivery_failed", "held_at_depot", "returned_to_sender", "lost",
@@ -46,14 +43,6 @@ def swap_exception_kind(swap, *, now=None) -> str:
 def swap_measures(*, since=None, until=None, now=None) -> dict:
     """On-time share (delivered by the promise) and share delivered within 24 h of the decision,
     over swaps decided in [since, until); open exceptions; promises due today and late."""
-    import datetime
-
-    from django.db.models import Count, F, Q
-    from django.utils import timezone
-
-    from exchanges.models import Swap
-    from exchanges.models.swaps import OUTBOUND_STATES
-
     now = now or timezone.now()
     swaps = Swap.objects.all()
     if since is not None:
@@ -83,8 +72,6 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
 def handset_chain(*, handset) -> list:
     """Return the IMEI ledger through `handset`: [(swap, original, replacement), ...] from the
     first handset to the last replacement."""
-    from exchanges.models import Swap
-
     chain = []
     current, seen = handset, set()
     while current is not None and current.pk not in seen:  # walk back to the first handset
@@ -109,10 +96,6 @@ def handset_chain(*, handset) -> list:
 def inspection_summary(*, since=None) -> list[dict]:
     """Returned-unit inspections by outcome and fault code, most frequent first (for quality
     engineering): outcome, fault_code, count, imei_mismatches."""
-    from django.db.models import Count, Q
-
-    from exchanges.models import SwapInspection
-
     found = SwapInspection.objects.all()
     if since is not None:
         found = found.filter(inspected_at__gte=since)

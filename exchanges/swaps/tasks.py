@@ -3,23 +3,21 @@
 
 from celery import shared_task
 
+from carriers.domain import CarrierError
+from exchanges.swaps import services
+
 
 @shared_task(name="exchanges.tasks.swap_book", bind=True, ignore_result=True, max_retries=12)
 def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> None:
     """Book a swap's delivery and collection at the courier (from the outbox); a transient
     courier error retries with backoff, the same idempotency key each time."""
-    from carriers.domain import CarrierError
-    from exchanges.swaps.services import swap_book_run
-
     try:
-        swap_book_run(swap_id=swap_id, attempt=attempt, options=options)
+        services.swap_book_run(swap_id=swap_id, attempt=attempt, options=options)
     except CarrierError as exc:
         if exc.permanent:
             raise
         if self.request.retries >= self.max_retries:
-            from exchanges.swaps.services import swap_booking_gave_up
-
-            swap_booking_gave_up(swap_id=swap_id, attempt=attempt, message=exc.message)
+            services.swap_booking_gave_up(swap_id=swap_id, attempt=attempt, message=exc.message)
             return
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
 
@@ -28,11 +26,8 @@ def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> 
              max_retries=12)
 def swap_collection_book(self, swap_id: int, key: str) -> None:
     """Book the collection of a faulty unit not handed over at delivery (from the outbox)."""
-    from carriers.domain import CarrierError
-    from exchanges.swaps.services import swap_collection_book_run
-
     try:
-        swap_collection_book_run(swap_id=swap_id, key=key)
+        services.swap_collection_book_run(swap_id=swap_id, key=key)
     except CarrierError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
             raise
@@ -42,14 +37,10 @@ def swap_collection_book(self, swap_id: int, key: str) -> None:
 @shared_task(name="exchanges.tasks.swaps_remind", ignore_result=True)
 def swaps_remind() -> dict:
     """Depot-hold reminders, faulty units not returned: reminders, then the stated charge."""
-    from exchanges.swaps.services import swaps_remind as run
-
-    return run()
+    return services.swaps_remind()
 
 
 @shared_task(name="exchanges.tasks.swaps_restock", ignore_result=True)
 def swaps_restock() -> int:
     """Reserve units for backordered swaps once stock is back."""
-    from exchanges.swaps.services import swaps_restock as run
-
-    return run()
+    return services.swaps_restock()

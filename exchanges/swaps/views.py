@@ -13,27 +13,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exchanges.models import InspectionOutcome, Swap, SwapStatus, Warehouse
+from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
+from exchanges.models import InspectionOutcome, ReplacementUnit, Swap, SwapStatus, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
 from exchanges.swaps.forms import InspectionForm, RebookForm
+from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus, ModelVariant
 from hotline.panels import Panel
-from hotline.roles import OPERATOR, QA, SUPERVISOR, has_role
-from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 
 
 def swap_panel(request, case) -> Panel | None:
     """The case page's swap panel: its swap(s), or the stock and promise before confirming."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+    if not has_capability(request.user, VIEW_SWAPS):
         return None
     swaps = list(Swap.objects.filter(case=case).select_related(
         "warehouse", "unit", "outbound", "collection", "original_handset",
         "replacement_handset").order_by("-created_at"))
     context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
-    may_act = has_role(request.user, OPERATOR, SUPERVISOR)
+    may_act = has_capability(request.user, CHANGE_SWAPS)
     for swap in swaps:
         actions = set(allowed_transitions(swap)) if may_act else set()
         context["swaps"].append({
@@ -65,7 +65,7 @@ def swap_panel(request, case) -> Panel | None:
     return Panel("exchanges/_swap_panel.html", context, order=25)
 
 
-@role_required(OPERATOR, SUPERVISOR, QA)
+@capability_required(VIEW_SWAPS)
 def swap_options(request, number):
     """Stock and the delivery promise before a swap is confirmed (partial for HTMX)."""
     case = get_object_or_404(Case.objects.select_related("customer", "handset__model",
@@ -84,7 +84,7 @@ def swap_options(request, number):
 
 def customer_ledger_panel(request, customer) -> Panel | None:
     """The customer page's IMEI ledger: which handset replaced which, with the warranty end."""
-    if not has_role(request.user, OPERATOR, SUPERVISOR, QA):
+    if not has_capability(request.user, VIEW_SWAPS):
         return None
     links = list(Swap.objects.filter(case__customer=customer, replacement_handset__isnull=False)
                  .select_related("case", "original_handset", "replacement_handset")
@@ -95,8 +95,6 @@ def customer_ledger_panel(request, customer) -> Panel | None:
 
 
 def _variant_choices(swap):
-    from exchanges.models import ReplacementUnit
-
     ids = (ReplacementUnit.objects.available().filter(model=swap.model)
            .exclude(variant=swap.variant).exclude(variant__isnull=True)
            .values_list("variant", flat=True).distinct())
@@ -108,7 +106,7 @@ def _back(swap: Swap):
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(CHANGE_SWAPS)
 def swap_act(request, pk, action):
     swap = get_object_or_404(Swap.objects.select_related("case"), pk=pk)
     try:
@@ -161,7 +159,7 @@ def swap_act(request, pk, action):
     return _back(swap)
 
 
-@role_required(OPERATOR, SUPERVISOR, QA)
+@capability_required(INSPECT_SWAPS)
 def swap_inspect(request, pk):
     swap = get_object_or_404(Swap.objects.select_related("case__handset", "case__customer"),
                              pk=pk)
@@ -173,13 +171,13 @@ def swap_inspect(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Inspection recorded; the swap is closed."))
-            if has_role(request.user, OPERATOR, SUPERVISOR):
+            if has_capability(request.user, WORK_CASES):
                 return _back(swap)
             return redirect("exchanges:swap_returns")
     return render(request, "exchanges/swap_inspect.html", {"swap": swap, "form": form})
 
 
-@role_required(OPERATOR, SUPERVISOR, QA)
+@capability_required(INSPECT_SWAPS)
 def swap_returns(request):
     """The repair centre's worklist: faulty units on their way back and received, to inspect."""
     swaps = (Swap.objects.filter(status__in=["return_in_transit", "return_received"])
@@ -188,7 +186,7 @@ def swap_returns(request):
     return render(request, "exchanges/swap_returns.html", {"swaps": swaps[:300]})
 
 
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(CHANGE_SWAPS)
 def swap_queue(request):
     now = timezone.now()
     kind = request.GET.get("kind", "")

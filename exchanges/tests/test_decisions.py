@@ -5,9 +5,10 @@ import pytest
 from diagnostics.selectors import Recommendation
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.decisions.services import decision_confirm, decision_propose, diagnosis_record
+from exchanges.errors import DecisionError
 from exchanges.models import Decision, Swap, Visit
 from exchanges.tests.factories import diagnosing_case, fault
-from hotline.errors import CaseError, PermissionRefused, StaleObject
+from hotline.errors import PermissionRefused, StaleObject
 from hotline.models import AuditEvent, Case
 from hotline.workflow import transition
 
@@ -151,7 +152,7 @@ def test_an_override_needs_a_reason(supervisor):
     decision = decision_propose(case=case, actor=supervisor,
                                          recommendation=recommend("BAT-01", "swap"))
 
-    with pytest.raises(CaseError):
+    with pytest.raises(DecisionError):
         decision_confirm(decision=decision, actor=supervisor, outcome="visit")
 
 
@@ -175,7 +176,7 @@ def test_a_second_operator_confirming_the_same_decision_is_told_to_reload(operat
     stale_copy = Decision.objects.get(pk=decision.pk)
     decision_confirm(decision=decision, actor=operator)
 
-    with pytest.raises(CaseError, match="reload"):
+    with pytest.raises(DecisionError, match="reload"):
         decision_confirm(decision=stale_copy, actor=operator)
 
     assert Case.objects.get(pk=case.pk).status == "advised"
@@ -198,7 +199,7 @@ def test_a_decision_is_proposed_only_while_diagnosing(operator):
     case = diagnosing_case()
     transition(case, "advise", actor=operator)
 
-    with pytest.raises(CaseError, match="diagnosing"):
+    with pytest.raises(DecisionError, match="diagnosing"):
         decision_propose(case=case, actor=operator,
                                   recommendation=recommend("BAT-01", "swap"))
 
@@ -218,7 +219,7 @@ def test_a_manual_diagnosis_starts_diagnosing_and_feeds_the_proposal(operator):
 def test_without_any_diagnosis_no_outcome_is_proposed(operator):
     case = diagnosing_case()
 
-    with pytest.raises(CaseError, match="No diagnosis"):
+    with pytest.raises(DecisionError, match="No diagnosis"):
         decision_propose(case=case, actor=operator)
 
 
@@ -240,5 +241,5 @@ def test_nothing_paid_is_ordered_without_consent(supervisor):
                                          recommendation=recommend("BAT-01", "swap"))
     decision.outcome, decision.paid = "swap", True
 
-    with pytest.raises(CaseError, match="consent"):
+    with pytest.raises(DecisionError, match="consent"):
         swap_request(case=case, decision=decision)

@@ -146,10 +146,15 @@ def test_the_customers_page_shows_the_itemised_quote_without_login(client, opera
     assert b"190.68" in response.content and b"Replacement handset" in response.content
 
 
-def test_the_customers_page_accepts_the_quote(client, operator):
+def test_the_customers_page_accepts_the_quote_by_paying_it(client, operator,
+                                                           django_capture_on_commit_callbacks):
     case, quote = quoted_case(operator)
 
-    client.post(reverse("exchanges:quote_public_answer", args=[quote.token, "accept"]))
+    response = client.post(reverse("exchanges:quote_public_answer", args=[quote.token, "accept"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url.removeprefix("http://testserver"), {
+            "action": "pay", "number": "4242424242424242", "expiry": "12/39", "cvc": "123",
+            "name": "Camille Martin"})
 
     assert Case.objects.get(pk=case.pk).status == "in_service"
 

@@ -152,15 +152,15 @@ def test_the_operator_sees_another_warehouse_a_variant_a_backorder_and_a_visit(r
 
 
 def test_an_equivalent_variant_is_reserved_only_with_the_consent_recorded(run, operator):
+    from exchanges.errors import SwapError
     from exchanges.swaps.services import swap_choose_variant
-    from hotline.errors import CaseError
     from hotline.tests.factories import ModelVariantFactory
 
     case, decision = swap_case(stock=0)
     swap = run(swap_request, case=case, decision=decision)
     blue = ModelVariantFactory(model=case.handset.model, colour="blue")
     StockUnitFactory(model=case.handset.model, variant=blue)
-    with pytest.raises(CaseError):
+    with pytest.raises(SwapError):
         swap_choose_variant(swap=swap, variant=blue, actor=operator, consent_note=" ")
 
     swap = run(swap_choose_variant, swap=swap, variant=blue, actor=operator,
@@ -450,13 +450,13 @@ def test_a_returned_unit_with_another_imei_is_flagged_and_quarantined(run, opera
 
 
 def test_a_confirmed_fault_needs_its_fault_code(run, operator):
-    from hotline.errors import CaseError
+    from exchanges.errors import SwapError
 
     swap = booked_swap(run)
     courier_says(run, swap.outbound, "delivered")
     courier_says(run, swap.collection, "delivered", hours=30)
 
-    with pytest.raises(CaseError):
+    with pytest.raises(SwapError):
         swaps_service.swap_inspect(swap=swap, actor=operator,
                                    received_imei=swap.case.handset.imei,
                                    outcome="fault_confirmed")
@@ -585,12 +585,12 @@ def test_a_faulty_unit_not_handed_over_is_collected_alone_and_its_return_tracked
 
 
 def test_a_case_whose_replacement_is_with_the_courier_is_not_cancelled(run, supervisor):
-    from hotline.errors import CaseError
+    from exchanges.errors import SwapError
     from hotline.services import case_cancel
 
     swap = booked_swap(run)
 
-    with pytest.raises(CaseError, match="already"):
+    with pytest.raises(SwapError, match="already"):
         case_cancel(case=swap.case, reason="changed mind", actor=supervisor)
 
     swap.case.refresh_from_db()

@@ -9,9 +9,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchanges.capabilities import DISPATCH_VISITS
+from exchanges.models import OPEN_VISIT_STATES, Technician, Visit
 from exchanges.visits import selectors, services
-from exchanges.web import CaseApiView, IsSupervisor
+from exchanges.visits.slots import visit_slots
+from exchanges.web import CaseApiView
 from hotline.api.fields import BoundedDateTimeField, PeriodInputSerializer
+from hotline.api.permissions import HasCapability
 from hotline.errors import NotFound
 
 
@@ -24,8 +28,6 @@ class SlotOutputSerializer(serializers.Serializer):
 
 
 def _open_visit(number):
-    from exchanges.models import OPEN_VISIT_STATES, Visit
-
     visit = (Visit.objects.filter(case__number=number, status__in=OPEN_VISIT_STATES)
              .select_related("case__handset__model", "fault_code").first())
     if visit is None:
@@ -38,8 +40,6 @@ class VisitSlotsApi(CaseApiView):
 
     @extend_schema(responses={200: SlotOutputSerializer(many=True)})
     def get(self, request, number):
-        from exchanges.visits.slots import visit_slots
-
         visit = _open_visit(number)
         handset = visit.case.handset
         slots = visit_slots(postcode=visit.postcode, country=visit.country,
@@ -57,8 +57,6 @@ class VisitBookApi(CaseApiView):
 
     @extend_schema(request=VisitBookInputSerializer, responses={200: SlotOutputSerializer})
     def post(self, request, number):
-        from exchanges.models import Technician
-
         data = self.VisitBookInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visit = _open_visit(number)
@@ -82,7 +80,8 @@ class VisitMeasuresOutputSerializer(serializers.Serializer):
 class VisitMeasuresApi(APIView):
     """Visit measures over visits decided in [since, until) (supervisors)."""
 
-    permission_classes = [IsSupervisor]
+    permission_classes = [HasCapability]
+    capability = DISPATCH_VISITS
 
     InputSerializer = PeriodInputSerializer
 

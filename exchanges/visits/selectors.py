@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Cast
+from django.utils import timezone
+
 from exchanges.measures import share
-from exchanges.models import Technician
+from exchanges.models import Technician, Visit, VisitStatus
+from exchanges.visits.slots import promise_window
+from hotline.models import AuditEvent
 from hotline.timeutils import local_day_bounds
 
 
@@ -20,16 +29,6 @@ def visit_measures(*, since=None, until=None) -> dict:
     in_slot: share of arrivals inside the booked slot; avg_minutes_on_site; first_visit_fix:
     share of finished visits fixed on site at the first attempt; escalations: swaps ordered.
     """
-    import datetime
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
-    from django.db.models.functions import Cast
-
-    from exchanges.models import Visit
-    from exchanges.visits.slots import promise_window
-    from hotline.models import AuditEvent
-
     visits = Visit.objects.all()
     if since is not None:
         visits = visits.filter(decided_at__gte=since)
@@ -69,12 +68,6 @@ def visit_measures(*, since=None, until=None) -> dict:
 def visit_promises(*, now=None) -> dict:
     """Visit promises: booked slots today not yet finished, and visits late (the slot ended
     with no technician on site, or still unbooked past the 24-hour promise)."""
-
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from exchanges.models import Visit, VisitStatus
-    from exchanges.visits.slots import promise_window
 
     now = now or timezone.now()
     start, end = local_day_bounds(now)

@@ -6,9 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.errors import VisitError
 from exchanges.models import Technician, Visit
+from exchanges.stock.selectors import stock_available
 from exchanges.visits.slots import slot_length, technician_day_slots
-from hotline.errors import CaseError, StaleObject
+from hotline.errors import StaleObject
 from hotline.notifications import notification_send
 from hotline.services import case_resolve
 from hotline.workflow import transition
@@ -28,7 +31,7 @@ def visit_schedule(*, visit: Visit, technician: Technician, start, actor=None) -
                              family=visit.case.handset.model.family if visit.case.handset_id
                              and visit.case.handset.model_id else "",
                              category=visit.fault_code.category):
-        raise CaseError(_("%(name)s does not cover this address or this fault.") % {
+        raise VisitError(_("%(name)s does not cover this address or this fault.") % {
             "name": technician.name}, field="technician")
     try:
         with transaction.atomic():
@@ -72,9 +75,9 @@ def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str 
                    fault_code=None, signed_by: str = "") -> Visit:
     """Record the visit report, resolve the case and send the report (PDF) to the customer."""
     if not work_done.strip():
-        raise CaseError(_("Describe the work done."), field="work_done")
+        raise VisitError(_("Describe the work done."), field="work_done")
     if not signed_by.strip():
-        raise CaseError(_("The customer signs with their name."), field="signed_by")
+        raise VisitError(_("The customer signs with their name."), field="signed_by")
     with transaction.atomic():
         _report(visit, work_done=work_done, parts_used=parts_used, fault_code=fault_code,
                 signed_by=signed_by)
@@ -92,10 +95,8 @@ def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str 
 
 def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) -> Visit:
     """The fault cannot be fixed on site: order a swap carrying the technician's findings."""
-    from exchanges.decisions.fulfilment import swap_request
-
     if not findings.strip():
-        raise CaseError(_("Describe what you found: the swap carries it."), field="findings")
+        raise VisitError(_("Describe what you found: the swap carries it."), field="findings")
     with transaction.atomic():
         _report(visit, work_done=findings, parts_used="", fault_code=fault_code, signed_by="")
         visit.findings = findings
@@ -115,16 +116,13 @@ def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
 
 def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """No slot keeps the promise: cancel the unbooked visit and order a swap instead."""
-    from exchanges.decisions.fulfilment import swap_request
-    from exchanges.stock.selectors import stock_available
-
     if visit.status not in ("requested", "no_access"):
-        raise CaseError(_("Only a visit not yet booked is replaced by a swap."),
+        raise VisitError(_("Only a visit not yet booked is replaced by a swap."),
                         code="visit_booked")
     handset = visit.case.handset
     if handset is None or handset.model_id is None or not stock_available(
             model=handset.model, variant=handset.variant):
-        raise CaseError(_("No like-for-like unit in stock: a swap is not possible."),
+        raise VisitError(_("No like-for-like unit in stock: a swap is not possible."),
                         code="no_stock")
     with transaction.atomic():
         transition(visit, "cancel", actor=actor, reason=reason or "replaced by a swap")

@@ -14,24 +14,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exchanges.capabilities import DISPATCH_VISITS, WORK_VISIT_ROUNDS, WORK_VISITS
 from exchanges.models import OPEN_VISIT_STATES, Visit
 from exchanges.visits import selectors, services
 from exchanges.visits.forms import VisitBookForm, VisitReportForm
+from exchanges.visits.slots import visit_slots
+from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
-from hotline.roles import OPERATOR, SUPERVISOR, TECHNICIAN, has_role
 from hotline.timeutils import parse_bounded_date
-from hotline.views import role_required
 from hotline.workflow import allowed_transitions
 
 
 def _may_work_on(user, visit: Visit) -> bool:
-    if has_role(user, OPERATOR, SUPERVISOR):
+    if has_capability(user, WORK_CASES):
         return True
     return visit.technician_id is not None and visit.technician.user_id == user.pk
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(WORK_CASES)
 def visit_book(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset__model", "fault_code"),
                               pk=pk)
@@ -52,7 +53,7 @@ def visit_book(request, pk):
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR, TECHNICIAN)
+@capability_required(WORK_VISITS)
 def visit_act(request, pk, action):
     visit = get_object_or_404(Visit.objects.select_related("case", "technician", "fault_code"),
                               pk=pk)
@@ -90,7 +91,7 @@ def visit_act(request, pk, action):
 
 
 @require_POST
-@role_required(OPERATOR, SUPERVISOR)
+@capability_required(WORK_CASES)
 def visit_switch_to_swap(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset"), pk=pk)
     try:
@@ -102,7 +103,7 @@ def visit_switch_to_swap(request, pk):
     return redirect("console:case_detail", number=visit.case.number)
 
 
-@role_required(SUPERVISOR, TECHNICIAN)
+@capability_required(WORK_VISIT_ROUNDS)
 def visit_day(request):
     """Today's visits in order: the technician's own; for supervisors, every technician's."""
     asked = request.GET.get("date", "")
@@ -116,7 +117,7 @@ def visit_day(request):
               .select_related("case__customer", "case__handset__model", "technician",
                               "fault_code").prefetch_related("case__customer__phones")
               .order_by("technician__name", "slot_start"))
-    supervisor = has_role(request.user, SUPERVISOR)
+    supervisor = has_capability(request.user, DISPATCH_VISITS)
     if not supervisor:
         visits = visits.filter(technician__user=request.user)
     rows = [{"visit": visit, "actions": allowed_transitions(visit, request.user)}
@@ -135,8 +136,6 @@ def visit_day(request):
 
 def visit_panel_context(case) -> dict:
     """The visit part of the case panel: the open visit and, when unbooked, its free slots."""
-    from exchanges.visits.slots import visit_slots
-
     visit = Visit.objects.filter(case=case, status__in=OPEN_VISIT_STATES).select_related(
         "technician", "fault_code").first()
     slots = []

@@ -1,6 +1,8 @@
+"""API permissions: the same capabilities as the console (hotline.capabilities)."""
+
 from rest_framework.permissions import BasePermission
 
-from hotline.roles import DISTRIBUTOR, OPERATOR, SUPERVISOR, has_role
+from hotline.capabilities import FOLLOW_DISTRIBUTOR_CASES, WORK_CASES, has_capability
 
 
 def distributor_of(user):
@@ -9,11 +11,13 @@ def distributor_of(user):
     return profile.distributor if profile is not None else None
 
 
-class IsStaffRole(BasePermission):
-    """Operators and supervisors."""
+class HasCapability(BasePermission):
+    """Allow users with the view's `capability` (a permission, as the console checks it)."""
+
+    message = "Your role does not give this capability."
 
     def has_permission(self, request, view):
-        return has_role(request.user, OPERATOR, SUPERVISOR)
+        return has_capability(request.user, view.capability)
 
 
 class IsDistributorOrStaff(BasePermission):
@@ -22,6 +26,7 @@ class IsDistributorOrStaff(BasePermission):
     message = "Your account is neither hotline staff nor linked to a distributor."
 
     def has_permission(self, request, view):
-        if has_role(request.user, OPERATOR, SUPERVISOR):
+        if has_capability(request.user, WORK_CASES):
             return True
-        return has_role(request.user, DISTRIBUTOR) and distributor_of(request.user) is not None
+        return (has_capability(request.user, FOLLOW_DISTRIBUTOR_CASES)
+                and distributor_of(request.user) is not None)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -8,8 +9,6 @@ from hotline.validators import normalise_phone, normalise_postcode, validate_ime
 
 def _django_validator(func):
     def run(value, *args):
-        from django.core.exceptions import ValidationError
-
         try:
             return func(value, *args)
         except ValidationError as exc:

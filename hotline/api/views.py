@@ -7,12 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline import selectors, services
-from hotline.api.permissions import IsDistributorOrStaff, IsStaffRole, distributor_of
+from hotline.api.permissions import HasCapability, IsDistributorOrStaff, distributor_of
 from hotline.api.serializers import (
     CaseCreateInputSerializer,
     CaseOutputSerializer,
     CustomerOutputSerializer,
 )
+from hotline.capabilities import WORK_CASES
 from hotline.errors import CaseError
 from hotline.imei import identify_imei
 from hotline.models import CaseChannel, Handset, HandsetModel
@@ -105,7 +106,8 @@ class ImeiApi(APIView):
 class CustomerSearchApi(generics.ListAPIView):
     """Customers matching a phone number, IMEI or name (hotline staff only)."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [HasCapability]
+    capability = WORK_CASES
     serializer_class = CustomerOutputSerializer
 
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])

@@ -136,6 +136,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permissions = [
             ("override_decision", _("Can override a proposed decision")),
             ("cancel_in_service", _("Can cancel a case in service")),
+            ("work_cases", _("Can work on customers and cases in the console and the API")),
+            ("follow_distributor_cases", _("Can follow a distributor's cases through the API")),
+            ("view_api_docs", _("Can read the API documentation")),
         ]
 
     def __str__(self):

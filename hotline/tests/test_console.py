@@ -189,9 +189,9 @@ def test_the_customer_page_query_count_does_not_grow_with_handsets(
 def test_every_apps_role_permissions_exist_after_migrate(db):
     from django.contrib.auth.models import Group
 
-    from hotline.roles import role_permissions
+    from hotline.roles import role_capabilities
 
-    for role, wanted in role_permissions().items():
+    for role, wanted in role_capabilities().items():
         granted = {f"{p.content_type.app_label}.{p.codename}"
                    for p in Group.objects.get(name=role).permissions.select_related("content_type")}
         assert granted == wanted, role

@@ -7,6 +7,7 @@ from hotline.celery import app as celery_app
 from hotline.models import AuditEvent, OutboxMessage
 from hotline.outbox import outbox_enqueue, outbox_relay
 from hotline.tests.factories import CaseFactory
+from hotline.tests.worker_tasks import touch_case
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ def test_a_message_runs_its_task_after_commit(django_capture_on_commit_callbacks
     case = CaseFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        outbox_enqueue(task="hotline.tasks.touch_case", kwargs={"case_id": case.pk, "note": "hi"},
+        outbox_enqueue(task=touch_case.name, kwargs={"case_id": case.pk, "note": "hi"},
                        key=f"touch-{case.pk}")
 
     assert OutboxMessage.objects.get().dispatched_at is not None
@@ -27,7 +28,7 @@ def test_the_same_key_is_enqueued_once(django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            outbox_enqueue(task="hotline.tasks.touch_case",
+            outbox_enqueue(task=touch_case.name,
                            kwargs={"case_id": case.pk, "note": "x"}, key="same")
 
     assert OutboxMessage.objects.count() == 1
@@ -38,7 +39,7 @@ def test_when_the_broker_is_down_the_message_waits_and_the_relay_sends_it_later(
     django_capture_on_commit_callbacks,
 ):
     case = CaseFactory()
-    task = celery_app.tasks["hotline.tasks.touch_case"]
+    task = celery_app.tasks[touch_case.name]
 
     with mock.patch.object(task, "apply_async", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):

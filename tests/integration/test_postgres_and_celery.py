@@ -10,6 +10,7 @@ from hotline.celery import app as celery_app
 from hotline.models import AuditEvent, Case
 from hotline.outbox import outbox_enqueue
 from hotline.tests.factories import HandsetFactory
+from hotline.tests.worker_tasks import touch_case
 from tests.integration.concurrency import run_concurrently
 
 
@@ -38,7 +39,7 @@ def test_a_real_celery_worker_runs_a_task_from_the_outbox_that_changes_a_row():
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                       shutdown_timeout=10):
         with transaction.atomic():
-            outbox_enqueue(task="hotline.tasks.touch_case",
+            outbox_enqueue(task=touch_case.name,
                            kwargs={"case_id": case.pk, "note": "seen by a worker"},
                            key=f"touch-{case.pk}")
         deadline = time.monotonic() + 30

@@ -36,10 +36,12 @@ class Command(BaseCommand):
                             help="15m, 30m, 1h, day, week or month (default 30m)")
         parser.add_argument("--by", default="interval", choices=GROUPS,
                             help="group rows by interval (default), queue or operator")
-        parser.add_argument("--threshold", type=float, default=20,
-                            help="service-level threshold in seconds (default 20)")
-        parser.add_argument("--short-abandon", type=float, default=5,
-                            help="abandons within this many seconds are short (default 5)")
+        parser.add_argument("--threshold", type=float,
+                            help="service-level threshold in seconds (default: the setting "
+                                 "CALLS_SL_THRESHOLD)")
+        parser.add_argument("--short-abandon", type=float,
+                            help="abandons within this many seconds are short (default: the "
+                                 "setting CALLS_SHORT_ABANDON)")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forecast import plan_day
+from calls.metrics import sl_threshold
 from hotline.timeutils import parse_bounded_date
 
 
@@ -18,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--aht", type=float, help="average handle time, s")
         parser.add_argument("--target", type=float, default=0.8,
                             help="target service level as a fraction (default 0.8)")
-        parser.add_argument("--answer-within", type=float, default=20,
-                            help="service-level threshold in seconds (default 20)")
+        parser.add_argument("--answer-within", type=float,
+                            help="service-level threshold in seconds (default: the setting "
+                                 "CALLS_SL_THRESHOLD)")
         parser.add_argument("--shrinkage", type=float, default=0.0,
                             help="share of paid time off the phones, e.g. 0.3")
         parser.add_argument("--max-occupancy", type=float, help="e.g. 0.85")
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
+        if o["answer_within"] is None:
+            o["answer_within"] = sl_threshold()
         if o["day"]:
             return self._plan(o)
         if o["calls"] is None or o["aht"] is None:

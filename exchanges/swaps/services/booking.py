@@ -13,6 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carriers.domain import Address, CarrierError, Parcel, Service
+from carriers.registry import carrier_get
+from carriers.services import shipment_book, shipment_cancel
+from exchanges.errors import SwapError
 from exchanges.models import (
     ReplacementUnit,
     Swap,
@@ -20,7 +24,7 @@ from exchanges.models import (
     UnitStatus,
 )
 from exchanges.swaps.services.promise import dispatch_time, swap_promise
-from hotline.errors import CaseError, DomainError
+from hotline.errors import DomainError
 from hotline.notifications import notification_send
 from hotline.outbox import outbox_enqueue
 from hotline.validators import normalise_country, normalise_postcode
@@ -43,14 +47,14 @@ def _address_checked(changes: dict, swap: Swap) -> dict:
     try:
         country = normalise_country(changes.get("country") or swap.country)
     except ValidationError as exc:
-        raise CaseError(exc.messages[0], field="country") from None
+        raise SwapError(exc.messages[0], field="country") from None
     checked = {"country": country}
     if "postcode" in changes or "country" in changes:
         try:
             checked["postcode"] = normalise_postcode(changes.get("postcode") or swap.postcode,
                                                      country)
         except ValidationError as exc:
-            raise CaseError(exc.messages[0], field="postcode") from None
+            raise SwapError(exc.messages[0], field="postcode") from None
     return checked
 
 
@@ -65,7 +69,7 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         if swap.status not in BOOKABLE or swap.unit_id is None:
-            raise CaseError(_("This swap cannot be booked now (%(status)s).")
+            raise SwapError(_("This swap cannot be booked now (%(status)s).")
                             % {"status": swap.get_status_display()}, code="not_bookable")
         changes = {"booking_attempt": swap.booking_attempt + 1, "booking_error": ""}
         if recipient:
@@ -75,9 +79,9 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
             changes |= _address_checked(changes, swap)
         if ship_on is not None:
             if ship_on < timezone.localdate():
-                raise CaseError(_("The delivery day cannot be in the past."), field="ship_on")
+                raise SwapError(_("The delivery day cannot be in the past."), field="ship_on")
             if ship_on > timezone.localdate() + datetime.timedelta(days=SHIP_ON_MAX_DAYS):
-                raise CaseError(_("The delivery day must be within %(days)d days.")
+                raise SwapError(_("The delivery day must be within %(days)d days.")
                                 % {"days": SHIP_ON_MAX_DAYS}, field="ship_on")
             changes["ship_on"] = ship_on
         Swap.objects.filter(pk=swap.pk).update(**changes)
@@ -98,8 +102,6 @@ def booking_key(swap: Swap, attempt: int | None = None) -> str:
 
 
 def _addresses(swap: Swap):
-    from carriers.domain import Address
-
     warehouse = swap.warehouse
     customer = swap.case.customer
     sender = Address(name=warehouse.name, company=settings.HOTLINE_WAREHOUSE["company"],
@@ -123,9 +125,6 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     """Book attempt `attempt` at the courier (the outbox task). Idempotent: the booking key is
     the outbox key, so a repeat returns the first booking. A transient courier error raises
     (the task retries); a permanent one is kept on the swap for the exceptions queue."""
-    from carriers.domain import CarrierError, Parcel, Service
-    from carriers.services import shipment_book
-
     swap = Swap.objects.select_related("case__customer", "warehouse", "unit", "outbound").get(
         pk=swap_id)
     if swap.booking_attempt != attempt:
@@ -189,7 +188,7 @@ COLLECT_TASK = "exchanges.tasks.swap_collection_book"
 def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     """Book a courier to collect the faulty unit alone (it was not handed over at delivery)."""
     if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
-        raise CaseError(_("A collection alone is booked only after delivery, while the faulty "
+        raise SwapError(_("A collection alone is booked only after delivery, while the faulty "
                           "unit is not back."), code="not_collectable")
     key = f"swap-return-{swap.pk}-after-{swap.collection_id or 0}"
     with transaction.atomic():
@@ -201,9 +200,6 @@ def swap_collection_book(*, swap: Swap, actor=None, reason: str = "") -> Swap:
 
 def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
     """Book the collection (outbox task): from the customer's address to the returns centre."""
-    from carriers.domain import Parcel, Service
-    from carriers.services import shipment_book
-
     swap = Swap.objects.select_related("case__customer", "warehouse", "collection").get(
         pk=swap_id)
     if swap.collection_id and swap.collection.booking_key == key:
@@ -243,9 +239,6 @@ def swap_booking_gave_up(*, swap_id: int, attempt: int, message: str) -> None:
 
 
 def _cancel_quietly(shipment) -> None:
-    from carriers.domain import CarrierError
-    from carriers.services import shipment_cancel
-
     if shipment.is_final:
         return
     try:
@@ -262,8 +255,6 @@ def tracking_url(shipment) -> str:
     if settings.SWAP_TRACKING_URL:
         return settings.SWAP_TRACKING_URL.format(carrier=shipment.carrier,
                                                  tracking_number=shipment.tracking_number)
-    from carriers.registry import carrier_get
-
     carrier = carrier_get(shipment.carrier)
     return (carrier.public_tracking_url(shipment.tracking_number)
             or f"{carrier.name} {shipment.tracking_number}")

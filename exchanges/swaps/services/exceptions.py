@@ -6,16 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.errors import SwapError
 from exchanges.models import (
     ReplacementUnit,
     Swap,
     SwapStatus,
     UnitStatus,
 )
+from exchanges.quotes.payments import refund_for_swap
 from exchanges.swaps.services.booking import swap_book
 from exchanges.swaps.services.reservation import reserve_unit
-from hotline.errors import CaseError
 from hotline.notifications import notification_send
+from hotline.services import case_resolve
 from hotline.workflow import record_event, transition
 
 S = SwapStatus
@@ -24,7 +26,7 @@ S = SwapStatus
 def swap_cancel(*, swap: Swap, actor=None, reason: str) -> Swap:
     """Cancel a swap nothing of which is with the customer; its unit goes back to stock."""
     if not reason.strip():
-        raise CaseError(_("Say why the swap is cancelled."), field="reason")
+        raise SwapError(_("Say why the swap is cancelled."), field="reason")
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         unit_id = swap.unit_id
@@ -42,7 +44,7 @@ def swaps_case_cancelled(*, case, actor=None, reason: str = "") -> None:
         if swap.status == S.REQUESTED:
             continue  # the case workflow's own hook cancels requested orders
         if swap.status not in (S.RESERVED, S.BACKORDERED, S.RETURNED_TO_SENDER):
-            raise CaseError(_("The replacement is already %(status)s: work the swap instead of "
+            raise SwapError(_("The replacement is already %(status)s: work the swap instead of "
                               "cancelling the case.") % {"status": swap.get_status_display()},
                             code="swap_under_way")
         swap_cancel(swap=swap, actor=actor, reason=reason or "case cancelled")
@@ -54,14 +56,14 @@ def swap_reship(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         if swap.status != S.LOST:
-            raise CaseError(_("Only a lost parcel is reshipped."), code="not_lost")
+            raise SwapError(_("Only a lost parcel is reshipped."), code="not_lost")
         lost_unit = swap.unit_id
         Swap.objects.filter(pk=swap.pk).update(unit=None)
         swap.refresh_from_db()
         found = reserve_unit(swap=swap, at=timezone.now())
         if found is None:
             Swap.objects.filter(pk=swap.pk).update(unit_id=lost_unit)
-            raise CaseError(_("No like-for-like unit left: offer a refund or wait for stock."),
+            raise SwapError(_("No like-for-like unit left: offer a refund or wait for stock."),
                             code="no_stock")
         unit, warehouse, promise = found
         Swap.objects.filter(pk=swap.pk).update(
@@ -76,8 +78,6 @@ def swap_reship(*, swap: Swap, actor=None, reason: str = "") -> Swap:
 
 def swap_refund(*, swap: Swap, actor=None, reason: str = "") -> Swap:
     """The courier lost the parcel and the customer chose a refund: the swap closes."""
-    from hotline.services import case_resolve
-
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         transition(swap, "refund", actor=actor, reason=reason, at=timezone.now(),
@@ -86,4 +86,6 @@ def swap_refund(*, swap: Swap, actor=None, reason: str = "") -> Swap:
                           context={"amount": str(swap.fees_total), "currency": swap.currency})
         if swap.case.status == "in_service":
             case_resolve(case=swap.case, actor=actor, reason=_("Swap refunded"))
+    # What the customer paid for the quote goes back through the provider that took it.
+    refund_for_swap(swap=swap, reason=reason, actor=actor)
     return swap

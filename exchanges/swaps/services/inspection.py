@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.errors import SwapError
 from exchanges.models import (
     InspectionOutcome,
     ReplacementUnit,
@@ -16,8 +17,10 @@ from exchanges.models import (
     UnitGrade,
     UnitStatus,
 )
-from hotline.errors import CaseError
-from hotline.workflow import record_event, transition
+from hotline.imei import validate_imei
+from hotline.models import Handset
+from hotline.services import case_resolve
+from hotline.workflow import actor_or_none, record_event, transition
 
 S = SwapStatus
 
@@ -25,8 +28,6 @@ S = SwapStatus
 def ledger_record(*, swap: Swap):
     """The delivered replacement becomes the customer's registered handset, keeping the
     original warranty end; the chain original -> replacement is kept on the swap."""
-    from hotline.models import Handset
-
     original = swap.case.handset
     unit = swap.unit
     if unit is None or not unit.imei:
@@ -64,17 +65,14 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
                  fault_code=None, notes: str = "") -> SwapInspection:
     """Record the repair centre's inspection of the returned unit, put the unit in repair or
     quarantine stock, close the swap and resolve the case."""
-    from hotline.imei import validate_imei
-    from hotline.services import case_resolve
-
     if outcome not in InspectionOutcome.values:
-        raise CaseError(_("Unknown inspection outcome."), field="outcome")
+        raise SwapError(_("Unknown inspection outcome."), field="outcome")
     if outcome == InspectionOutcome.FAULT_CONFIRMED and fault_code is None:
-        raise CaseError(_("A confirmed fault needs its fault code."), field="fault_code")
+        raise SwapError(_("A confirmed fault needs its fault code."), field="fault_code")
     try:
         received_imei = validate_imei(received_imei)
     except Exception as exc:  # noqa: BLE001 (the validator raises Django's ValidationError)
-        raise CaseError(_("This IMEI is not valid."), field="received_imei") from exc
+        raise SwapError(_("This IMEI is not valid."), field="received_imei") from exc
     with transaction.atomic():
         swap = Swap.objects.select_for_update(of=("self",)).select_related("case__handset").get(pk=swap.pk)
         original = swap.case.handset
@@ -100,7 +98,7 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
         inspection = SwapInspection.objects.create(
             swap=swap, received_imei=received_imei, imei_matches=matches, outcome=outcome,
             fault_code=fault_code, notes=notes, unit=unit,
-            inspected_by=actor if actor is not None and actor.is_authenticated else None)
+            inspected_by=actor_or_none(actor))
         if not matches:
             record_event(swap, action="returned_imei_mismatch", actor=actor, data={
                 "expected": original.imei if original else "", "received": received_imei})

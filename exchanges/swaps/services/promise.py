@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from exchanges.models import (
 )
 from exchanges.stock.services import warehouse_default
 from exchanges.swaps.promise import Promise, promise_compute
+from exchanges.visits.selectors import technicians_covering
+from hotline.models import ModelVariant
 
 S = SwapStatus
 
@@ -67,11 +70,6 @@ def swap_stock_options(*, model, variant, postcode: str, country: str,
     """Return what can be offered: like-for-like per warehouse (best promise first), an
     equivalent variant (with the customer's consent), a backorder with its date, a technician
     visit. A handful of queries, whatever the stock."""
-    from django.db.models import Count
-
-    from exchanges.visits.selectors import technicians_covering
-    from hotline.models import ModelVariant
-
     at = at or timezone.now()
     warehouses = {w.pk: w for w in Warehouse.objects.filter(active=True)}
     stock = (ReplacementUnit.objects.available().filter(model=model)

@@ -14,6 +14,9 @@ from exchanges.models import (
     Swap,
     SwapStatus,
 )
+from exchanges.quotes.payments import swap_charge_payment_start
+from hotline.errors import DomainError
+from hotline.models import Notification
 from hotline.notifications import notification_send
 from hotline.workflow import record_event, transition
 
@@ -63,8 +66,6 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
 
 def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None) -> bool:
     """Charge the unreturned device fee, only if the written confirmation stated it."""
-    from hotline.models import Notification
-
     stated = swap.unreturned_charge is not None and Notification.objects.filter(
         case=swap.case, template="swap_promised").exists()
     if not stated:
@@ -75,8 +76,17 @@ def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None)
         transition(swap, "charge", actor=actor, actor_label="hotline", check_permission=False,
                    amount=swap.unreturned_charge, at=now or timezone.now(),
                    data={"amount": str(swap.unreturned_charge)})
-        notification_send(case=swap.case, template="swap_charged", context={
-            "amount": str(swap.unreturned_charge), "currency": swap.currency or "EUR"})
+    # The stated charge is asked through the payment provider, with a link to pay it.
+    try:
+        payment = swap_charge_payment_start(swap=swap, amount=swap.unreturned_charge,
+                                            currency=swap.currency or "EUR")
+        link = payment.redirect_url
+    except DomainError as exc:
+        record_event(swap, action="swap_charge_payment_failed", reason=exc.message)
+        link = ""
+    notification_send(case=swap.case, template="swap_charged", context={
+        "amount": str(swap.unreturned_charge), "currency": swap.currency or "EUR",
+        "payment_link": link})
     return True
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.errors import SwapError
 from exchanges.models import (
     ReplacementUnit,
     Swap,
@@ -22,7 +23,7 @@ from exchanges.models import (
 from exchanges.stock.services import warehouse_default
 from exchanges.swaps.services.booking import swap_book
 from exchanges.swaps.services.promise import backorder_date, dispatch_time, swap_promise
-from hotline.errors import CaseError, DomainError
+from hotline.errors import DomainError
 from hotline.notifications import notification_send
 from hotline.workflow import record_event, transition
 
@@ -71,12 +72,12 @@ def swap_reserve(*, swap: Swap, actor=None, at: datetime.datetime | None = None,
     with transaction.atomic():
         swap = Swap.objects.select_for_update().get(pk=swap.pk)
         if swap.status not in (S.REQUESTED, S.BACKORDERED):
-            raise CaseError(_("Only a requested or backordered swap is reserved."),
+            raise SwapError(_("Only a requested or backordered swap is reserved."),
                             code="not_reservable")
         found = reserve_unit(swap=swap, at=at, warehouse=warehouse)
         if found is None:
             if warehouse is not None:
-                raise CaseError(_("No like-for-like unit left in %(warehouse)s.")
+                raise SwapError(_("No like-for-like unit left in %(warehouse)s.")
                                 % {"warehouse": warehouse.name}, code="no_stock")
             if swap.status == S.REQUESTED and backorder:
                 until = backorder_date(at)
@@ -102,14 +103,14 @@ def swap_reserve(*, swap: Swap, actor=None, at: datetime.datetime | None = None,
 def swap_choose_variant(*, swap: Swap, variant, actor=None, consent_note: str) -> Swap:
     """The customer consented to an equivalent variant: reserve that one instead."""
     if not consent_note.strip():
-        raise CaseError(_("Record how the customer consented to another variant."),
+        raise SwapError(_("Record how the customer consented to another variant."),
                         field="consent_note")
     if variant.model_id != swap.model_id:
-        raise CaseError(_("An equivalent variant is of the same model."), field="variant")
+        raise SwapError(_("An equivalent variant is of the same model."), field="variant")
     with transaction.atomic():
         locked = Swap.objects.select_for_update().get(pk=swap.pk)
         if locked.status not in (S.REQUESTED, S.BACKORDERED):
-            raise CaseError(_("Only a requested or backordered swap changes variant."),
+            raise SwapError(_("Only a requested or backordered swap changes variant."),
                             code="not_reservable")
         record_event(locked, action="swap_variant_consented", actor=actor, reason=consent_note,
                      data={"from": str(locked.variant or ""), "to": str(variant)})

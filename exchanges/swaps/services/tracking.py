@@ -16,6 +16,7 @@ from exchanges.models import (
     UnitStatus,
 )
 from exchanges.swaps.services.inspection import ledger_record
+from hotline.models import AuditEvent
 from hotline.notifications import notification_send
 from hotline.workflow import allowed_transitions, record_event, transition
 
@@ -41,8 +42,6 @@ def swap_tracking_apply(*, shipment, event) -> Swap | None:
         mapping, leg = RETURN_MAP, "return"
     if swap is None:
         return None
-    from hotline.models import AuditEvent
-
     if AuditEvent.objects.filter(object_id=str(swap.pk), data__tracking_event=event.pk,
                                  content_type__model="swap").exists():
         return swap  # a repeated notification

@@ -4,6 +4,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from hotline.demo import print_logins
+
 
 class Command(BaseCommand):
     help = ("Load reference and demo data: users per role, distributors, customers, cases, "
@@ -20,6 +22,4 @@ class Command(BaseCommand):
                 continue
             module.load(stdout=self.stdout)
             self.stdout.write(f"demo data: {config.label} loaded")
-        from hotline.demo import print_logins
-
         print_logins(stdout=self.stdout)

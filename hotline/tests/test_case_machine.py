@@ -3,7 +3,7 @@ an audit event; the others are refused with the current state named."""
 
 import pytest
 
-from exchanges.diagram import case_machine_markdown
+from hotline.diagram import case_machine_markdown
 from hotline.errors import IllegalTransition, PermissionRefused
 from hotline.models import AuditEvent, CaseStatus
 from hotline.tests.factories import CaseFactory
@@ -84,7 +84,7 @@ def test_an_operator_may_not_run_a_supervisor_transition(state, name, operator):
 
 
 def test_the_machine_declares_exactly_the_specified_transitions():
-    from exchanges.diagram import case_transitions
+    from hotline.diagram import case_transitions
 
     declared = {(source, name): target for source, target, name, _perm in case_transitions()}
 

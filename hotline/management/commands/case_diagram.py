@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from exchanges.diagram import case_machine_markdown
+from hotline.diagram import case_machine_markdown
 
 
 class Command(BaseCommand):
