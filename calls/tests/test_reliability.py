@@ -21,9 +21,9 @@ def cti(settings):
 
 
 @pytest.fixture
-def staff_api(operator):
+def staff_api(supervisor):
     client = APIClient()
-    client.force_authenticate(operator)
+    client.force_authenticate(supervisor)
     return client
 
 
