@@ -28,6 +28,8 @@ urlpatterns = [
     path("cases/<str:number>/visit/book/", visit_api.VisitBookApi.as_view(),
          name="api-case-visit-book"),
     path("visits/measures/", visit_api.VisitMeasuresApi.as_view(), name="api-visit-measures"),
+    path("visits/<int:pk>/<slug:action>/", visit_api.VisitActionApi.as_view(),
+         name="api-visit-action"),
     path("cases/<str:number>/timeline/", decision_api.CaseTimelineApi.as_view(), name="api-case-timeline"),
     path("cases/<str:number>/swaps/", swap_api.CaseSwapsApi.as_view(), name="api-case-swaps"),
     path("cases/<str:number>/swaps/options/", swap_api.SwapOptionsApi.as_view(),

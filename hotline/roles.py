@@ -83,6 +83,9 @@ ROLES: dict[str, Role] = {
         "exchanges.change_warehouse", "exchanges.add_warehouse",
         "exchanges.work_visit_rounds", "exchanges.dispatch_visits",
         "quality.view_defectrecord", "quality.view_alert",
+        "partners.view_distributorkey", "partners.add_distributorkey",
+        "partners.change_distributorkey", "partners.view_webhooksubscription",
+        "partners.view_webhookdelivery",
     ), includes=(OPERATOR,)),
     QA: Role(_("Quality engineer"), _caps(
         "hotline.view_case", "hotline.view_handset", "hotline.view_handsetmodel",

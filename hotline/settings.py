@@ -4,6 +4,7 @@ Embedded defaults (no variables set): SQLite under var/, Celery tasks run in-pro
 sandbox courier, e-mail and SMS printed to the console.
 """
 
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework_api_key",
     "django_filters",
     "django_htmx",
     "template_partials",
@@ -425,3 +428,32 @@ CELERY_BEAT_SCHEDULE |= {
     "quality-weekly-report": {"task": "quality.tasks.weekly_report",
                               "schedule": crontab(minute=0, hour=7, day_of_week="mon")},
 }
+
+# --- partners ---
+# Distributors' API keys, webhooks and idempotent POSTs (docs/partners.md).
+# Requests per API key, as DRF writes rates: "<n>/second|minute|hour|day".
+PARTNERS_API_RATE = env.str("PARTNERS_API_RATE", "600/minute")
+if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", PARTNERS_API_RATE):
+    raise env.error("PARTNERS_API_RATE", "write it like 600/minute (second, minute, hour, day)")
+PARTNERS_IDEMPOTENCY_HOURS = env.int("PARTNERS_IDEMPOTENCY_HOURS", 48, min_value=24)
+PARTNERS_WEBHOOK_TIMEOUT = env.int("PARTNERS_WEBHOOK_TIMEOUT_SECONDS", 10, min_value=1,
+                                   max_value=30)
+PARTNERS_WEBHOOK_RETRY_BASE_SECONDS = env.int("PARTNERS_WEBHOOK_RETRY_BASE_SECONDS", 60,
+                                              min_value=1)
+PARTNERS_WEBHOOK_RETRY_DAYS = env.int("PARTNERS_WEBHOOK_RETRY_DAYS", 3, min_value=1)
+PARTNERS_WEBHOOK_DISABLE_AFTER = env.int("PARTNERS_WEBHOOK_DISABLE_AFTER", 20, min_value=1)
+# Receivers on private or loopback addresses (and plain http) only for local tests.
+PARTNERS_WEBHOOK_ALLOW_PRIVATE = env.bool("PARTNERS_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].insert(
+    0, "partners.auth.DistributorKeyAuthentication")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["partners.auth.KeyRateThrottle"]
+CELERY_BEAT_SCHEDULE |= {
+    "partners-webhooks-retry": {"task": "partners.tasks.webhooks_retry_due", "schedule": 60.0},
+    "partners-idempotency-purge": {"task": "partners.tasks.idempotency_purge",
+                                   "schedule": 3600.0},
+}
+# The API docs load Redoc and Swagger UI from our own static files (no CDN).
+SPECTACULAR_SETTINGS |= {"REDOC_DIST": "SIDECAR", "SWAGGER_UI_DIST": "SIDECAR",
+                         "SWAGGER_UI_FAVICON_HREF": "SIDECAR"}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PublicStatusEnum"] = (
+    "partners.status.PublicStatus.choices")

@@ -3,7 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from hotline import health, views
 
@@ -18,7 +22,9 @@ urlpatterns = [
     path("carriers/", include("carriers.urls")),
     path("calls/", include("calls.urls")),
     path("quality/", include("quality.urls")),
+    path("partners/", include("partners.urls")),
     path("payments/", include("payments.urls")),
+    path("api/v1/", include("partners.api.urls")),
     path("", include("selfservice.urls")),
     path("api/v1/", include("hotline.api.urls")),
     path("api/v1/", include("diagnostics.api_urls")),
@@ -28,6 +34,8 @@ urlpatterns = [
     path("api/v1/quality/", include("quality.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/swagger/", SpectacularSwaggerView.as_view(url_name="api-schema"),
+         name="api-swagger"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

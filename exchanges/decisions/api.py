@@ -13,6 +13,7 @@ from exchanges.decisions import selectors, services
 from exchanges.errors import DecisionError
 from exchanges.web import CaseApiView, case_or_404
 from hotline import services as hotline_services
+from hotline.api.pagination import PAGE_PARAMETERS, paginated
 from hotline.errors import NotFound
 
 
@@ -56,13 +57,20 @@ class EventOutputSerializer(serializers.Serializer):
 
 
 class DiagnosisApi(CaseApiView):
-    """Record a diagnosis by hand (fault code and action) when no guided script fits."""
+    """Record a diagnosis by hand (fault code and action) when no guided script fits; with
+    `propose`, propose an outcome from it in the same call."""
 
     class DiagnosisInputSerializer(serializers.Serializer):
         fault_code = serializers.SlugRelatedField(slug_field="code",
                                                   queryset=FaultCode.objects.filter(active=True))
         action = serializers.ChoiceField(choices=Action.choices)
         advice = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        propose = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Also propose an outcome from this diagnosis (what the console does).")
+        preference = serializers.ChoiceField(
+            choices=Action.choices, required=False, allow_blank=True, default="",
+            help_text="With propose: the customer's preference, swap or visit (empty: none).")
 
     @extend_schema(request=DiagnosisInputSerializer, responses={201: CaseStatusOutputSerializer})
     def post(self, request, number):
@@ -161,7 +169,7 @@ class CaseResolveApi(CaseApiView):
 class CaseTimelineApi(CaseApiView):
     """The case's audit trail, oldest first."""
 
-    @extend_schema(responses={200: EventOutputSerializer(many=True)})
+    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: EventOutputSerializer(many=True)})
     def get(self, request, number):
-        events = case_or_404(number).audit_events.select_related("actor").order_by("at", "id")[:500]
-        return Response(EventOutputSerializer(events, many=True).data)
+        return paginated(self, request, selectors.case_timeline(case=case_or_404(number)),
+                         lambda page: EventOutputSerializer(page, many=True).data)

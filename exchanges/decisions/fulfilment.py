@@ -8,6 +8,9 @@ when it is paid.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 from diagnostics.models import Action
 from exchanges.errors import DecisionError
 from exchanges.models import Decision, Quote, QuoteStatus, Swap, Visit
-from exchanges.swaps.services import swap_on_request
+from exchanges.swaps.services import swap_reserve
 from hotline.models import Case
 from hotline.notifications import notification_send
 from hotline.workflow import actor_or_none, record_event
@@ -54,7 +57,9 @@ def _address(case: Case) -> dict:
 
 def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
                  actor=None, findings: str = "", carrier_options: dict | None = None) -> Swap:
-    """Order a like-for-like swap for the case; the replacement keeps the original warranty end."""
+    """Order a like-for-like swap for the case, in one write with the unreturned device charge
+    its written terms state; then reserve a unit (or backorder), set the promise and queue the
+    booking. The replacement keeps the original warranty end."""
     _guard_consent(decision=decision, quote=quote)
     handset = case.handset
     if handset is None or handset.model_id is None:
@@ -67,13 +72,13 @@ def swap_request(*, case: Case, decision: Decision, quote: Quote | None = None,
             findings=findings, original_handset=handset,
             decided_at=(quote.answered_at if quote is not None else decision.decided_at)
             or timezone.now(),
+            unreturned_charge=Decimal(settings.SWAP_UNRETURNED_CHARGE),
             created_by=actor_or_none(actor),
             **_address(case), **_fees(quote))
         record_event(swap, action="swap_requested", actor=actor, case=case,
                      data={"swap": swap.pk, "model": str(handset.model),
                            "fees_total": str(swap.fees_total)})
-        # Reserve a like-for-like unit (or backorder), set the promise, queue the booking.
-        swap = swap_on_request(swap, actor=actor, carrier_options=carrier_options)
+        swap = swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)
     return swap
 
 
@@ -94,15 +99,17 @@ def visit_request(*, case: Case, decision: Decision, quote: Quote | None = None,
     return visit
 
 
+# The service orders a decision may place: its outcome -> the function that orders it.
+SERVICE_ORDERS = {Action.SWAP: swap_request, Action.VISIT: visit_request}
+
+
 def service_order_create(*, case: Case, decision: Decision, quote: Quote | None = None,
                          actor=None) -> Swap | Visit:
     """Order the swap or visit the decision calls for and tell the customer what happens next."""
-    if decision.outcome == Action.SWAP:
-        order = swap_request(case=case, decision=decision, quote=quote, actor=actor)
-    elif decision.outcome == Action.VISIT:
-        order = visit_request(case=case, decision=decision, quote=quote, actor=actor)
-    else:
+    order_service = SERVICE_ORDERS.get(decision.outcome)
+    if order_service is None:
         raise DecisionError(_("Only a swap or a visit is ordered."), code="not_a_service")
+    order = order_service(case=case, decision=decision, quote=quote, actor=actor)
     notification_send(case=case, template="outcome_booked",
                       context={"outcome": decision.outcome, "paid": bool(quote),
                                "address": order.address_line})

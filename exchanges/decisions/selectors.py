@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from diagnostics.models import FaultCode
 from diagnostics.selectors import Recommendation, case_recommendation
-from exchanges.models import Decision, DecisionStatus, Diagnosis
+from exchanges.models import Decision, DecisionStatus, Diagnosis, Swap, Visit
 
 
 def recommendation_for_case(*, case) -> Recommendation | None:
@@ -26,3 +26,13 @@ def decision_current(*, case) -> Decision | None:
 
 def fault_codes_active() -> QuerySet[FaultCode]:
     return FaultCode.objects.filter(active=True).order_by("code")
+
+
+def case_timeline(*, case) -> QuerySet:
+    """The case's audit trail, oldest first."""
+    return case.audit_events.select_related("actor").order_by("at", "id")
+
+
+def service_orders_of_case(*, case) -> list:
+    """The case's swaps and visits (its service orders)."""
+    return list(Swap.objects.filter(case=case)) + list(Visit.objects.filter(case=case))

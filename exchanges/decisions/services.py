@@ -14,7 +14,15 @@ from exchanges.decisions.fulfilment import service_order_create
 from exchanges.decisions.selectors import recommendation_for_case
 from exchanges.decisions.warranty import WarrantyStatus, warranty_status
 from exchanges.errors import DecisionError
-from exchanges.models import Decision, DecisionStatus, Diagnosis, DiagnosisSource, Swap, Visit
+from exchanges.models import (
+    Decision,
+    DecisionStatus,
+    Diagnosis,
+    DiagnosisSource,
+    Swap,
+    SwapStatus,
+    Visit,
+)
 from exchanges.quotes.services import quote_create, quote_withdraw
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.selectors import technicians_covering
@@ -97,9 +105,12 @@ def decision_evaluate(
 
 
 def diagnosis_record(
-    *, case: Case, fault_code, action: str, advice: str = "", actor=None,
+    *, case: Case, fault_code, action: str, advice: str = "", actor=None, propose: bool = False,
+    preference: str = "",
 ) -> Diagnosis:
-    """Record a diagnosis by hand (no script fits); an open case starts diagnosing."""
+    """Record a diagnosis by hand (no script fits); an open case starts diagnosing. With
+    `propose`, an outcome is proposed from it in the same transaction (the customer's
+    `preference` heard): the console and the API make this one call."""
     if action not in Action.values:
         raise DecisionError(_("Unknown action %(action)s.") % {"action": action}, field="action")
     if case.status not in (CaseStatus.OPEN, CaseStatus.DIAGNOSING):
@@ -116,6 +127,8 @@ def diagnosis_record(
             recorded_by=actor_or_none(actor))
         record_event(diagnosis, action="diagnosis_recorded", actor=actor, case=case,
                      data={"fault_code": fault_code.code, "action": action})
+        if propose:
+            decision_propose(case=case, actor=actor, preference=preference)
     return diagnosis
 
 
@@ -241,10 +254,13 @@ def case_revise(*, case: Case, actor, reason: str) -> Case:
 
 def case_cancelled(*, case: Case, actor=None, reason: str = "") -> None:
     """Cancel what the case had ordered (hook run by hotline.services.case_cancel)."""
-    quote_withdraw(case=case, actor=actor, reason=reason)
-    Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
-        status=DecisionStatus.SUPERSEDED)
-    orders = [*Swap.objects.filter(case=case, status="requested"), *Visit.objects.open().filter(
-        case=case)]
-    for order in orders:
-        transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
+    from exchanges.quotes.services import quote_withdraw
+
+    with transaction.atomic():
+        quote_withdraw(case=case, actor=actor, reason=reason)
+        Decision.objects.filter(case=case, status=DecisionStatus.PROPOSED).update(
+            status=DecisionStatus.SUPERSEDED)
+        orders = [*Swap.objects.filter(case=case, status=SwapStatus.REQUESTED),
+                  *Visit.objects.open().filter(case=case)]
+        for order in orders:
+            transition(order, "cancel", actor=actor, reason=reason, check_permission=False)

@@ -3,18 +3,16 @@ case page's decision panel."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.decisions import selectors, services
 from exchanges.decisions.forms import ConfirmForm, DiagnosisForm, ProposeForm, ReasonForm
-from exchanges.models import Swap, Visit
 from exchanges.quotes.forms import SignedAcceptanceForm
 from exchanges.quotes.selectors import quote_current
 from exchanges.quotes.services import quote_link
 from exchanges.visits.views import visit_panel_context
-from exchanges.web import back_to_case, case_or_404, form_errors
+from exchanges.web import case_form_post
 from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
@@ -42,7 +40,7 @@ def decision_panel(request, case: Case) -> Panel:
         "quote": quote,
         "quote_link": quote_link(quote=quote) if quote else "",
         "signed_form": SignedAcceptanceForm(prefix="sg"),
-        "orders": list(Swap.objects.filter(case=case)) + list(Visit.objects.filter(case=case)),
+        "orders": selectors.service_orders_of_case(case=case),
         **visit_panel_context(case),
     }, order=20)
 
@@ -50,73 +48,45 @@ def decision_panel(request, case: Case) -> Panel:
 @require_POST
 @capability_required(WORK_CASES)
 def diagnosis_record(request, number):
-    case = case_or_404(number)
-    form = DiagnosisForm(request.POST, prefix="dx")
-    if not form.is_valid():
-        form_errors(request, form)
-        return back_to_case(case)
-    data = form.cleaned_data
-    try:
+    def run(case, data):
         services.diagnosis_record(case=case, fault_code=data["fault_code"], action=data["action"],
-                                  advice=data["advice"], actor=request.user)
-        services.decision_propose(case=case, actor=request.user,
+                                  advice=data["advice"], actor=request.user, propose=True,
                                   preference=data["preference"])
-        messages.success(request, _("Diagnosis recorded; an outcome is proposed."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return back_to_case(case)
+
+    return case_form_post(request, number, run=run, form_class=DiagnosisForm, prefix="dx",
+                          done=_("Diagnosis recorded; an outcome is proposed."))
 
 
 @require_POST
 @capability_required(WORK_CASES)
 def decision_propose(request, number):
-    case = case_or_404(number)
-    form = ProposeForm(request.POST, prefix="pr")
-    if form.is_valid():
-        try:
-            services.decision_propose(case=case, actor=request.user,
-                                      preference=form.cleaned_data["preference"])
-            messages.success(request, _("An outcome is proposed."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
-    return back_to_case(case)
+    def run(case, data):
+        services.decision_propose(case=case, actor=request.user, preference=data["preference"])
+
+    return case_form_post(request, number, run=run, form_class=ProposeForm, prefix="pr",
+                          done=_("An outcome is proposed."))
 
 
 @require_POST
 @capability_required(WORK_CASES)
 def decision_confirm(request, number):
-    case = case_or_404(number)
-    decision = selectors.decision_current(case=case)
-    form = ConfirmForm(request.POST, prefix="cf")
-    if decision is None or not decision.is_open:
-        messages.error(request, _("There is no proposed outcome to confirm: reload the case."))
-    elif not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.decision_confirm(decision=decision, actor=request.user,
-                                      outcome=form.cleaned_data["outcome"],
-                                      reason=form.cleaned_data["reason"])
-            messages.success(request, _("Outcome decided."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return back_to_case(case)
+    def run(case, data):
+        decision = selectors.decision_current(case=case)
+        if decision is None or not decision.is_open:
+            raise DomainError(_("There is no proposed outcome to confirm: reload the case."),
+                              code="no_proposal")
+        services.decision_confirm(decision=decision, actor=request.user,
+                                  outcome=data["outcome"], reason=data["reason"])
+
+    return case_form_post(request, number, run=run, form_class=ConfirmForm, prefix="cf",
+                          done=_("Outcome decided."))
 
 
 @require_POST
 @capability_required(WORK_CASES)
 def case_revise(request, number):
-    case = case_or_404(number)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_revise(case=case, actor=request.user,
-                                 reason=form.cleaned_data["reason"])
-            messages.success(request, _("Decision taken back: the case is diagnosing again."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
-    return back_to_case(case)
+    def run(case, data):
+        services.case_revise(case=case, actor=request.user, reason=data["reason"])
+
+    return case_form_post(request, number, run=run, form_class=ReasonForm,
+                          done=_("Decision taken back: the case is diagnosing again."))

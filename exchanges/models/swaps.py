@@ -6,6 +6,8 @@ Transitions only set fields; exchanges.swaps.services runs them through hotline.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -41,6 +43,12 @@ OUTBOUND_STATES = [S.BOOKED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERY_FAILED
 # States an operator has to work: the exceptions queue.
 EXCEPTION_STATES = [S.DELIVERY_FAILED, S.HELD_AT_DEPOT, S.RETURNED_TO_SENDER, S.LOST,
                     S.FAULTY_NOT_RETURNED, S.BACKORDERED]
+# A delivery promise is running: reserved, or on its way to the customer.
+PROMISE_RUNNING_STATES = [S.RESERVED, *OUTBOUND_STATES]
+# A courier's refusal to book still matters: the replacement has not reached the customer.
+REFUSAL_MATTERS_STATES = [S.RESERVED, *OUTBOUND_STATES, S.RETURNED_TO_SENDER, S.LOST]
+# The faulty unit is on its way back or received, to inspect.
+RETURNING_STATES = [S.RETURN_IN_TRANSIT, S.RETURN_RECEIVED]
 # Cancelling gives the unit back to stock; nothing has left the warehouse yet (or it came back).
 CANCELLABLE_STATES = [S.REQUESTED, S.RESERVED, S.BACKORDERED, S.RETURNED_TO_SENDER]
 
@@ -58,7 +66,43 @@ class SwapQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_SWAP_STATES)
 
     def exceptions(self):
+        """In an exception state an operator works (failed, held, returned, lost, ...)."""
         return self.filter(status__in=EXCEPTION_STATES)
+
+    def awaiting_delivery(self):
+        """Reserved or on its way: a delivery promise is running."""
+        return self.filter(status__in=PROMISE_RUNNING_STATES)
+
+    def late(self, now=None):
+        """Not delivered by the promise."""
+        return self.awaiting_delivery().filter(promised_by__lt=now or timezone.now())
+
+    def due_between(self, start, end):
+        return self.awaiting_delivery().filter(promised_by__gte=start, promised_by__lt=end)
+
+    def booking_refused(self):
+        """The courier refused the booking (its words on the swap), while it still matters."""
+        return self.filter(status__in=REFUSAL_MATTERS_STATES).exclude(booking_error="")
+
+    def to_work(self, now=None):
+        """The exceptions queue: exceptions, late, refused by the courier."""
+        now = now or timezone.now()
+        return self.filter(Q(status__in=EXCEPTION_STATES)
+                           | Q(status__in=PROMISE_RUNNING_STATES, promised_by__lt=now)
+                           | (Q(status__in=REFUSAL_MATTERS_STATES) & ~Q(booking_error="")))
+
+    def returning(self):
+        """The faulty unit is on its way back or received, to inspect."""
+        return self.filter(status__in=RETURNING_STATES)
+
+    def with_exception_kind(self, now=None):
+        """Annotate `exception_kind`: why the swap is (or would be) in the queue."""
+        now = now or timezone.now()
+        return self.annotate(exception_kind=Case(
+            When(~Q(booking_error=""), then=Value("booking_refused")),
+            When(status__in=EXCEPTION_STATES, then=F("status")),
+            When(status__in=PROMISE_RUNNING_STATES, promised_by__lt=now, then=Value("late")),
+            default=F("status"), output_field=models.CharField()))
 
 
 class Swap(ServiceOrder):

@@ -195,10 +195,12 @@ def quotes_expire_due(*, now: datetime.datetime | None = None) -> int:
 def quote_withdraw(*, case: Case, actor=None, reason: str = "") -> int:
     """Withdraw the case's pending quote (decision revised or case cancelled)."""
     count = 0
-    for quote in Quote.objects.select_for_update().filter(case=case, status=QuoteStatus.PENDING):
-        quote.status, quote.answered_at = QuoteStatus.WITHDRAWN, timezone.now()
-        quote.save(update_fields=["status", "answered_at"])
-        record_event(quote, action="quote_withdrawn", actor=actor, case=case, reason=reason,
-                     data={"quote": quote.number})
-        count += 1
+    with transaction.atomic():
+        for quote in Quote.objects.select_for_update().filter(case=case,
+                                                              status=QuoteStatus.PENDING):
+            quote.status, quote.answered_at = QuoteStatus.WITHDRAWN, timezone.now()
+            quote.save(update_fields=["status", "answered_at"])
+            record_event(quote, action="quote_withdrawn", actor=actor, case=case, reason=reason,
+                         data={"quote": quote.number})
+            count += 1
     return count

@@ -15,7 +15,7 @@ from exchanges.quotes import selectors, services
 from exchanges.quotes.forms import OptionalReasonForm, SignedAcceptanceForm
 from exchanges.quotes.payments import quote_payment, quote_payment_start
 from exchanges.quotes.pdf import quote_pdf
-from exchanges.web import back_to_case, case_or_404, form_errors
+from exchanges.web import case_form_post
 from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from payments.services import receipt_url
@@ -31,46 +31,33 @@ def _pending_quote(case):
 @require_POST
 @capability_required(WORK_CASES)
 def quote_resend(request, number):
-    case = case_or_404(number)
-    try:
+    def run(case, data):
         services.quote_resend(quote=_pending_quote(case), actor=request.user)
-        messages.success(request, _("Quote sent again."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return back_to_case(case)
+
+    return case_form_post(request, number, run=run, done=_("Quote sent again."))
 
 
 @require_POST
 @capability_required(WORK_CASES)
 def quote_signed(request, number):
-    case = case_or_404(number)
-    form = SignedAcceptanceForm(request.POST, prefix="sg")
-    if form.is_valid():
-        try:
-            services.quote_accept(quote=_pending_quote(case), via="signed", actor=request.user,
-                                  signed_by=form.cleaned_data["signed_by"],
-                                  ip=request.META.get("REMOTE_ADDR"))
-            messages.success(request, _("Signed acceptance recorded; the service is ordered."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        form_errors(request, form)
-    return back_to_case(case)
+    def run(case, data):
+        services.quote_accept(quote=_pending_quote(case), via="signed", actor=request.user,
+                              signed_by=data["signed_by"], ip=request.META.get("REMOTE_ADDR"))
+
+    return case_form_post(request, number, run=run, form_class=SignedAcceptanceForm,
+                          prefix="sg",
+                          done=_("Signed acceptance recorded; the service is ordered."))
 
 
 @require_POST
 @capability_required(WORK_CASES)
 def quote_decline(request, number):
-    case = case_or_404(number)
-    form = OptionalReasonForm(request.POST)
-    form.is_valid()
-    try:
+    def run(case, data):
         services.quote_decline(quote=_pending_quote(case), via="phone", actor=request.user,
-                               reason=form.cleaned_data.get("reason", ""))
-        messages.success(request, _("The customer's refusal is recorded."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return back_to_case(case)
+                               reason=data.get("reason", ""))
+
+    return case_form_post(request, number, run=run, form_class=OptionalReasonForm,
+                          done=_("The customer's refusal is recorded."))
 
 
 # The customer's side: a public page reached through the link sent with the quote.

@@ -7,22 +7,19 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diagnostics.models import FaultCode
 from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
 from exchanges.errors import SwapError
-from exchanges.models import InspectionOutcome, Swap, Warehouse
+from exchanges.models import Swap, Warehouse
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
-from hotline.api.fields import (
-    BoundedDateField,
-    BoundedDateTimeField,
-    CountryField,
-    PeriodInputSerializer,
-    postcode_checked,
-)
+from exchanges.swaps.actions import SWAP_ACTIONS
+from hotline.actions import api_run
+from hotline.api.fields import BoundedDateTimeField, CountryField, PeriodInputSerializer, postcode_checked
+from hotline.api.pagination import PAGE_PARAMETERS, paginated
 from hotline.api.permissions import HasCapability
 from hotline.capabilities import WORK_CASES
 from hotline.models import Case, Handset
@@ -85,22 +82,17 @@ class SwapOutputSerializer(serializers.Serializer):
                                     many=True).data
 
 
-def _swaps():
-    return Swap.objects.select_related("case", "model", "variant", "warehouse", "unit",
-                                       "outbound", "collection", "original_handset",
-                                       "replacement_handset")
-
-
 class CaseSwapsApi(APIView):
     """The case's swaps, newest first, with their promise, tracking and IMEI ledger."""
 
     permission_classes = [HasCapability]
     capability = VIEW_SWAPS
 
-    @extend_schema(responses={200: SwapOutputSerializer(many=True)})
+    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: SwapOutputSerializer(many=True)})
     def get(self, request, number):
         case = get_object_or_404(Case, number=number)
-        return Response(SwapOutputSerializer(_swaps().filter(case=case), many=True).data)
+        return paginated(self, request, selectors.swaps_of_case(case=case),
+                         lambda page: SwapOutputSerializer(page, many=True).data)
 
 
 class SwapDetailApi(APIView):
@@ -109,7 +101,8 @@ class SwapDetailApi(APIView):
 
     @extend_schema(responses={200: SwapOutputSerializer})
     def get(self, request, pk):
-        return Response(SwapOutputSerializer(get_object_or_404(_swaps(), pk=pk)).data)
+        return Response(SwapOutputSerializer(get_object_or_404(selectors.swaps_detailed(),
+                                                               pk=pk)).data)
 
 
 class SwapExceptionsApi(APIView):
@@ -119,9 +112,12 @@ class SwapExceptionsApi(APIView):
     permission_classes = [HasCapability]
     capability = CHANGE_SWAPS
 
-    @extend_schema(responses={200: SwapOutputSerializer(many=True)})
+    @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("kind", OpenApiTypes.STR)],
+                   responses={200: SwapOutputSerializer(many=True)})
     def get(self, request):
-        return Response(SwapOutputSerializer(selectors.swaps_exceptions()[:500], many=True).data)
+        found = selectors.swaps_exceptions(kind=request.query_params.get("kind", ""))
+        return paginated(self, request, found,
+                         lambda page: SwapOutputSerializer(page, many=True).data)
 
 
 class SwapMeasuresOutputSerializer(serializers.Serializer):
@@ -176,67 +172,18 @@ class SwapPromiseApi(APIView):
 
 
 class SwapActionApi(APIView):
-    """Work an exception: rebook (another day/address/pickup point), cancel, reship, refund,
-    receive the returned unit, inspect it."""
+    """Run one action of the swap action table (exchanges.swaps.actions): rebook (another
+    day/address/pickup point), reserve (in a warehouse), variant (with consent), reship,
+    refund, collect, receive, inspect, cancel. The input is the action's serializer."""
 
-    permission_classes = [HasCapability]
-    capability = CHANGE_SWAPS
+    permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
-        street = serializers.CharField(required=False, max_length=200)
-        street2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        postcode = serializers.CharField(required=False, max_length=12)
-        city = serializers.CharField(required=False, max_length=100)
-        country = CountryField(required=False)
-        access_notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
-        recipient_name = serializers.CharField(required=False, max_length=120)
-        recipient_phone = serializers.CharField(required=False, max_length=30)
-        ship_on = BoundedDateField(required=False)
-        received_imei = serializers.CharField(required=False, max_length=20)
-        outcome = serializers.ChoiceField(choices=InspectionOutcome.choices, required=False)
-        fault_code = serializers.CharField(required=False)
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
-
-        def validate(self, data):
-            return postcode_checked(data)
-
-    ACTIONS = ("rebook", "cancel", "reship", "refund", "collect", "receive", "inspect")
-
-    @extend_schema(request=InputSerializer, responses={200: SwapOutputSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: SwapOutputSerializer})
     def post(self, request, pk, action):
         swap = get_object_or_404(Swap, pk=pk)
-        if action not in self.ACTIONS:
-            raise SwapError(f"Unknown action; known: {', '.join(self.ACTIONS)}.",
-                            code="unknown_action")
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data, user = serializer.validated_data, request.user
-        if action == "rebook":
-            recipient = {k: data[k] for k in ("street", "street2", "postcode", "city", "country",
-                                              "access_notes", "recipient_name",
-                                              "recipient_phone") if k in data}
-            swap_services.swap_book(swap=swap, actor=user, recipient=recipient or None,
-                                    ship_on=data.get("ship_on"), reason=data["reason"])
-        elif action == "cancel":
-            swap_services.swap_cancel(swap=swap, actor=user, reason=data["reason"])
-        elif action == "reship":
-            swap_services.swap_reship(swap=swap, actor=user, reason=data["reason"])
-        elif action == "refund":
-            swap_services.swap_refund(swap=swap, actor=user, reason=data["reason"])
-        elif action == "collect":
-            swap_services.swap_collection_book(swap=swap, actor=user, reason=data["reason"])
-        elif action == "receive":
-            swap_services.swap_return_receive(swap=swap, actor=user)
-        else:
-            fault_code = None
-            if data.get("fault_code"):
-                fault_code = get_object_or_404(FaultCode, code=data["fault_code"])
-            swap_services.swap_inspect(swap=swap, actor=user,
-                                       received_imei=data.get("received_imei", ""),
-                                       outcome=data.get("outcome", ""), fault_code=fault_code,
-                                       notes=data["notes"])
-        return Response(SwapOutputSerializer(get_object_or_404(_swaps(), pk=pk)).data)
+        api_run(request, SWAP_ACTIONS, action, swap)
+        return Response(SwapOutputSerializer(get_object_or_404(selectors.swaps_detailed(),
+                                                               pk=pk)).data)
 
 
 class HandsetLedgerApi(APIView):
@@ -278,9 +225,11 @@ class InspectionSummaryApi(APIView):
     permission_classes = [HasCapability]
     capability = INSPECT_SWAPS
 
-    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME)],
+    @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("since", OpenApiTypes.DATETIME)],
                    responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         params = PeriodInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return Response(selectors.inspection_summary(since=params.validated_data.get("since")))
+        return paginated(self, request,
+                         selectors.inspection_summary(since=params.validated_data.get("since")),
+                         list)

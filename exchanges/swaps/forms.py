@@ -24,6 +24,12 @@ class RebookForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=gettext_lazy("What the customer chose"), max_length=300)
 
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            data["recipient"] = self.recipient()
+        return data
+
     def recipient(self) -> dict:
         data = self.cleaned_data
         address = {k: data[k] for k in ("street", "street2", "postcode", "city", "access_notes")}

@@ -1,43 +1,43 @@
-"""Reads of home swaps: the exceptions queue, the measures, the IMEI ledger, the returned-unit
-inspections."""
+"""Reads of home swaps: the exceptions queue and its counts, the measures, a case's swaps, the
+returned units, the IMEI ledger, the returned-unit inspections. Computed in the database."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from exchanges.measures import share
-from exchanges.models import EXCEPTION_STATES, Swap, SwapInspection
-from exchanges.models.swaps import OUTBOUND_STATES
+from exchanges.models import Swap, SwapInspection, SwapStatus
 from hotline.timeutils import local_day_bounds
 
+# Why a swap is in the queue, beyond its status.
+QUEUE_REASONS = {"late": _("late"), "booking_refused": _("courier refused the booking")}
 
-def swaps_exceptions(*, now=None):
+
+def swaps_exceptions(*, now=None, kind: str = "") -> QuerySet[Swap]:
     """Return the swaps an operator has to work, oldest promise first: delivery failed, held at
     a depot, returned to sender, lost, faulty unit not returned, backordered, refused by the
-    courier, or late (not delivered by the promise)."""
+    courier, or late (not delivered by the promise); each annotated with `exception_kind`
+    (only those of `kind` when given)."""
     now = now or timezone.now()
-    late = Q(status__in=[*OUTBOUND_STATES, "reserved"], promised_by__lt=now)
-    refused = Q(status__in=["reserved", *OUTBOUND_STATES, "returned_to_sender", "lost"]) & ~Q(
-        booking_error="")
-    return (Swap.objects.filter(Q(status__in=EXCEPTION_STATES) | late | refused)
-            .select_related("case__customer", "warehouse", "unit", "outbound")
-            .order_by(F("promised_by").asc(nulls_last=True), "created_at"))
+    found = Swap.objects.to_work(now).with_exception_kind(now)
+    if kind:
+        found = found.filter(exception_kind=kind)
+    return (found.select_related("case__customer", "warehouse", "unit", "outbound")
+            .order_by(F("promised_by").asc(nulls_last=True), "created_at", "id"))
 
 
-def swap_exception_kind(swap, *, now=None) -> str:
-    """Why the swap is in the queue."""
-    if swap.booking_error:
-        return "booking_refused"
-    if swap.status in ("delivery_failed", "held_at_depot", "returned_to_sender", "lost",
-                       "faulty_not_returned", "backordered"):
-        return swap.status
-    if swap.status in [*OUTBOUND_STATES, "reserved"] and swap.promised_by and \
-            swap.promised_by < (now or timezone.now()):
-        return "late"
-    return swap.status
+def swaps_exception_counts(*, now=None) -> list[tuple[str, str, int]]:
+    """How many swaps the queue holds for each reason: [(kind, label, count)], by kind."""
+    now = now or timezone.now()
+    rows = (Swap.objects.to_work(now).with_exception_kind(now).order_by()
+            .values("exception_kind").annotate(n=Count("id")).order_by("exception_kind"))
+    labels = {**dict(SwapStatus.choices), **QUEUE_REASONS}
+    return [(row["exception_kind"], labels.get(row["exception_kind"], row["exception_kind"]),
+             row["n"]) for row in rows]
 
 
 def swap_measures(*, since=None, until=None, now=None) -> dict:
@@ -57,16 +57,41 @@ def swap_measures(*, since=None, until=None, now=None) -> dict:
             delivered_at__lte=F("decided_at") + datetime.timedelta(hours=24))),
     )
     start, end = local_day_bounds(now)
-    pending = Swap.objects.filter(status__in=[*OUTBOUND_STATES, "reserved"])
-
     return {
         "delivered": row["delivered"],
         "on_time_share": share(row["on_time"], row["delivered"]),
         "within_24h_share": share(row["within_24h"], row["delivered"]),
-        "due_today": pending.filter(promised_by__gte=start, promised_by__lt=end).count(),
-        "late": pending.filter(promised_by__lt=now).count(),
-        "exceptions": swaps_exceptions(now=now).count(),
+        "due_today": Swap.objects.due_between(start, end).count(),
+        "late": Swap.objects.late(now).count(),
+        "exceptions": Swap.objects.to_work(now).count(),
     }
+
+
+def swaps_detailed() -> QuerySet[Swap]:
+    """Swaps with what their pages and the API show (warehouse, unit, shipments, handsets)."""
+    return Swap.objects.select_related("case", "model", "variant", "warehouse", "unit",
+                                       "outbound", "collection", "original_handset",
+                                       "replacement_handset")
+
+
+def swaps_of_case(*, case) -> QuerySet[Swap]:
+    """The case's swaps, newest first."""
+    return swaps_detailed().filter(case=case).order_by("-created_at", "-id")
+
+
+def swaps_returning() -> QuerySet[Swap]:
+    """The repair centre's worklist: faulty units received (to inspect) first, then those on
+    their way back."""
+    return (Swap.objects.returning()
+            .select_related("case__customer", "case__handset__model", "collection")
+            .order_by("-status", "return_received_at", "delivered_at", "id"))
+
+
+def ledger_links_of_customer(*, customer) -> QuerySet[Swap]:
+    """The customer's swaps whose replacement became a registered handset, oldest first."""
+    return (Swap.objects.filter(case__customer=customer, replacement_handset__isnull=False)
+            .select_related("case", "original_handset", "replacement_handset")
+            .order_by("delivered_at", "id"))
 
 
 def handset_chain(*, handset) -> list:
@@ -93,13 +118,12 @@ def handset_chain(*, handset) -> list:
     return chain
 
 
-def inspection_summary(*, since=None) -> list[dict]:
+def inspection_summary(*, since=None) -> QuerySet:
     """Returned-unit inspections by outcome and fault code, most frequent first (for quality
     engineering): outcome, fault_code, count, imei_mismatches."""
     found = SwapInspection.objects.all()
     if since is not None:
         found = found.filter(inspected_at__gte=since)
-    rows = (found.values("outcome", "fault_code")
+    return (found.values("outcome", "fault_code")
             .annotate(count=Count("id"), imei_mismatches=Count("id", filter=Q(imei_matches=False)))
             .order_by("-count", "outcome", "fault_code"))
-    return list(rows)

@@ -1,58 +1,51 @@
 """Home swaps in the console: the swap on the case page (promise before confirming, tracking,
 exception actions, the IMEI ledger), the exceptions queue with its measures, the inspection of
-the returned unit."""
+the returned unit. The actions come from the swap action table (exchanges.swaps.actions)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.capabilities import CHANGE_SWAPS, INSPECT_SWAPS, VIEW_SWAPS
-from exchanges.models import InspectionOutcome, ReplacementUnit, Swap, SwapStatus, Warehouse
+from exchanges.models import InspectionOutcome, Swap
+from exchanges.stock.selectors import variants_in_stock_instead, warehouses_active
 from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
+from exchanges.swaps.actions import SWAP_ACTIONS
 from exchanges.swaps.forms import InspectionForm, RebookForm
+from hotline.actions import console_run
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
 from hotline.errors import DomainError
-from hotline.models import Case, CaseStatus, ModelVariant
+from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
-from hotline.workflow import allowed_transitions
+
+PAGE_SIZE = 50
 
 
 def swap_panel(request, case) -> Panel | None:
-    """The case page's swap panel: its swap(s), or the stock and promise before confirming."""
+    """The case page's swap panel: its swap(s) with the actions the table offers now, or the
+    stock and promise before confirming."""
     if not has_capability(request.user, VIEW_SWAPS):
         return None
-    swaps = list(Swap.objects.filter(case=case).select_related(
-        "warehouse", "unit", "outbound", "collection", "original_handset",
-        "replacement_handset").order_by("-created_at"))
+    swaps = list(selectors.swaps_of_case(case=case))
     context = {"case": case, "swaps": [], "options_url": "", "now": timezone.now()}
-    may_act = has_capability(request.user, CHANGE_SWAPS)
     for swap in swaps:
-        actions = set(allowed_transitions(swap)) if may_act else set()
+        actions = SWAP_ACTIONS.available_names(swap, request.user)
         context["swaps"].append({
-            "swap": swap, "kind": selectors.swap_exception_kind(swap),
-            "can_rebook": may_act and swap.status in swap_services.BOOKABLE
-            and swap.unit_id is not None,
-            "can_cancel": "cancel" in actions, "can_reship": may_act and swap.status == "lost",
-            "can_refund": "refund" in actions,
-            "can_receive": may_act and swap.status in ("delivered", "return_in_transit",
-                                                       "faulty_not_returned"),
-            "can_inspect": swap.status == "return_received",
-            "can_collect": may_act and swap.status in ("delivered", "faulty_not_returned"),
-            "rebook_form": RebookForm(prefix=f"rb{swap.pk}"),
+            "swap": swap, "actions": actions,
+            "rebook_form": RebookForm(prefix=f"rb{swap.pk}") if "rebook" in actions else None,
             "chain": selectors.handset_chain(handset=swap.replacement_handset)
             if swap.replacement_handset_id else [],
-            "variants": _variant_choices(swap)
-            if may_act and swap.status in ("requested", "backordered") else [],
-            "warehouses": Warehouse.objects.filter(active=True)
-            if may_act and swap.status in ("requested", "backordered") else [],
+            "variants": variants_in_stock_instead(model=swap.model, variant=swap.variant)
+            if "variant" in actions else [],
+            "warehouses": warehouses_active() if "reserve" in actions else [],
         })
     handset = case.handset
     if not swaps and handset is not None and handset.model_id and case.status in (
@@ -86,19 +79,10 @@ def customer_ledger_panel(request, customer) -> Panel | None:
     """The customer page's IMEI ledger: which handset replaced which, with the warranty end."""
     if not has_capability(request.user, VIEW_SWAPS):
         return None
-    links = list(Swap.objects.filter(case__customer=customer, replacement_handset__isnull=False)
-                 .select_related("case", "original_handset", "replacement_handset")
-                 .order_by("delivered_at", "id"))
+    links = list(selectors.ledger_links_of_customer(customer=customer))
     if not links:
         return None
     return Panel("exchanges/_customer_ledger.html", {"links": links}, order=45)
-
-
-def _variant_choices(swap):
-    ids = (ReplacementUnit.objects.available().filter(model=swap.model)
-           .exclude(variant=swap.variant).exclude(variant__isnull=True)
-           .values_list("variant", flat=True).distinct())
-    return list(ModelVariant.objects.filter(pk__in=list(ids)))
 
 
 def _back(swap: Swap):
@@ -108,69 +92,26 @@ def _back(swap: Swap):
 @require_POST
 @capability_required(CHANGE_SWAPS)
 def swap_act(request, pk, action):
+    """Run one action of the swap action table from the case page."""
     swap = get_object_or_404(Swap.objects.select_related("case"), pk=pk)
-    try:
-        if action == "rebook":
-            form = RebookForm(request.POST, prefix=f"rb{swap.pk}")
-            if not form.is_valid():
-                for field, errors in form.errors.items():
-                    messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-                return _back(swap)
-            swap_services.swap_book(swap=swap, actor=request.user,
-                                    recipient=form.recipient() or None,
-                                    ship_on=form.cleaned_data["ship_on"],
-                                    reason=form.cleaned_data["reason"])
-            messages.success(request, _("The courier is being booked again."))
-        elif action == "cancel":
-            swap_services.swap_cancel(swap=swap, actor=request.user,
-                                      reason=request.POST.get("reason", ""))
-            messages.success(request, _("Swap cancelled; the unit is back in stock."))
-        elif action == "reship":
-            swap_services.swap_reship(swap=swap, actor=request.user,
-                                      reason=request.POST.get("reason", ""))
-            messages.success(request, _("Another unit is reserved and being booked."))
-        elif action == "refund":
-            swap_services.swap_refund(swap=swap, actor=request.user,
-                                      reason=request.POST.get("reason", ""))
-            messages.success(request, _("Refund recorded; the swap is closed."))
-        elif action == "collect":
-            swap_services.swap_collection_book(swap=swap, actor=request.user,
-                                               reason=request.POST.get("reason", ""))
-            messages.success(request, _("A courier is being booked to collect the faulty "
-                                        "unit."))
-        elif action == "receive":
-            swap_services.swap_return_receive(swap=swap, actor=request.user)
-            messages.success(request, _("Returned unit received."))
-        elif action == "reserve":
-            warehouse = get_object_or_404(Warehouse, pk=request.POST.get("warehouse"))
-            swap_services.swap_reserve(swap=swap, actor=request.user, warehouse=warehouse)
-            messages.success(request, _("Unit reserved in %(warehouse)s.")
-                             % {"warehouse": warehouse.name})
-        elif action == "variant":
-            variant = get_object_or_404(ModelVariant, pk=request.POST.get("variant"))
-            swap_services.swap_choose_variant(swap=swap, variant=variant, actor=request.user,
-                                              consent_note=request.POST.get("consent_note", ""))
-            messages.success(request, _("Equivalent variant reserved with the customer's "
-                                        "consent."))
-        else:
-            messages.error(request, _("Unknown action."))
-    except DomainError as exc:
-        messages.error(request, str(exc))
+    console_run(request, SWAP_ACTIONS, action, swap)
     return _back(swap)
 
 
 @capability_required(INSPECT_SWAPS)
 def swap_inspect(request, pk):
+    """The inspection form of a returned unit (the repair centre's page)."""
     swap = get_object_or_404(Swap.objects.select_related("case__handset", "case__customer"),
                              pk=pk)
+    action = SWAP_ACTIONS.get("inspect")
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            swap_services.swap_inspect(swap=swap, actor=request.user, **form.cleaned_data)
+            action.run(swap, actor=request.user, data=form.cleaned_data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Inspection recorded; the swap is closed."))
+            messages.success(request, action.message(swap, form.cleaned_data))
             if has_capability(request.user, WORK_CASES):
                 return _back(swap)
             return redirect("exchanges:swap_returns")
@@ -180,31 +121,24 @@ def swap_inspect(request, pk):
 @capability_required(INSPECT_SWAPS)
 def swap_returns(request):
     """The repair centre's worklist: faulty units on their way back and received, to inspect."""
-    swaps = (Swap.objects.filter(status__in=["return_in_transit", "return_received"])
-             .select_related("case__customer", "case__handset__model", "collection")
-             .order_by("-status", "return_received_at", "delivered_at"))
-    return render(request, "exchanges/swap_returns.html", {"swaps": swaps[:300]})
+    page = Paginator(selectors.swaps_returning(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "exchanges/swap_returns.html", {"swaps": page, "page": page})
 
 
 @capability_required(CHANGE_SWAPS)
 def swap_queue(request):
+    """The exceptions queue, oldest promise first, filtered by why a swap is there; the counts
+    and the measures computed in the database."""
     now = timezone.now()
     kind = request.GET.get("kind", "")
-    rows = [{"swap": swap, "kind": selectors.swap_exception_kind(swap, now=now)}
-            for swap in selectors.swaps_exceptions(now=now)[:500]]
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
-    if kind:
-        rows = [row for row in rows if row["kind"] == kind]
-    labels = {**dict(SwapStatus.choices), "late": _("late"),
-              "booking_refused": _("courier refused the booking")}
+    page = Paginator(selectors.swaps_exceptions(now=now, kind=kind), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     since = now - datetime.timedelta(days=30)
     outcomes = dict(InspectionOutcome.choices)
     inspections = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])}
                    for row in selectors.inspection_summary(since=since)]
     return render(request, "exchanges/swap_queue.html", {
-        "rows": rows[:200], "kind": kind,
-        "kinds": [(value, labels.get(value, value), n) for value, n in sorted(counts.items())],
+        "rows": page, "page": page, "kind": kind,
+        "kinds": selectors.swaps_exception_counts(now=now),
         "measures": selectors.swap_measures(since=since, now=now),
         "inspections": inspections})

@@ -2,7 +2,9 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
+from carriers.tests.factories import ShipmentFactory as CarrierShipmentFactory
 from diagnostics.models import FaultCode
 from exchanges.models import ReplacementUnit, ServicePrice, Technician
 from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory
@@ -131,3 +133,70 @@ def swap_case(*, stock: int = 1, warehouse=None, variant=None):
         proposed_outcome="swap", status="confirmed", outcome="swap",
         decided_by=UserFactory(roles=["operator"]), decided_at=timezone.now())
     return case, decision
+
+
+# --- service orders in a given state, without running the whole flow ---------------------------
+def own_fault_code() -> FaultCode:
+    """A fault code of its own (no catalogue needed)."""
+    fault_code, _created = FaultCode.objects.get_or_create(
+        code="TST-01", defaults={"category": "battery", "description_en": "Test",
+                                 "description_fr": "Test", "usual_action": "swap"})
+    return fault_code
+
+
+def confirmed_decision(case, outcome: str = "swap"):
+    from exchanges.models import Decision
+    from hotline.tests.factories import UserFactory
+
+    return Decision.objects.create(case=case, fault_code=own_fault_code(),
+                                   recommended_action=outcome, proposed_outcome=outcome,
+                                   status="confirmed", outcome=outcome,
+                                   decided_by=UserFactory(roles=["operator"]),
+                                   decided_at=timezone.now())
+
+
+class _ServiceOrderFactory(factory.django.DjangoModelFactory):
+    case = factory.SubFactory(CaseFactory, status="in_service")
+    fault_code = factory.LazyAttribute(lambda o: o.decision.fault_code)
+    street = "1 rue Test"
+    postcode = "75002"
+    city = "Paris"
+    country = "FR"
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class SwapFactory(_ServiceOrderFactory):
+    """A swap in the state asked for (`status=`), with its case and decision; pass `unit=`,
+    `warehouse=`, `outbound=` ... for the stage under test."""
+
+    class Meta:
+        model = "exchanges.Swap"
+
+    decision = factory.LazyAttribute(lambda o: confirmed_decision(o.case, "swap"))
+    model = factory.LazyAttribute(lambda o: o.case.handset.model)
+    original_handset = factory.LazyAttribute(lambda o: o.case.handset)
+    status = "requested"
+
+
+class VisitFactory(_ServiceOrderFactory):
+    """A visit in the state asked for (`status=`); a booked one gets a technician and a slot."""
+
+    class Meta:
+        model = "exchanges.Visit"
+
+    decision = factory.LazyAttribute(lambda o: confirmed_decision(o.case, "visit"))
+    status = "requested"
+    technician = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status not in ("requested", "cancelled")),
+        yes_declaration=factory.SubFactory(TechnicianFactory), no_declaration=None)
+    slot_start = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status not in ("requested", "cancelled")),
+        yes_declaration=factory.LazyFunction(
+            lambda: timezone.now().replace(minute=0, second=0, microsecond=0)
+            + datetime.timedelta(hours=2)),
+        no_declaration=None)
+    slot_end = factory.LazyAttribute(
+        lambda o: o.slot_start + datetime.timedelta(hours=2) if o.slot_start else None)
+
+
+ShipmentFactory = CarrierShipmentFactory

@@ -35,7 +35,20 @@ def test_an_operator_records_a_diagnosis_gets_a_proposal_and_confirms_it(api):
     assert proposed.status_code == 201
     assert proposed.json()["proposed_outcome"] == "swap" and proposed.json()["reasons"]
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
-    assert api.get(f"/api/v1/cases/{case.number}/").json()["status"] == "in_service"
+    assert api.get(f"/api/v1/cases/{case.number}/").json()["internal_status"] == "in_service"
+
+
+def test_the_api_records_a_diagnosis_and_proposes_in_the_same_call_when_asked(api):
+    case = diagnosing_case(days_since_purchase=100, stock=1)
+    base = f"/api/v1/cases/{case.number}"
+
+    response = api.post(f"{base}/diagnosis/", {"fault_code": "BAT-01", "action": "swap",
+                                               "propose": True}, format="json")
+
+    assert response.status_code == 201
+    assert api.get(f"{base}/decision/").json()["proposed_outcome"] == "swap"
+    events = [event["action"] for event in api.get(f"{base}/timeline/").json()]
+    assert events[-2:] == ["diagnosis_recorded", "decision_proposed"]
 
 
 def test_an_operator_overriding_through_the_api_is_refused_with_403(api):
@@ -84,7 +97,7 @@ def test_the_customer_declining_by_phone_is_recorded(api):
     response = api.post(f"{base}/quote/decline/", {"reason": "Too expensive"}, format="json")
 
     assert response.json()["status"] == "declined"
-    assert api.get(f"/api/v1/cases/{case.number}/").json()["status"] == "declined"
+    assert api.get(f"/api/v1/cases/{case.number}/").json()["internal_status"] == "declined"
 
 
 def test_only_a_supervisor_cancels_a_case_in_service(api, supervisor_api):

@@ -4,10 +4,8 @@ the inspection form, the promise command."""
 import datetime
 import io
 import json
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -17,18 +15,10 @@ from carriers.services import tracking_ingest
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.models import Swap
 from exchanges.tests.factories import WarehouseFactory, diagnosing_case, fault, swap_case
+from exchanges.tests.swapkit import MONDAY_10AM
 from hotline.tests.factories import UserFactory
 
-pytestmark = pytest.mark.usefixtures("fault_codes")
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-MONDAY_10AM = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
-
-
-@pytest.fixture(autouse=True)
-def _frozen(settings):
-    settings.TIME_ZONE = "Europe/Paris"
-    with time_machine.travel(MONDAY_10AM, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("fault_codes", "_frozen")
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 """The swap state machine: every (state, transition) pair is either allowed to the documented
-target or refused."""
+target or refused; run through the workflow, a transition is saved with its audit row."""
 
 import pytest
 from django_fsm import TransitionNotAllowed
 
 from exchanges.models import Swap, SwapStatus
+from exchanges.tests.factories import SwapFactory
+from hotline.errors import IllegalTransition
+from hotline.models import AuditEvent
+from hotline.workflow import transition
 
 S = SwapStatus
 ALLOWED = {
@@ -73,3 +77,22 @@ def test_a_transition_goes_to_its_target_from_its_sources_and_is_refused_elsewhe
     else:
         with pytest.raises(TransitionNotAllowed):
             getattr(swap, name)(**KWARGS.get(name, {}))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_a_transition_run_through_the_workflow_is_saved_with_its_audit_row(name, operator):
+    sources, target = ALLOWED[name]
+    swap = SwapFactory(status=sources[0])
+    elsewhere = SwapFactory(status=next(state for state in S.values if state not in sources))
+
+    transition(swap, name, actor=operator, check_permission=False, **KWARGS.get(name, {}))
+    with pytest.raises(IllegalTransition):
+        transition(elsewhere, name, actor=operator, check_permission=False,
+                   **KWARGS.get(name, {}))
+
+    swap.refresh_from_db()
+    assert swap.status == target
+    assert AuditEvent.objects.filter(object_id=str(swap.pk), action=name, source=sources[0],
+                                     target=target, actor=operator).count() == 1
+    assert not AuditEvent.objects.filter(object_id=str(elsewhere.pk), action=name).exists()

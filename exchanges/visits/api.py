@@ -6,17 +6,21 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exchanges.capabilities import DISPATCH_VISITS
-from exchanges.models import OPEN_VISIT_STATES, Technician, Visit
-from exchanges.visits import selectors, services
+from exchanges.models import Visit
+from exchanges.visits import selectors
+from exchanges.visits.actions import VISIT_ACTIONS, VisitBookSerializer
 from exchanges.visits.slots import visit_slots
+from exchanges.visits.views import may_work_on
 from exchanges.web import CaseApiView
-from hotline.api.fields import BoundedDateTimeField, PeriodInputSerializer
+from hotline.actions import api_run
+from hotline.api.fields import PeriodInputSerializer
 from hotline.api.permissions import HasCapability
-from hotline.errors import NotFound
+from hotline.errors import NotFound, PermissionRefused
 
 
 class SlotOutputSerializer(serializers.Serializer):
@@ -27,9 +31,25 @@ class SlotOutputSerializer(serializers.Serializer):
     within_promise = serializers.BooleanField()
 
 
+class VisitOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="case.number")
+    status = serializers.CharField()
+    technician = serializers.CharField(source="technician.name", default=None)
+    slot_start = serializers.DateTimeField()
+    slot_end = serializers.DateTimeField()
+    en_route_at = serializers.DateTimeField()
+    on_site_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+    actions = serializers.SerializerMethodField()
+
+    def get_actions(self, visit) -> list[str]:
+        request = self.context.get("request")
+        return sorted(VISIT_ACTIONS.available_names(visit, request.user if request else None))
+
+
 def _open_visit(number):
-    visit = (Visit.objects.filter(case__number=number, status__in=OPEN_VISIT_STATES)
-             .select_related("case__handset__model", "fault_code").first())
+    visit = selectors.visit_open(number=number)
     if visit is None:
         raise NotFound("This case has no open visit.")
     return visit
@@ -49,23 +69,34 @@ class VisitSlotsApi(CaseApiView):
 
 
 class VisitBookApi(CaseApiView):
-    """Book the case's visit in a technician's free slot (409 when it was just taken)."""
+    """Book the case's visit in a technician's free slot (409 when it was just taken): the
+    action `book` of the visit action table."""
 
-    class VisitBookInputSerializer(serializers.Serializer):
-        technician_id = serializers.IntegerField()
-        start = BoundedDateTimeField()
-
-    @extend_schema(request=VisitBookInputSerializer, responses={200: SlotOutputSerializer})
+    @extend_schema(request=VisitBookSerializer, responses={200: SlotOutputSerializer})
     def post(self, request, number):
-        data = self.VisitBookInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         visit = _open_visit(number)
-        technician = get_object_or_404(Technician, pk=data.validated_data["technician_id"])
-        services.visit_schedule(visit=visit, technician=technician,
-                                start=data.validated_data["start"], actor=request.user)
-        return Response({"technician_id": technician.pk, "technician_name": technician.name,
+        api_run(request, VISIT_ACTIONS, "book", visit)
+        return Response({"technician_id": visit.technician.pk,
+                         "technician_name": visit.technician.name,
                          "start": visit.slot_start, "end": visit.slot_end,
                          "within_promise": True})
+
+
+class VisitActionApi(APIView):
+    """Run one action of the visit action table (exchanges.visits.actions): book,
+    start_route, arrive, complete, escalate, no_access, switch_to_swap. A technician works on
+    their own visits only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: VisitOutputSerializer})
+    def post(self, request, pk, action):
+        visit = get_object_or_404(Visit.objects.select_related("case", "technician"), pk=pk)
+        if not may_work_on(request.user, visit):
+            raise PermissionRefused("This visit is not yours.", code="not_your_visit")
+        api_run(request, VISIT_ACTIONS, action, visit)
+        visit.refresh_from_db()
+        return Response(VisitOutputSerializer(visit, context={"request": request}).data)
 
 
 class VisitMeasuresOutputSerializer(serializers.Serializer):

@@ -24,3 +24,16 @@ class VisitBookForm(forms.Form):
 
     technician = forms.ModelChoiceField(queryset=Technician.objects.all())
     start = BoundedDateTimeField()
+
+
+class VisitReportInput(VisitReportForm):
+    """The report posted with a technician's action: every field optional here, the service
+    says what its action needs (the work done to complete, the findings to escalate)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_done"].required = False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)

@@ -5,15 +5,28 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from exchanges.measures import share
-from exchanges.models import Technician, Visit, VisitStatus
+from exchanges.models import OPEN_VISIT_STATES, Technician, Visit, VisitStatus
 from exchanges.visits.slots import promise_window
 from hotline.models import AuditEvent
 from hotline.timeutils import local_day_bounds
+
+V = VisitStatus
+FINISHED = [V.COMPLETED, V.ESCALATED]
 
 
 def technicians_covering(*, postcode: str, country: str, family: str = "") -> list[Technician]:
@@ -44,12 +57,12 @@ def visit_measures(*, since=None, until=None) -> dict:
         arrived=Count("pk", filter=Q(on_site_at__isnull=False)),
         arrived_in_slot=Count("pk", filter=Q(on_site_at__gte=F("slot_start"),
                                              on_site_at__lte=F("slot_end"))),
-        finished=Count("pk", filter=Q(status__in=["completed", "escalated"])),
-        fixed_first=Count("pk", filter=Q(status="completed", had_no_access=False)),
-        escalations=Count("pk", filter=Q(status="escalated")),
+        finished=Count("pk", filter=Q(status__in=FINISHED)),
+        fixed_first=Count("pk", filter=Q(status=V.COMPLETED, had_no_access=False)),
+        escalations=Count("pk", filter=Q(status=V.ESCALATED)),
         on_site=Avg(ExpressionWrapper(F("finished_at") - F("on_site_at"),
                                       output_field=DurationField()),
-                    filter=Q(status__in=["completed", "escalated"])),
+                    filter=Q(status__in=FINISHED)),
     )
 
     on_site = row["on_site"]
@@ -80,3 +93,29 @@ def visit_promises(*, now=None) -> dict:
             Q(status__in=waiting, slot_end__lt=now)
             | Q(status=VisitStatus.REQUESTED, decided_at__lt=now - promise_window())).count(),
     }
+
+
+def visits_of_day(*, day: datetime.date, technician_user=None) -> QuerySet[Visit]:
+    """The visits booked on the local `day`, by technician and slot (only `technician_user`'s
+    when given)."""
+    start, end = local_day_bounds(day=day)
+    visits = (Visit.objects.filter(slot_start__gte=start, slot_start__lt=end)
+              .select_related("case__customer", "case__handset__model", "technician",
+                              "fault_code").prefetch_related("case__customer__phones")
+              .order_by("technician__name", "slot_start", "id"))
+    if technician_user is not None:
+        visits = visits.filter(technician__user=technician_user)
+    return visits
+
+
+def visits_unbooked() -> QuerySet[Visit]:
+    """Visits waiting for a slot (new, or after no access), oldest decision first."""
+    return (Visit.objects.filter(status__in=[V.REQUESTED, V.NO_ACCESS])
+            .select_related("case__customer").order_by("decided_at", "id"))
+
+
+def visit_open(*, case=None, number: str = "") -> Visit | None:
+    """The case's open visit (by the case or its number), with what booking it needs."""
+    visits = Visit.objects.filter(status__in=OPEN_VISIT_STATES)
+    visits = visits.filter(case=case) if case is not None else visits.filter(case__number=number)
+    return visits.select_related("case__handset__model", "technician", "fault_code").first()

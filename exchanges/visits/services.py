@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.errors import VisitError
-from exchanges.models import Technician, Visit
+from exchanges.models import Technician, Visit, VisitStatus
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.slots import slot_length, technician_day_slots
 from hotline.errors import StaleObject
@@ -101,11 +101,7 @@ def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) 
         _report(visit, work_done=findings, parts_used="", fault_code=fault_code, signed_by="")
         visit.findings = findings
         transition(visit, "escalate", actor=actor, at=timezone.now(), reason=findings)
-        swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
-                            actor=actor, findings=findings)
-        notification_send(case=visit.case, template="outcome_booked",
-                          context={"outcome": "swap", "paid": visit.paid,
-                                   "address": swap.address_line})
+        _swap_instead(visit, actor=actor, findings=findings)
     return visit
 
 
@@ -116,7 +112,7 @@ def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
 
 def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """No slot keeps the promise: cancel the unbooked visit and order a swap instead."""
-    if visit.status not in ("requested", "no_access"):
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.NO_ACCESS):
         raise VisitError(_("Only a visit not yet booked is replaced by a swap."),
                         code="visit_booked")
     handset = visit.case.handset
@@ -126,9 +122,14 @@ def visit_switch_to_swap(*, visit: Visit, actor=None, reason: str = "") -> Visit
                         code="no_stock")
     with transaction.atomic():
         transition(visit, "cancel", actor=actor, reason=reason or "replaced by a swap")
-        swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
-                            actor=actor, findings=reason)
-        notification_send(case=visit.case, template="outcome_booked",
-                          context={"outcome": "swap", "paid": visit.paid,
-                                   "address": swap.address_line})
+        _swap_instead(visit, actor=actor, findings=reason)
     return visit
+
+
+def _swap_instead(visit: Visit, *, actor, findings: str) -> None:
+    """Order the swap that replaces the visit (same decision and quote) and tell the customer."""
+    swap = swap_request(case=visit.case, decision=visit.decision, quote=visit.quote,
+                        actor=actor, findings=findings)
+    notification_send(case=visit.case, template="outcome_booked",
+                      context={"outcome": "swap", "paid": visit.paid,
+                               "address": swap.address_line})

@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.capabilities import DISPATCH_VISITS, WORK_VISIT_ROUNDS, WORK_VISITS
-from exchanges.models import OPEN_VISIT_STATES, Visit
-from exchanges.visits import selectors, services
-from exchanges.visits.forms import VisitBookForm, VisitReportForm
+from exchanges.models import Visit
+from exchanges.visits import selectors
+from exchanges.visits.actions import VISIT_ACTIONS
+from exchanges.visits.forms import VisitReportForm
 from exchanges.visits.slots import visit_slots
+from hotline.actions import console_run
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
-from hotline.errors import DomainError
 from hotline.timeutils import parse_bounded_date
-from hotline.workflow import allowed_transitions
 
 
-def _may_work_on(user, visit: Visit) -> bool:
+def may_work_on(user, visit: Visit) -> bool:
+    """Staff work on every visit; a technician on their own."""
     if has_capability(user, WORK_CASES):
         return True
     return visit.technician_id is not None and visit.technician.user_id == user.pk
@@ -36,53 +38,19 @@ def _may_work_on(user, visit: Visit) -> bool:
 def visit_book(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset__model", "fault_code"),
                               pk=pk)
-    form = VisitBookForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Pick a slot: %(errors)s") % {
-            "errors": "; ".join(f"{field}: {' '.join(errors)}"
-                                for field, errors in form.errors.items())})
-        return redirect("console:case_detail", number=visit.case.number)
-    technician, start = form.cleaned_data["technician"], form.cleaned_data["start"]
-    try:
-        services.visit_schedule(visit=visit, technician=technician, start=start,
-                                actor=request.user)
-        messages.success(request, _("Visit booked with %(name)s.") % {"name": technician})
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    console_run(request, VISIT_ACTIONS, "book", visit)
     return redirect("console:case_detail", number=visit.case.number)
 
 
 @require_POST
 @capability_required(WORK_VISITS)
 def visit_act(request, pk, action):
+    """Run a technician's action of the visit action table from the day sheet."""
     visit = get_object_or_404(Visit.objects.select_related("case", "technician", "fault_code"),
                               pk=pk)
-    if not _may_work_on(request.user, visit):
+    if not may_work_on(request.user, visit):
         raise PermissionDenied(_("This visit is not yours."))
-    form = VisitReportForm(request.POST)
-    form.is_valid()
-    data = {key: form.cleaned_data.get(key) or "" for key in ("work_done", "parts_used",
-                                                              "signed_by")}
-    try:
-        if action == "start_route":
-            services.visit_start_route(visit=visit, actor=request.user)
-        elif action == "arrive":
-            services.visit_arrive(visit=visit, actor=request.user)
-        elif action == "no_access":
-            services.visit_no_access(visit=visit, actor=request.user,
-                                     reason=data["work_done"])
-        elif action == "complete":
-            services.visit_complete(visit=visit, actor=request.user,
-                                    fault_code=form.cleaned_data.get("fault_code"), **data)
-        elif action == "escalate":
-            services.visit_escalate(visit=visit, actor=request.user, findings=data["work_done"],
-                                    fault_code=form.cleaned_data.get("fault_code"))
-        else:
-            raise DomainError(_("Unknown action."))
-        messages.success(request, _("Visit updated: %(status)s.") % {
-            "status": visit.get_status_display()})
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    console_run(request, VISIT_ACTIONS, action, visit)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
@@ -94,52 +62,42 @@ def visit_act(request, pk, action):
 @capability_required(WORK_CASES)
 def visit_switch_to_swap(request, pk):
     visit = get_object_or_404(Visit.objects.select_related("case__handset"), pk=pk)
-    try:
-        services.visit_switch_to_swap(visit=visit, actor=request.user,
-                                      reason=request.POST.get("reason", "")[:500])
-        messages.success(request, _("A swap is ordered instead of the visit."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    console_run(request, VISIT_ACTIONS, "switch_to_swap", visit)
     return redirect("console:case_detail", number=visit.case.number)
 
 
 @capability_required(WORK_VISIT_ROUNDS)
 def visit_day(request):
-    """Today's visits in order: the technician's own; for supervisors, every technician's."""
+    """The day's visits in order: the technician's own; for supervisors, every technician's,
+    and the visits waiting for a slot (paginated)."""
     asked = request.GET.get("date", "")
     day = parse_bounded_date(asked) if asked else timezone.localdate()
     if day is None:
         messages.error(request, _("%(value)s is not a date: showing today.") % {"value": asked})
         day = timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    visits = (Visit.objects.filter(slot_start__gte=start,
-                                   slot_start__lt=start + datetime.timedelta(days=1))
-              .select_related("case__customer", "case__handset__model", "technician",
-                              "fault_code").prefetch_related("case__customer__phones")
-              .order_by("technician__name", "slot_start"))
     supervisor = has_capability(request.user, DISPATCH_VISITS)
-    if not supervisor:
-        visits = visits.filter(technician__user=request.user)
-    rows = [{"visit": visit, "actions": allowed_transitions(visit, request.user)}
+    visits = selectors.visits_of_day(day=day,
+                                     technician_user=None if supervisor else request.user)
+    rows = [{"visit": visit, "actions": VISIT_ACTIONS.available_names(visit, request.user)}
             for visit in visits]
     context = {"day": day, "rows": rows, "supervisor": supervisor,
                "report_form": VisitReportForm(),
                "previous": day - datetime.timedelta(days=1),
                "next": day + datetime.timedelta(days=1)}
     if supervisor:
-        context["unassigned"] = (Visit.objects.filter(status__in=["requested", "no_access"])
-                                 .select_related("case__customer").order_by("decided_at"))
+        page = Paginator(selectors.visits_unbooked(), 50).get_page(request.GET.get("page"))
+        context["unassigned"] = context["page"] = page
         context["measures"] = selectors.visit_measures(
             since=timezone.now() - datetime.timedelta(days=30))
     return render(request, "exchanges/visit_day.html", context)
 
 
 def visit_panel_context(case) -> dict:
-    """The visit part of the case panel: the open visit and, when unbooked, its free slots."""
-    visit = Visit.objects.filter(case=case, status__in=OPEN_VISIT_STATES).select_related(
-        "technician", "fault_code").first()
+    """The visit part of the case panel: the open visit and, when it waits for a slot, its
+    free slots."""
+    visit = selectors.visit_open(case=case)
     slots = []
-    if visit is not None and visit.status in ("requested", "no_access"):
+    if visit is not None and "book" in VISIT_ACTIONS.available_names(visit):
         handset = case.handset
         slots = visit_slots(postcode=visit.postcode, country=visit.country,
                             family=handset.model.family if handset and handset.model else "",

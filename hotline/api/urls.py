@@ -3,8 +3,7 @@ from django.urls import path
 from hotline.api import views
 
 urlpatterns = [
-    path("cases/", views.CaseListCreateApi.as_view(), name="api-case-list"),
-    path("cases/<str:number>/", views.CaseDetailApi.as_view(), name="api-case-detail"),
+    # cases/ (list, open, detail) are served by partners/api (the public status vocabulary).
     path("imei/<str:imei>/", views.ImeiApi.as_view(), name="api-imei"),
     path("customers/", views.CustomerSearchApi.as_view(), name="api-customer-search"),
 ]

@@ -2,95 +2,64 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hotline import selectors, services
-from hotline.api.permissions import HasCapability, IsDistributorOrStaff, distributor_of
+from hotline.api.permissions import HasCapability, IsDistributorOrStaff
 from hotline.api.serializers import (
-    CaseCreateInputSerializer,
-    CaseOutputSerializer,
     CustomerOutputSerializer,
 )
 from hotline.capabilities import WORK_CASES
 from hotline.errors import CaseError
 from hotline.imei import identify_imei
-from hotline.models import CaseChannel, Handset, HandsetModel
+from hotline.models import Case, CaseChannel, Handset, HandsetModel
 
 
-class CaseListCreateApi(generics.ListAPIView):
-    """List the cases you may see (a distributor sees its own); open a case."""
-
-    permission_classes = [IsDistributorOrStaff]
-    serializer_class = CaseOutputSerializer
-
-    def get_queryset(self):
-        distributor = distributor_of(self.request.user)
-        filters = {"status": self.request.query_params.get("status")}
-        if distributor is not None:
-            filters["distributor"] = distributor
-        return selectors.case_list(filters=filters)
-
-    @extend_schema(request=CaseCreateInputSerializer, responses={201: CaseOutputSerializer})
-    def post(self, request):
-        serializer = CaseCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        distributor = distributor_of(request.user)
-        with transaction.atomic():
-            handset = Handset.objects.select_related("owner").filter(imei=data["imei"]).first()
-            if handset is not None and handset.owner is not None:
-                customer = handset.owner
-                same_owner = (customer.last_name.casefold()
-                              == data["customer"]["last_name"].casefold())
-                # One answer whatever the reason, so the API tells nobody whose IMEI it is.
-                if not same_owner or (distributor is not None and not _knows_handset(
-                        distributor, handset)):
-                    raise CaseError(_("This IMEI is registered to another customer or "
-                                      "distributor: call the hotline."), field="imei")
-            else:
-                info = data["customer"]
-                customer = services.customer_create(
-                    first_name=info.get("first_name", ""), last_name=info["last_name"],
-                    email=info.get("email", ""), country=info["country"],
-                    language=info["language"], phones=[info["phone"]],
-                    address=info["address"], actor=request.user,
-                )
-                if handset is None:
-                    model = None
-                    if data.get("model_id"):
-                        model = get_object_or_404(HandsetModel, pk=data["model_id"])
-                    handset = services.handset_register(
-                        imei=data["imei"], owner=customer, model=model,
-                        purchase_date=data.get("purchase_date"), sold_by=distributor,
-                        actor=request.user,
-                    )
-            case = services.case_open(
-                customer=customer, handset=handset, symptom=data["symptom"],
-                description=data.get("description", ""),
-                channel=CaseChannel.DISTRIBUTOR if distributor else CaseChannel.PHONE,
-                distributor=distributor, actor=request.user,
+def case_open_from_api(*, data: dict, user, distributor) -> "Case":
+    """Open (or reopen) a case from a validated CaseCreateInputSerializer's data: the customer
+    and handset are found or registered; an IMEI known to another customer or distributor is
+    refused with one answer whatever the reason, so the API tells nobody whose IMEI it is."""
+    with transaction.atomic():
+        handset = Handset.objects.select_related("owner").filter(imei=data["imei"]).first()
+        if handset is not None and handset.owner is not None:
+            customer = handset.owner
+            same_owner = (customer.last_name.casefold()
+                          == data["customer"]["last_name"].casefold())
+            if not same_owner or (distributor is not None and not _knows_handset(
+                    distributor, handset)):
+                raise CaseError(_("This IMEI is registered to another customer or "
+                                  "distributor: call the hotline."), field="imei")
+        else:
+            info = data["customer"]
+            customer = services.customer_create(
+                first_name=info.get("first_name", ""), last_name=info["last_name"],
+                email=info.get("email", ""), country=info["country"],
+                language=info["language"], phones=[info["phone"]],
+                address=info["address"], actor=user,
             )
-        return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+            if handset is None:
+                model = None
+                if data.get("model_id"):
+                    model = get_object_or_404(HandsetModel, pk=data["model_id"])
+                handset = services.handset_register(
+                    imei=data["imei"], owner=customer, model=model,
+                    purchase_date=data.get("purchase_date"), sold_by=distributor,
+                    actor=user,
+                )
+        return services.case_open(
+            customer=customer, handset=handset, symptom=data["symptom"],
+            description=data.get("description", ""),
+            channel=CaseChannel.DISTRIBUTOR if distributor else CaseChannel.PHONE,
+            distributor=distributor, actor=user,
+        )
 
 
 def _knows_handset(distributor, handset) -> bool:
     """Did this distributor sell the handset or open a case about it?"""
     return handset.sold_by_id == distributor.pk or handset.cases.filter(
         distributor=distributor).exists()
-
-
-class CaseDetailApi(generics.RetrieveAPIView):
-    """One case by number, with its current status."""
-
-    permission_classes = [IsDistributorOrStaff]
-    serializer_class = CaseOutputSerializer
-    lookup_field = "number"
-
-    def get_queryset(self):
-        distributor = distributor_of(self.request.user)
-        return selectors.case_list(filters={"distributor": distributor} if distributor else {})
 
 
 class ImeiApi(APIView):

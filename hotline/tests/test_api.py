@@ -43,7 +43,7 @@ def test_a_distributor_opens_a_case_for_a_new_customer(api, distributor, catalog
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["status"] == "open"
+    assert body["status"] == "received"
     assert body["distributor"] == "telco"
     assert body["handset"]["model"] == "Nordline N5"
     assert Handset.objects.get().sold_by == distributor

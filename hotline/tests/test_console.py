@@ -47,12 +47,12 @@ def test_other_roles_may_not_open_the_console(client, role):
     assert client.get(reverse("console:home")).status_code == 403
 
 
-def test_a_distributor_sees_only_the_api_in_the_navigation(client):
+def test_a_distributor_sees_only_its_partner_page_and_the_api_in_the_navigation(client):
     client.force_login(UserFactory(roles=["distributor"]))
 
     response = client.get(reverse("login"))
 
-    assert nav_names(response) == ["api-docs"]
+    assert nav_names(response) == ["partners:home", "api-docs"]
 
 
 @pytest.mark.parametrize("typed", ["06 12 34 56 78", "+33612345678", "0033 6 12 34 56 78"])

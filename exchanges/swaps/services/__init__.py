@@ -34,7 +34,6 @@ from exchanges.swaps.services.promise import StockOption, swap_promise, swap_sto
 from exchanges.swaps.services.reminders import swap_charge, swaps_remind, unreturned_charge_terms
 from exchanges.swaps.services.reservation import (
     swap_choose_variant,
-    swap_on_request,
     swap_reserve,
     swaps_restock,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "swap_collection_book",
     "swap_collection_book_run",
     "swap_inspect",
-    "swap_on_request",
     "swap_promise",
     "swap_refund",
     "swap_reship",

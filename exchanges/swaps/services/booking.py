@@ -122,42 +122,60 @@ def _customer_phone(customer) -> str:
 
 
 def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) -> Swap | None:
-    """Book attempt `attempt` at the courier (the outbox task). Idempotent: the booking key is
-    the outbox key, so a repeat returns the first booking. A transient courier error raises
-    (the task retries); a permanent one is kept on the swap for the exceptions queue."""
+    """Book attempt `attempt` at the courier (the outbox task): call the courier, then apply
+    the booking. Idempotent: the booking key is the outbox key, so a repeat returns the first
+    booking. A transient courier error raises (the task retries); a permanent one is kept on
+    the swap for the exceptions queue."""
     swap = Swap.objects.select_related("case__customer", "warehouse", "unit", "outbound").get(
         pk=swap_id)
     if swap.booking_attempt != attempt:
         return None  # a later attempt superseded this one
-    if swap.status not in BOOKABLE:
-        return swap  # cancelled, or the parcel moved on
-    if swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt):
-        return swap  # this attempt is already booked: a repeated message
+    if not _still_to_book(swap, attempt):
+        return swap  # cancelled, the parcel moved on, or this attempt is already booked
+    result = _courier_book(swap, attempt=attempt, options=options or {})
+    if result is None:
+        return swap
+    return swap_booking_apply(swap=swap, attempt=attempt, result=result)
+
+
+def _still_to_book(swap: Swap, attempt: int) -> bool:
+    return swap.status in BOOKABLE and swap.booking_attempt == attempt and not (
+        swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt))
+
+
+def _courier_book(swap: Swap, *, attempt: int, options: dict):
+    """Call the courier: delivery of the replacement and collection of the faulty unit in one
+    visit. Return the courier's booking, or None when it refused for good (its words are kept
+    on the swap, with their audit row, in one transaction)."""
     sender, recipient, returns = _addresses(swap)
     replacement = Parcel(weight_kg=Decimal("0.6"), length_cm=20, width_cm=12, height_cm=8,
                          contents=f"Replacement handset {swap.variant or swap.model}")
-    faulty = Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
-                    contents="Faulty handset (return)")
     ship_date = max(swap.ship_on or timezone.localdate(), timezone.localdate())
     try:
-        result = shipment_book(
+        return shipment_book(
             carrier=swap.warehouse.carrier, sender=sender, recipient=recipient,
             parcels=[replacement], service=Service.NEXT_DAY_NOON, reference=swap.case.number,
-            idempotency_key=booking_key(swap, attempt), return_parcels=[faulty],
+            idempotency_key=booking_key(swap, attempt), return_parcels=[_faulty_parcel()],
             return_to=returns, ship_date=ship_date,
-            language=swap.case.customer.language or "", options=options or {})
+            language=swap.case.customer.language or "", options=options)
     except CarrierError as exc:
         if not exc.permanent:
             raise
-        Swap.objects.filter(pk=swap.pk, booking_attempt=attempt).update(
-            booking_error=exc.message[:2000])
-        record_event(swap, action="swap_booking_refused", actor_label=swap.warehouse.carrier,
-                     reason=exc.message[:500], data={"attempt": attempt})
-        return swap
+        with transaction.atomic():
+            Swap.objects.filter(pk=swap.pk, booking_attempt=attempt).update(
+                booking_error=exc.message[:2000])
+            record_event(swap, action="swap_booking_refused", actor_label=swap.warehouse.carrier,
+                         reason=exc.message[:500], data={"attempt": attempt})
+        return None
+
+
+def swap_booking_apply(*, swap: Swap, attempt: int, result) -> Swap:
+    """Apply the courier's booking to the swap (state, promise, unit shipped, the customer
+    told) in one transaction, unless the swap moved on meanwhile; then cancel the shipments
+    the booking replaces."""
     with transaction.atomic():
         swap = Swap.objects.select_for_update(of=("self",)).select_related("outbound").get(pk=swap.pk)
-        if swap.status not in BOOKABLE or swap.booking_attempt != attempt or (
-                swap.outbound_id and swap.outbound.booking_key == booking_key(swap, attempt)):
+        if not _still_to_book(swap, attempt):
             return swap
         old = [s for s in (swap.outbound, swap.collection) if s is not None]
         promise = swap_promise(warehouse=swap.warehouse, postcode=swap.postcode,
@@ -180,6 +198,11 @@ def swap_book_run(*, swap_id: int, attempt: int, options: dict | None = None) ->
     for shipment in old:
         _cancel_quietly(shipment)
     return swap
+
+
+def _faulty_parcel() -> Parcel:
+    return Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
+                  contents="Faulty handset (return)")
 
 
 COLLECT_TASK = "exchanges.tasks.swap_collection_book"
@@ -207,10 +230,8 @@ def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
     if swap.status not in (S.DELIVERED, S.FAULTY_NOT_RETURNED):
         return swap
     _sender, customer, returns = _addresses(swap)
-    faulty = Parcel(weight_kg=Decimal("0.5"), length_cm=20, width_cm=12, height_cm=8,
-                    contents="Faulty handset (return)")
     result = shipment_book(carrier=swap.warehouse.carrier, sender=customer, recipient=returns,
-                           parcels=[faulty], service=Service.NEXT_DAY, reference=swap.case.number,
+                           parcels=[_faulty_parcel()], service=Service.NEXT_DAY, reference=swap.case.number,
                            idempotency_key=key, language=swap.case.customer.language or "")
     old = swap.collection
     with transaction.atomic():
@@ -229,13 +250,14 @@ def swap_collection_book_run(*, swap_id: int, key: str) -> Swap:
 def swap_booking_gave_up(*, swap_id: int, attempt: int, message: str) -> None:
     """The courier stayed unreachable through every retry: show the swap in the exceptions
     queue with the courier's last words, so an operator books it again."""
-    Swap.objects.filter(pk=swap_id, booking_attempt=attempt, status__in=BOOKABLE).update(
-        booking_error=_("Courier unreachable after every retry: %(message)s")
-        % {"message": message[:1800]})
-    swap = Swap.objects.filter(pk=swap_id).first()
-    if swap is not None:
-        record_event(swap, action="swap_booking_gave_up", reason=message[:500],
-                     data={"attempt": attempt})
+    with transaction.atomic():
+        Swap.objects.filter(pk=swap_id, booking_attempt=attempt, status__in=BOOKABLE).update(
+            booking_error=_("Courier unreachable after every retry: %(message)s")
+            % {"message": message[:1800]})
+        swap = Swap.objects.filter(pk=swap_id).first()
+        if swap is not None:
+            record_event(swap, action="swap_booking_gave_up", reason=message[:500],
+                         data={"attempt": attempt})
 
 
 def _cancel_quietly(shipment) -> None:

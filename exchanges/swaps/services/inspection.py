@@ -28,26 +28,28 @@ S = SwapStatus
 def ledger_record(*, swap: Swap):
     """The delivered replacement becomes the customer's registered handset, keeping the
     original warranty end; the chain original -> replacement is kept on the swap."""
-    original = swap.case.handset
-    unit = swap.unit
-    if unit is None or not unit.imei:
-        record_event(swap, action="ledger_not_updated", reason="replacement unit has no IMEI")
-        return None
-    warranty_end = swap.warranty_end or (original.warranty_end if original else None)
-    handset, created = Handset.objects.get_or_create(imei=unit.imei, defaults={
-        "model": unit.model, "variant": unit.variant, "owner": swap.case.customer,
-        "purchase_date": original.purchase_date if original else None,
-        "sold_by": original.sold_by if original else None,
-        "warranty_end_override": warranty_end})
-    if not created:
-        handset.owner, handset.warranty_end_override = swap.case.customer, warranty_end
-        handset.save(update_fields=["owner", "warranty_end_override"])
-    Swap.objects.filter(pk=swap.pk).update(original_handset=original, replacement_handset=handset)
-    swap.original_handset, swap.replacement_handset = original, handset
-    record_event(swap, action="imei_ledger_updated", data={
-        "original": original.imei if original else "", "replacement": handset.imei,
-        "warranty_end": warranty_end.isoformat() if warranty_end else None})
-    return handset
+    with transaction.atomic():  # the ledger and its audit rows together
+        original = swap.case.handset
+        unit = swap.unit
+        if unit is None or not unit.imei:
+            record_event(swap, action="ledger_not_updated", reason="replacement unit has no IMEI")
+            return None
+        warranty_end = swap.warranty_end or (original.warranty_end if original else None)
+        handset, created = Handset.objects.get_or_create(imei=unit.imei, defaults={
+            "model": unit.model, "variant": unit.variant, "owner": swap.case.customer,
+            "purchase_date": original.purchase_date if original else None,
+            "sold_by": original.sold_by if original else None,
+            "warranty_end_override": warranty_end})
+        if not created:
+            handset.owner, handset.warranty_end_override = swap.case.customer, warranty_end
+            handset.save(update_fields=["owner", "warranty_end_override"])
+        Swap.objects.filter(pk=swap.pk).update(original_handset=original,
+                                               replacement_handset=handset)
+        swap.original_handset, swap.replacement_handset = original, handset
+        record_event(swap, action="imei_ledger_updated", data={
+            "original": original.imei if original else "", "replacement": handset.imei,
+            "warranty_end": warranty_end.isoformat() if warranty_end else None})
+        return handset
 
 
 def swap_return_receive(*, swap: Swap, actor=None) -> Swap:

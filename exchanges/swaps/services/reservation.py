@@ -4,9 +4,7 @@ the booking; backorder with an honest date when no unit is left; restock backord
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -129,12 +127,3 @@ def swaps_restock(*, now: datetime.datetime | None = None) -> int:
             continue
         done += swap.status == S.RESERVED
     return done
-
-
-def swap_on_request(swap: Swap, *, actor=None, carrier_options: dict | None = None) -> Swap:
-    """Right after swap_request: state the unreturned charge, reserve, promise and book."""
-    Swap.objects.filter(pk=swap.pk).update(
-        unreturned_charge=Decimal(settings.SWAP_UNRETURNED_CHARGE),
-        decided_at=swap.decided_at or timezone.now())
-    swap.refresh_from_db()
-    return swap_reserve(swap=swap, actor=actor, carrier_options=carrier_options)

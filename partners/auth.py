@@ -1,0 +1,79 @@
+"""How distributors' API keys authenticate, what each scope allows, and the per-key rate.
+
+`Authorization: Api-Key <prefix>.<secret>`: the key acts as its distributor's API user (so
+every existing permission and scope rule applies, and audit trails say which distributor
+acted). Scopes: reading needs `read_status`, writing `open_cases`, and the webhook endpoints
+`manage_webhooks`. Each key is throttled (PARTNERS_API_RATE, through the cache: Redis in
+production) with 429 and Retry-After.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_api_key.permissions import KeyParser
+
+from partners.models import DistributorKey, Scope
+from partners.services.keys import api_user, key_used
+
+WEBHOOK_ROUTES = "partners-api-webhook"
+
+
+class DistributorKeyAuthentication(BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        raw = KeyParser().get(request)
+        if not raw:
+            return None
+        try:
+            key = DistributorKey.objects.get_from_key(raw)
+        except DistributorKey.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
+        if key.has_expired:
+            raise exceptions.AuthenticationFailed(_("This API key has expired."))
+        scope = required_scope(request)
+        if not key.has_scope(scope):
+            raise exceptions.PermissionDenied(
+                _("This API key lacks the scope %(scope)s.") % {"scope": scope})
+        key_used(key=key)
+        return api_user(key.distributor), key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+def required_scope(request) -> str:
+    match = getattr(request._request, "resolver_match", None) if hasattr(request, "_request") \
+        else getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith(WEBHOOK_ROUTES):
+        return Scope.MANAGE_WEBHOOKS
+    return Scope.READ_STATUS if request.method in SAFE_METHODS else Scope.OPEN_CASES
+
+
+class KeyRateThrottle(SimpleRateThrottle):
+    """A rate per API key (its prefix); users and tokens are not throttled here."""
+
+    scope = "api_key"
+
+    def get_rate(self):
+        return settings.PARTNERS_API_RATE
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, DistributorKey):
+            return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+        return None
+
+
+class DistributorKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "partners.auth.DistributorKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": _("`Api-Key <prefix>.<secret>`, created on the partner page.")}

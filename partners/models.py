@@ -1,1 +1,0 @@
-"""Distributors' API keys, webhook subscriptions and deliveries (coming with issue 13)."""

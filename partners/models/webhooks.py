@@ -1,0 +1,151 @@
+"""Webhook subscriptions, the events sent to them, and the log of every delivery attempt."""
+
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    STATUS_CHANGED = "case.status_changed", _("a case's public status changed")
+    TRACKING = "case.tracking_updated", _("a courier reported on a case's parcel")
+    TEST = "test", _("test event")
+
+
+SUBSCRIBABLE_EVENTS = [EventType.STATUS_CHANGED, EventType.TRACKING]
+
+
+class WebhookSubscription(models.Model):
+    """A distributor's receiver: an https URL, the events it wants, the secret that signs."""
+
+    distributor = models.ForeignKey("hotline.Distributor", on_delete=models.CASCADE,
+                                    related_name="webhook_subscriptions",
+                                    verbose_name=_("distributor"))
+    url = models.URLField(_("receiver URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=80, editable=False,
+                              help_text=_("Signs every delivery; shown once at creation."))
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=300, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def secret_hint(self) -> str:
+        return f"{self.secret[:10]}…"
+
+
+class WebhookEvent(models.Model):
+    """One thing that happened, as a distributor is told of it (the payload never changes)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    distributor = models.ForeignKey("hotline.Distributor", on_delete=models.CASCADE,
+                                    related_name="+")
+    case = models.ForeignKey("hotline.Case", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
+    dedupe_key = models.CharField(max_length=120, blank=True,
+                                  help_text="The same news told twice is one event.")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        constraints = [models.UniqueConstraint(
+            fields=["distributor", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+            name="webhook_event_once_per_news")]
+
+    def __str__(self):
+        return f"{self.type} {self.id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SUCCEEDED = "succeeded", _("delivered")
+    FAILED = "failed", _("gave up")
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=DeliveryStatus.PENDING)
+
+    def due(self, *, now):
+        return self.pending().filter(next_attempt_at__lte=now)
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription, tried until the receiver answers 2xx (or 3 days)."""
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    # Deliveries of one case to one subscription go out in this order (the id's).
+    case = models.ForeignKey("hotline.Case", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now,
+                                           db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True,
+                                                       blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    response_excerpt = models.CharField(_("response"), max_length=500, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    redelivery_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [models.Index(fields=["subscription", "case", "status", "id"])]
+
+    def __str__(self):
+        return f"{self.event_id} -> {self.subscription_id} ({self.status})"
+
+    @property
+    def next_attempt(self):
+        """When it will be tried next; None once delivered or given up."""
+        return self.next_attempt_at if self.status == DeliveryStatus.PENDING else None
+
+
+class DeliveryAttempt(models.Model):
+    """One POST to a receiver: what it answered and how long it took."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE,
+                                 related_name="attempt_log")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True,
+                                                       blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    response_excerpt = models.CharField(_("response"), max_length=500, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.response_status or self.error}"

@@ -1,0 +1,171 @@
+"""Reads for partners: the cases a distributor may see and the public view of one case.
+
+The public view speaks only the public vocabulary (partners.status): no internal state, no
+operator's name, no internal note, no technician's name.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from carriers.domain import UnknownCarrier
+from carriers.registry import carrier_get
+from exchanges.swaps.services import tracking_url
+from hotline.models import Case
+from partners.models import PublicCase
+from partners.status import DESCRIPTIONS, ORDER_MACHINES, PublicStatus, public_status, public_timeline
+
+
+def cases_visible(*, distributor=None) -> QuerySet[Case]:
+    """Every case for hotline staff (distributor None); a distributor's own otherwise: those
+    it opened and those of handsets it sold."""
+    cases = Case.objects.select_related("handset__model", "customer", "distributor", "public")
+    if distributor is not None:
+        cases = cases.visible_to_distributor(distributor)
+    return cases
+
+
+def case_list(*, distributor=None, status: str | None = None,
+              updated_since: datetime.datetime | None = None, imei: str | None = None,
+              external_reference: str | None = None) -> QuerySet[Case]:
+    """Cases visible to `distributor`, filtered by public status, last public change, IMEI
+    or the distributor's own reference; newest first."""
+    public_cases_fill()
+    cases = cases_visible(distributor=distributor)
+    if status:
+        cases = cases.filter(public__status=status)
+    if updated_since is not None:
+        cases = cases.filter(public__changed_at__gte=updated_since)
+    if imei:
+        cases = cases.filter(handset__imei=imei)
+    if external_reference:
+        reference = Q(public__external_reference=external_reference)
+        if distributor is not None:
+            reference &= Q(public__distributor=distributor)
+        cases = cases.filter(reference)
+    return cases.order_by("-created_at", "-pk")
+
+
+def public_cases_fill(*, limit: int = 5000) -> int:
+    """Give a public view to the cases that have none yet (made before partners, or by a
+    path that wrote no audit event); return how many."""
+    missing = list(Case.objects.filter(public__isnull=True)
+                   .prefetch_related(*[m.related_name for m in ORDER_MACHINES])[:limit])
+    PublicCase.objects.bulk_create(
+        [PublicCase(case=case, distributor_id=case.distributor_id,
+                    status=public_status(case), changed_at=case.updated_at)
+         for case in missing], ignore_conflicts=True)
+    return len(missing)
+
+
+def case_public_view(case: Case, *, staff: bool = False) -> dict:
+    """Return everything a partner may know about a case, in the active language."""
+    status = public_status(case)
+    public = getattr(case, "public", None) if _has_public(case) else None
+    swap = _current(case.swaps.select_related("outbound").order_by("-created_at", "-pk"))
+    visit = _current(case.visits.order_by("-created_at", "-pk"))
+    quote = case.quotes.order_by("-created_at", "-pk").first() if hasattr(case, "quotes") \
+        else None
+    handset = case.handset
+    return {
+        "number": case.number,
+        "external_reference": public.external_reference if public else None,
+        "status": status.value,
+        "status_label": str(status.label),
+        "status_description": str(DESCRIPTIONS[status]),
+        "internal_status": case.status if staff else None,
+        "channel": case.channel,
+        "symptom": case.symptom,
+        "symptom_label": case.get_symptom_display(),
+        "customer": case.customer.full_name,
+        "handset": None if handset is None else {
+            "imei": handset.imei,
+            "model": str(handset.model) if handset.model_id else None,
+            "purchase_date": handset.purchase_date,
+            "warranty_end": handset.warranty_end,
+        },
+        "distributor": case.distributor.code if case.distributor_id else None,
+        "created_at": case.created_at,
+        "updated_at": public.changed_at if public else case.updated_at,
+        "promise": _promise(swap, visit, status),
+        "shipment": _shipment(swap),
+        "visit": None if visit is None else {
+            "status": _word(visit), "window_start": visit.slot_start,
+            "window_end": visit.slot_end,
+        },
+        "quote": None if quote is None else {
+            "status": quote.status, "status_label": quote.get_status_display(),
+            "total": str(quote.total), "currency": quote.currency,
+            "expires_at": quote.expires_at,
+        },
+        "timeline": [
+            {"at": entry.at, "status": entry.status.value, "label": entry.label,
+             "description": entry.description}
+            for entry in public_timeline(case)
+        ],
+    }
+
+
+def _has_public(case) -> bool:
+    try:
+        case.public  # noqa: B018
+    except PublicCase.DoesNotExist:
+        return False
+    return True
+
+
+def _machine(order):
+    return next(m for m in ORDER_MACHINES if m.model == order._meta.label)
+
+
+def _is_open(order) -> bool:
+    return getattr(order, _machine(order).field) not in _machine(order).finished
+
+
+def _current(orders):
+    """The open order created last, else the last one."""
+    orders = list(orders)
+    live = [o for o in orders if _is_open(o)]
+    return (live or orders or [None])[0]
+
+
+def _word(order) -> str:
+    machine = _machine(order)
+    return machine.mapping[getattr(order, machine.field)].value
+
+
+def _promise(swap, visit, status) -> dict | None:
+    if status in (PublicStatus.RESOLVED, PublicStatus.CLOSED, PublicStatus.CANCELLED):
+        return None
+    if visit is not None and _is_open(visit) and visit.slot_start:
+        return {"kind": "visit", "due_by": visit.slot_end, "window_start": visit.slot_start,
+                "window_end": visit.slot_end}
+    if swap is not None and _is_open(swap) and swap.promised_by:
+        return {"kind": "delivery", "due_by": swap.promised_by, "window_start": None,
+                "window_end": swap.promised_by}
+    return None
+
+
+def _shipment(swap) -> dict | None:
+    shipment = swap.outbound if swap is not None else None
+    if shipment is None:
+        return None
+    try:
+        courier = carrier_get(shipment.carrier).name or shipment.carrier
+    except UnknownCarrier:  # a carrier removed from settings since: show its code
+        courier = shipment.carrier
+    url = tracking_url(shipment) if shipment.tracking_number else ""
+    return {
+        "courier": courier,
+        "tracking_number": shipment.tracking_number or None,
+        "tracking_url": url if url.startswith("http") else None,
+        "status": shipment.status,
+        "status_label": shipment.get_status_display(),
+        "events": [
+            {"at": event.occurred_at, "status": event.status,
+             "label": event.get_status_display(), "location": event.location}
+            for event in shipment.events.order_by("occurred_at", "pk")
+        ],
+    }

@@ -1,0 +1,2 @@
+"""Use cases of partners: keys (keys.py), the public view kept current (public.py),
+webhooks (webhooks.py), idempotent POSTs (idempotency.py)."""

@@ -1,0 +1,109 @@
+"""API keys: shown once and stored hashed, named, scoped, expiring, revocable, rotated,
+last use recorded, throttled per key with 429 and Retry-After."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from hotline.models import AuditEvent
+from hotline.tests.factories import DistributorFactory
+from partners.errors import PartnerError
+from partners.models import DistributorKey
+from partners.services.keys import key_revoke, key_rotate
+from partners.tests.factories import api_key
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/cases/"
+
+
+def test_a_key_is_stored_hashed_and_found_by_its_prefix():
+    key, secret = api_key()
+
+    stored = DistributorKey.objects.get(pk=key.pk)
+    assert secret.startswith(stored.prefix + ".")
+    assert secret.split(".", 1)[1] not in stored.hashed_key
+    assert stored.hashed_key.startswith("sha512$$")
+    assert AuditEvent.objects.filter(action="api_key_created").exists()
+
+
+def test_a_key_works_and_its_last_use_is_recorded(key_client):
+    key, secret = api_key()
+
+    response = key_client(secret).get(LIST)
+
+    key.refresh_from_db()
+    assert response.status_code == 200
+    assert key.last_used_at is not None
+
+
+def test_a_wrong_key_is_a_401(key_client):
+    api_key()
+
+    response = key_client("nope.nothing").get(LIST)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+
+
+def test_a_revoked_key_is_a_401(key_client):
+    key, secret = api_key()
+    key_revoke(key=key)
+
+    assert key_client(secret).get(LIST).status_code == 401
+
+
+def test_an_expired_key_is_a_401_that_says_so(key_client, time_machine):
+    time_machine.move_to("2026-12-07 09:00Z")
+    key, secret = api_key(expires_at=timezone.now() + datetime.timedelta(days=1))
+    time_machine.move_to("2026-12-08 09:01Z")
+
+    response = key_client(secret).get(LIST)
+
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_a_key_without_the_scope_is_a_403_naming_it(key_client):
+    _key, secret = api_key(scopes=["open_cases"])
+
+    response = key_client(secret).get(LIST)
+
+    assert response.status_code == 403
+    assert "read_status" in response.json()["detail"]
+
+
+def test_rotating_gives_a_new_secret_and_stops_the_old_one(key_client):
+    key, old = api_key(name="counter")
+
+    new, secret = key_rotate(key=key)
+
+    assert new.name == "counter" and new.scopes == key.scopes and new.replaces == key
+    assert key_client(old).get(LIST).status_code == 401
+    assert key_client(secret).get(LIST).status_code == 200
+
+
+def test_a_key_needs_a_name_and_a_known_scope():
+    with pytest.raises(PartnerError) as unnamed:
+        api_key(name=" ")
+    with pytest.raises(PartnerError) as unknown:
+        api_key(scopes=["everything"])
+
+    assert unnamed.value.field == "name" and unknown.value.field == "scopes"
+
+
+def test_each_key_has_its_own_rate_and_a_429_says_when_to_retry(key_client, settings):
+    settings.PARTNERS_API_RATE = "2/minute"
+    cache.clear()
+    distributor = DistributorFactory()
+    _first, first = api_key(distributor)
+    _second, second = api_key(distributor)
+    client = key_client(first)
+
+    answers = [client.get(LIST).status_code for _i in range(3)]
+    throttled = client.get(LIST)
+
+    assert answers == [200, 200, 429]
+    assert int(throttled["Retry-After"]) > 0
+    assert key_client(second).get(LIST).status_code == 200
