@@ -58,6 +58,7 @@ def main() -> None:
     from diagnostics.models import FaultCode
     from diagnostics.reference import fault_codes_load
     from hotline.models import HandsetModel
+    from hotline.models.handsets import add_months
     from quality import selectors
     from quality.models import Batch, DefectRecord, DefectWeek, InstalledBase, monday
     from quality.selectors import Filters
@@ -77,10 +78,11 @@ def main() -> None:
     batches = []
     for model in models:
         for month in range(args.batches):
-            made = first_week + datetime.timedelta(days=30 * month)
+            made = add_months(first_week.replace(day=1), month)
             batches.append(Batch.objects.create(code=f"{model.name}-{month:02d}", model=model,
                                                 manufactured_on=made))
-            InstalledBase.objects.create(model=model, month=made.replace(day=1), units=50_000)
+            InstalledBase.objects.update_or_create(model=model, month=made, country="",
+                                                   defaults={"units": 50_000})
     faults = list(FaultCode.objects.values_list("code", "category"))
     print(f"{args.records:,} records, {len(models)} models x {len(faults)} fault codes x "
           f"{args.batches} batches, {args.weeks} weeks, on {connection.vendor}")

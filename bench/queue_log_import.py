@@ -1,63 +1,94 @@
-"""Benchmark: import a synthetic Asterisk queue_log of N calls, then import it again.
+"""Benchmark: import a synthetic Asterisk queue_log through the project's path, against the
+floor (split every line and COPY the fields into a bare table: no call is built).
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/queue_log_import.py [--calls 5000]
+    [DATABASE_URL=postgres://.../scratch] .venv/bin/python bench/queue_log_import.py [--calls 20000]
 
-Prints lines per second for the first import and for the re-import (which adds nothing).
+Prints lines/s of the first import, of the re-import (adds nothing) and of the floor, the
+ratio, and the peak memory of the process (the import streams: it does not grow with the file).
 """
 
 import argparse
 import os
 import random
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+from common import Timer, empty, machine, peak_memory_mb, progress, setup
 
 
-def synthetic_log(calls: int, seed: int = 1) -> list[str]:
+def synthetic_log(path: str, calls: int, seed: int = 1) -> int:
+    """Write `calls` calls (ENTERQUEUE, CONNECT, COMPLETE or ABANDON, some agent pauses)."""
     rng = random.Random(seed)
-    t, lines = 1_772_438_400, []
-    for n in range(calls):
-        t += rng.randint(5, 60)
-        callid = f"{t}.{n}"
-        lines.append(f"{t}|{callid}|hotline|NONE|ENTERQUEUE||06{rng.randrange(10**8):08d}|1")
-        wait = rng.randint(0, 90)
-        if rng.random() < 0.1:
-            lines.append(f"{t + wait}|{callid}|hotline|NONE|ABANDON|1|1|{wait}")
-            continue
-        agent = f"Agent/{1001 + rng.randrange(20)}"
-        talk = rng.randint(30, 600)
-        lines.append(f"{t + wait}|{callid}|hotline|{agent}|CONNECT|{wait}|{callid}x|2")
-        lines.append(f"{t + wait + talk}|{callid}|hotline|{agent}|COMPLETECALLER|{wait}|{talk}|1")
+    t, lines = 1_772_438_400, 0
+    with open(path, "w") as handle, progress(calls, "writing queue_log", "calls") as bar:
+        for n in range(calls):
+            t += rng.randint(0, 4)
+            callid = f"{t}.{n}"
+            out = [f"{t}|{callid}|hotline|NONE|ENTERQUEUE||06{rng.randrange(10**8):08d}|1"]
+            wait = rng.randint(0, 90)
+            if rng.random() < 0.08:
+                out.append(f"{t + wait}|{callid}|hotline|NONE|ABANDON|1|1|{wait}")
+            else:
+                agent = f"Agent/{1001 + rng.randrange(200)}"
+                talk = rng.randint(30, 600)
+                out.append(f"{t + wait}|{callid}|hotline|{agent}|CONNECT|{wait}|{callid}x|2")
+                out.append(f"{t + wait + talk}|{callid}|hotline|{agent}|COMPLETECALLER|"
+                           f"{wait}|{talk}|1")
+            if n % 500 == 0:
+                out.append(f"{t}|NONE|hotline|Agent/{1001 + rng.randrange(200)}|PAUSE|")
+            handle.write("\n".join(out) + "\n")
+            lines += len(out)
+            bar.update()
     return lines
+
+
+def floor(path: str) -> None:
+    """Split each line and store its fields in bulk: the least any importer must do."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor, open(path, "rb") as handle:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS _floor (at bigint, callid text, "
+                       "queue text, agent text, event text, data text)")
+        rows = ([*fields[:5], "|".join(fields[5:])] for fields in
+                (line.decode().rstrip("\n").split("|") for line in handle))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY _floor FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany("INSERT INTO _floor VALUES (%s, %s, %s, %s, %s, %s)", list(rows))
+        cursor.execute("DROP TABLE _floor")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--calls", type=int, default=20_000)
     args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup()
+    from calls.models import AgentEvent, AgentSession, AgentState, Call, CallEvent, ImportCheckpoint
     from calls.queue_log import import_file
 
-    call_command("migrate", verbosity=0)
-    lines = synthetic_log(args.calls)
-    with tempfile.NamedTemporaryFile("w", suffix=".queue_log", delete=False) as handle:
-        handle.write("\n".join(lines) + "\n")
-    for label in ("first import", "re-import"):
-        started = time.perf_counter()
-        report = import_file(handle.name)
-        took = time.perf_counter() - started
-        print(f"{label}: {report.lines} lines in {took:.1f} s ({report.lines / took:.0f} lines/s), "
-              f"{report.added} events added, {report.duplicates} already known")
-    os.unlink(handle.name)
+    empty(CallEvent, Call, AgentEvent, AgentSession, AgentState, ImportCheckpoint)
+    path = os.path.join(tempfile.mkdtemp(prefix="hotline-bench-"), "queue_log")
+    lines = synthetic_log(path, args.calls)
+    print(f"machine: {machine()}")
+    with Timer() as floor_time:
+        floor(path)
+    with Timer() as first:
+        report = import_file(path)
+    with Timer() as again:
+        import_file(path)
+    with Timer() as floor_again:
+        floor(path)
+    floor_wall = min(floor_time.wall, floor_again.wall)
+    print(f"queue_log: {lines:,} lines, {report.added:,} events, "
+          f"{Call.objects.count():,} calls")
+    print(f"  import (project): {lines / first.wall:,.0f} lines/s ({first.wall:.1f} s wall, "
+          f"{first.cpu:.1f} s CPU)")
+    print(f"  re-import, nothing new: {lines / again.wall:,.0f} lines/s ({again.wall:.1f} s)")
+    print(f"  floor (split + bulk insert): {lines / floor_wall:,.0f} lines/s ({floor_wall:.1f} s)")
+    print(f"  ratio import/floor throughput: {floor_wall / first.wall:.2f}x")
+    print(f"  peak memory of the process: {peak_memory_mb():.0f} MB")
+    os.unlink(path)
 
 
 if __name__ == "__main__":

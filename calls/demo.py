@@ -1,7 +1,13 @@
-"""Demo data for the calls app: a few days of simulated traffic, shifts, and a live call.
+"""Demo data for the calls app: five weeks of simulated traffic, shifts, and a live call.
 
-Idempotent: the simulation is deterministic per day and seed (running it again adds only the
-calls of the minutes since the last run), shifts and the live call are found before created.
+The traffic is a small handset maker's hotline (about 500 calls on a Monday, open every day
+with a quiet Sunday, a morning and an afternoon peak, about 3-minute calls, staffed so that
+most calls are answered within 20 s), stored through the bulk ingestion path: the wallboard,
+the service-level report and the planner's forecast all have history to show.
+
+Idempotent: the simulation is deterministic per day and seed and stops at the last quarter
+hour (running it again adds only the calls of the quarter hours since the last run), shifts
+and the live call are found before created. No call ends after the moment of loading.
 """
 
 from __future__ import annotations
@@ -17,20 +23,27 @@ from calls.simulate import Profile, simulate
 from hotline.models import CustomerPhone
 
 DEMO_SEED = 2026
+DEMO_DAYS = 35
+DEMO_PROFILE = Profile(
+    calls_per_day=500, aht_talk=170, wrapup=30, patience=120,
+    weekday=(1.0, 0.9, 0.85, 0.85, 0.95, 0.55, 0.25),
+    hourly=(0, 0, 0, 0, 0, 0, 0, 0, 5, 10, 12, 11, 8, 8, 10, 10, 9, 8, 6, 3, 0, 0, 0, 0),
+)
 SHIFTS = [("operator", 8, 16), ("operator2", 12, 20), ("supervisor", 9, 17)]
 
 
 def load(*, stdout) -> None:
     now = timezone.now()
     today = timezone.localdate(now)
-    # The same weekday over the past four weeks feeds today's forecast (the planner); today
-    # feeds the wallboard; all of them the reports. Calls unfinished at load time are left
-    # out: nothing would ever end them, and they would wait on the wallboard for ever.
-    dates = sorted({today - datetime.timedelta(weeks=k) for k in range(1, 5)} | {today})
+    # Five weeks: the planner's forecast averages the same weekday over the past four weeks,
+    # the wallboard shows today, the report any period. Calls unfinished at the cut-off are
+    # left out: nothing would ever end them, and they would wait on the wallboard for ever.
+    cutoff = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    dates = [today - datetime.timedelta(days=k) for k in range(DEMO_DAYS - 1, -1, -1)]
     known = sorted({str(number) for number in CustomerPhone.objects.values_list("number",
                                                                                 flat=True)})
-    report = simulate(dates=dates, seed=DEMO_SEED, profile=Profile(calls_per_day=120),
-                      known_numbers=known, now=now, partial_calls=False)
+    report = simulate(dates=dates, seed=DEMO_SEED, profile=DEMO_PROFILE, known_numbers=known,
+                      now=cutoff, partial_calls=False)
     stdout.write(f"calls: simulated {report.calls} calls over {report.days} days "
                  f"({report.events} new events)")
     _shifts(today)

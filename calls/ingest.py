@@ -8,9 +8,11 @@ same call as in-order ones.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -42,6 +44,7 @@ KIND_RANK = {
     EventKind.HELD: 3, EventKind.RESUMED: 4, EventKind.TRANSFERRED: 5,
     EventKind.ABANDONED: 6, EventKind.ENDED: 6, EventKind.LOST: 7, EventKind.WRAPUP_DONE: 8,
 }
+EVENT_KINDS = frozenset(EventKind.values)
 LEAVE_REASONS = {
     "timeout": Outcome.TIMEOUT, "key": Outcome.EXIT_KEY, "exit_key": Outcome.EXIT_KEY,
     "empty": Outcome.EXIT_EMPTY, "exit_empty": Outcome.EXIT_EMPTY,
@@ -62,13 +65,18 @@ class IngestResult:
 
 def caller_normalise(raw: str) -> tuple[str, bool]:
     """Return (E.164 or the raw digits, withheld?) for a caller id as the platform sends it."""
-    text = (raw or "").strip()
+    return _caller_normalise(raw or "", settings.PHONENUMBER_DEFAULT_REGION)
+
+
+@functools.lru_cache(maxsize=65536)  # repeat callers, and the bulk path asks twice per call
+def _caller_normalise(raw: str, region: str | None) -> tuple[str, bool]:
+    text = raw.strip()
     if "<" in text and text.endswith(">"):  # "Name" <0612345678>
         text = text.rsplit("<", 1)[1][:-1].strip()
     if text.lower() in WITHHELD:
         return "", True
     try:
-        return normalise_phone(text), False
+        return normalise_phone(text, region), False
     except ValidationError:
         return text[:40], False
 
@@ -87,7 +95,7 @@ def call_event_ingest(
 
 def _event_row(telephony_id: str, source: str, event: dict) -> dict:
     kind, at, agent = event.get("kind"), event.get("at"), event.get("agent") or ""
-    if kind not in EventKind.values:
+    if kind not in EVENT_KINDS:
         raise CallEventError(f"Unknown call event {kind!r}.", field="event")
     if not isinstance(at, datetime.datetime) or at.tzinfo is None:
         raise CallEventError("A call event needs an aware timestamp.", field="at")
@@ -158,11 +166,36 @@ def _create_once(event: CallEvent) -> bool:
 
 def call_rebuild(call: Call, events: list[CallEvent]) -> Call:
     """Set every derived field of `call` from its events, in time order, and save it."""
+    call_fold(call, events, operator_of=operator_of_agent, customer_of=customer_of_number)
+    call.save()
+    return call
+
+
+def operator_of_agent(agent_id: str) -> int | None:
+    """Return the id of the user whose profile maps to this telephony agent, if any."""
+    return (Profile.objects.filter(agent_id=agent_id).values_list("user_id", flat=True)
+            .first())
+
+
+def customer_of_number(number: str) -> int | None:
+    """Return the customer with this number when exactly one has it."""
+
+    found = list(customers_by_phone(number).values_list("pk", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def call_fold(call: Call, events, *, operator_of, customer_of) -> Call:
+    """Set every derived field of `call` from its events, in time order, without saving.
+
+    `events` have kind, at, agent_id, data and pk (CallEvents or the bulk path's rows);
+    `operator_of(agent_id)` and `customer_of(number)` return ids or None, so that the bulk
+    path answers them from maps loaded once per batch.
+    """
     events = sorted(events, key=lambda e: (e.at, KIND_RANK.get(e.kind, 9), e.pk or 0))
     first = {}
     for event in events:
         first.setdefault(event.kind, event)
-    _rebuild_identity(call, events)
+    _rebuild_identity(call, events, customer_of)
     queued = first.get(EventKind.QUEUED)
     call.queued_at = queued.at if queued else (events[0].at if events else None)
     call.queued_epoch = int(call.queued_at.timestamp()) if call.queued_at else None
@@ -176,7 +209,10 @@ def call_rebuild(call: Call, events: list[CallEvent]) -> Call:
         answered = None  # answered after the call had left the queue: not this call's answer
     call.transferred = any(e.kind == EventKind.TRANSFERRED for e in events)
     call.answered_at = answered.at if answered else None
-    call.agent_id = (answered.agent_id if answered else "") or call.agent_id
+    agent_before = call.agent_id
+    call.agent_id = answered.agent_id if answered else ""  # from the events alone: any order
+    if call.agent_id != agent_before:
+        call.operator_id = None
     call.ended_at = end.at if end else None
     call.outcome = _outcome(end, answered, call.transferred)
     stop = call.answered_at or call.ended_at
@@ -194,13 +230,11 @@ def call_rebuild(call: Call, events: list[CallEvent]) -> Call:
     else:
         call.wrapup_seconds = 0.0
     if call.agent_id and call.operator_id is None:
-        call.operator_id = (Profile.objects.filter(agent_id=call.agent_id)
-                            .values_list("user_id", flat=True).first())
-    call.save()
+        call.operator_id = operator_of(call.agent_id)
     return call
 
 
-def _rebuild_identity(call: Call, events: list[CallEvent]) -> None:
+def _rebuild_identity(call: Call, events, customer_of) -> None:
     for event in events:
         data = event.data or {}
         if data.get("queue") and not call.queue:
@@ -215,13 +249,7 @@ def _rebuild_identity(call: Call, events: list[CallEvent]) -> None:
             if call.caller_withheld:
                 call.caller_number = ""
             if call.caller_number and call.customer_id is None:
-                _link_single_customer(call)
-
-
-def _link_single_customer(call: Call) -> None:
-    found = list(customers_by_phone(call.caller_number).values_list("pk", flat=True)[:2])
-    if len(found) == 1:
-        call.customer_id = found[0]
+                call.customer_id = customer_of(call.caller_number)
 
 
 def _outcome(end, answered, transferred: bool) -> str:
@@ -258,6 +286,12 @@ def _agent_follow_call(call: Call, at: datetime.datetime) -> None:
         current_answered = current.first()
         if current_answered is not None and current_answered > call.answered_at:
             return
+    agent_state_follow(state, call)
+    state.save()
+
+
+def agent_state_follow(state: AgentState, call: Call) -> None:
+    """Set the agent's status from the call they answered (no saving)."""
     if call.ended_at is None:
         status, since = AgentStatus.ON_CALL, call.answered_at
     elif call.wrapup_done_at is None and call.outcome != Outcome.LOST:
@@ -266,7 +300,6 @@ def _agent_follow_call(call: Call, at: datetime.datetime) -> None:
         status = AgentStatus.PAUSED if state.paused else AgentStatus.AVAILABLE
         since = call.wrapup_done_at or call.ended_at
     state.status, state.since, state.call = status, since, call
-    state.save()
 
 
 def _agent_state(agent_id: str, at: datetime.datetime) -> AgentState:

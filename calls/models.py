@@ -112,6 +112,8 @@ class Call(models.Model):
             models.Index(fields=["caller_number", "queued_epoch"], name="call_caller_epoch"),
             models.Index(fields=["queue", "queued_epoch"], name="call_queue_epoch"),
             models.Index(fields=["agent_id", "queued_epoch"], name="call_agent_epoch"),
+            # First-contact resolution looks for a later call about the same handset.
+            models.Index(fields=["handset", "queued_epoch"], name="call_handset_epoch"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -273,3 +275,21 @@ class CallCase(models.Model):
 
     def __str__(self):
         return f"{self.call} -> {self.case}"
+
+
+class ImportCheckpoint(models.Model):
+    """How far the import of a telephony log file got (its last committed batch), so that
+    an interrupted import resumes there and a growing file is read from where it stopped."""
+
+    path = models.CharField(_("file"), max_length=500, unique=True)
+    fingerprint = models.CharField(max_length=80, help_text=_("length:SHA-256 of its first bytes"))
+    offset = models.BigIntegerField(_("bytes imported"), default=0)
+    line = models.BigIntegerField(_("lines imported"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import checkpoint")
+        verbose_name_plural = _("import checkpoints")
+
+    def __str__(self):
+        return f"{self.path}: line {self.line}"

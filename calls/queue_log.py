@@ -10,6 +10,7 @@ give the same call. Spaces around the separators are ignored.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,11 +20,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest, calls_close_open
-from calls.models import AgentEventKind, EventKind
+from calls.bulk import call_events_ingest_bulk
+from calls.ingest import CallEventError, agent_event_ingest, calls_close_open
+from calls.models import AgentEventKind, EventKind, ImportCheckpoint
 from hotline.timeutils import in_date_range
 
 SOURCE = "queue_log"
+BATCH_LINES = 20_000
+FINGERPRINT_BYTES = 4096
 EXITS = {
     "ABANDON": "abandon", "EXITWITHTIMEOUT": "timeout", "EXITWITHKEY": "key",
     "EXITEMPTY": "empty",
@@ -43,6 +47,9 @@ class MalformedLine(ValueError):
     pass
 
 
+MAX_KEPT_ERRORS = 10_000  # beyond, only counted: a file of garbage must not fill the memory
+
+
 @dataclass
 class ImportReport:
     lines: int = 0
@@ -51,6 +58,13 @@ class ImportReport:
     ignored: int = 0
     lost: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
+    resumed_at: int = 0  # the line a resumed import started after (0: from the start)
+
+    def error(self, number: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append((number, message))
 
 
 @dataclass(frozen=True)
@@ -118,9 +132,9 @@ class QueueLogImporter:
         self._dialled: dict[str, str] = {}
 
     def feed(self, lines: Iterable[str], *, first_line: int = 1,
-             batch: int = 500) -> ImportReport:
-        """Import lines, `batch` at a time: each call's events in a batch are ingested
-        together (one rebuild of the call) and the batch is committed once."""
+             batch: int = BATCH_LINES) -> ImportReport:
+        """Import lines, `batch` at a time: a batch is parsed first, its call events are then
+        stored in bulk (one fold per call) and the batch is committed once."""
         numbered = enumerate(lines, start=first_line)
         while True:
             chunk = list(itertools.islice(numbered, batch))
@@ -145,19 +159,19 @@ class QueueLogImporter:
                 else:
                     self._apply(line)
             except (MalformedLine, CallEventError) as exc:
-                self.report.errors.append((number, str(exc)))
+                self.report.error(number, str(exc))
         self._flush(pending)
 
     def _flush(self, pending: dict[str, list[tuple[int, dict]]]) -> None:
-        for callid, numbered_events in pending.items():
-            events = [event for _number, event in numbered_events]
-            try:
-                _, added = call_events_ingest(telephony_id=callid, events=events, source=SOURCE)
-            except CallEventError as exc:
-                self.report.errors.append((numbered_events[0][0], str(exc)))
-                continue
-            self.report.added += added
-            self.report.duplicates += len(events) - added
+        if not pending:
+            return
+        result = call_events_ingest_bulk(
+            calls={callid: [event for _number, event in numbered]
+                   for callid, numbered in pending.items()}, source=SOURCE)
+        self.report.added += result.added
+        self.report.duplicates += result.duplicates
+        for callid, message in result.errors:
+            self.report.error(pending[callid][0][0] if callid in pending else 0, message)
         pending.clear()
 
     def feed_line(self, number: int, text: str) -> None:
@@ -172,7 +186,7 @@ class QueueLogImporter:
             else:
                 self._apply(line)
         except (MalformedLine, CallEventError) as exc:
-            self.report.errors.append((number, str(exc)))
+            self.report.error(number, str(exc))
 
     def _apply(self, line: Line) -> None:
         """Apply a line that is not a call event: restart, agent event, DID, unknown."""
@@ -228,12 +242,60 @@ class QueueLogImporter:
             self.report.duplicates += 1
 
 
-def import_file(path: str | Path) -> ImportReport:
-    """Import a whole queue_log file; malformed lines are reported and skipped."""
+def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LINES,
+                progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import a whole queue_log file, streaming it `batch` lines at a time (the memory used
+    does not grow with the file); malformed lines are reported and skipped.
+
+    Each batch commits with a checkpoint (the file's byte offset and line number): with
+    `resume`, an import interrupted earlier goes on after its last committed batch, and a
+    file Asterisk appended to is read from where the last import stopped. `progress(lines,
+    bytes)` is called after each batch with the lines and bytes read so far.
+    """
+    path = Path(path)
     importer = QueueLogImporter()
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        importer.feed(handle)
-    return importer.report
+    with open(path, "rb") as handle:
+        checkpoint = _checkpoint(path, handle)
+        offset, number = 0, 0
+        if resume and checkpoint.offset and checkpoint.offset <= path.stat().st_size:
+            offset, number = checkpoint.offset, checkpoint.line
+            importer.report.resumed_at = number
+        handle.seek(offset)
+        while True:
+            chunk, read = [], 0
+            for raw in itertools.islice(handle, batch):
+                read += len(raw)
+                number += 1
+                chunk.append((number, raw.decode("utf-8", errors="replace")))
+            if not chunk:
+                return importer.report
+            offset += read
+            with transaction.atomic():
+                importer._feed_batch(chunk)
+                checkpoint.offset, checkpoint.line = offset, number
+                checkpoint.save(update_fields=["offset", "line", "updated_at"])
+            if progress is not None:
+                progress(number, offset)
+
+
+def _checkpoint(path: Path, handle) -> ImportCheckpoint:
+    """Return this file's checkpoint, reset when the file is another one than last time:
+    its first bytes (as many as were fingerprinted then) differ, so it was rotated or
+    replaced."""
+    head = handle.read(FINGERPRINT_BYTES)
+    handle.seek(0)
+    checkpoint, _ = ImportCheckpoint.objects.get_or_create(
+        path=str(path.resolve())[:500], defaults={"fingerprint": _fingerprint(head)})
+    known_length = int(checkpoint.fingerprint.split(":", 1)[0])
+    if checkpoint.fingerprint != _fingerprint(head[:known_length]):
+        checkpoint.offset, checkpoint.line = 0, 0
+    checkpoint.fingerprint = _fingerprint(head)
+    checkpoint.save()
+    return checkpoint
+
+
+def _fingerprint(head: bytes) -> str:
+    return f"{len(head)}:{hashlib.sha256(head).hexdigest()}"
 
 
 def follow_lines(path: str | Path, *, poll: float = 1.0,

@@ -1,10 +1,12 @@
-"""Realistic call traffic, fed through the same ingestion service as the CTI API.
+"""Realistic call traffic, fed through the bulk ingestion path of the CTI batches.
 
 Arrivals are Poisson with a rate that follows a time-of-day and weekday profile; each interval
 is staffed by Erlang C for its expected traffic (sometimes one operator short, as in real
 life); callers wait for the first free operator in arrival order and hang up when their
 patience (exponential) runs out; talk times are log-normal, with holds, transfers and
 after-call work. Events later than `now` are not sent, so today's traffic is still live.
+The calls are stored in bulk batches, each one before operators log out (their state follows
+their calls).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from calls.bulk import call_events_ingest_bulk
 from calls.erlang import staffing_required
-from calls.ingest import agent_event_ingest, call_events_ingest
+from calls.ingest import agent_event_ingest
 from calls.metrics import sl_threshold
 from hotline.models import Profile as UserProfile
 
@@ -51,6 +54,8 @@ class Profile:
     withheld_share: float = 0.04
     queue: str = "hotline"
     dialled: str = "+33800100200"
+    hourly: tuple[float, ...] = tuple(HOURLY)  # share of a day's calls per local hour
+    weekday: tuple[float, ...] = tuple(WEEKDAY)  # the day's calls relative to Monday's
 
 
 def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None = None,
@@ -68,7 +73,7 @@ def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None 
     today = timezone.localdate(now)
     dates = dates or [today - datetime.timedelta(days=k) for k in range(days - 1, -1, -1)]
     report = SimulationReport()
-    agents = agents or _default_agents()
+    agents = list(agents or _default_agents())
     for day in sorted(dates):
         rng = random.Random(f"{seed}-{day.isoformat()}")
         with transaction.atomic():  # one commit per day: the same events, much faster
@@ -84,10 +89,19 @@ def _default_agents() -> list[str]:
     return known + [f"Agent/{2001 + n}" for n in range(40)]
 
 
+def _enough_agents(agents: list[str], wanted: int) -> None:
+    """Add generated agents when a large centre needs more than are known."""
+    number = 2001 + len(agents)
+    while len(agents) < wanted:
+        if f"Agent/{number}" not in agents:
+            agents.append(f"Agent/{number}")
+        number += 1
+
+
 def _interval_rate(day: datetime.date, hour: int, profile: Profile) -> float:
     """Expected calls per second during this hour."""
-    share = HOURLY[hour] / sum(HOURLY)
-    return profile.calls_per_day * WEEKDAY[day.weekday()] * share / 3600
+    share = profile.hourly[hour] / sum(profile.hourly)
+    return profile.calls_per_day * profile.weekday[day.weekday()] * share / 3600
 
 
 def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
@@ -95,6 +109,7 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
     free: dict[str, datetime.datetime] = {}  # agent -> free again at
     on_duty: list[str] = []
+    pending: dict[str, list[dict]] = {}
     number = 0
     for hour in range(24):
         rate = _interval_rate(day, hour, profile)
@@ -105,8 +120,11 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
                                      aht=profile.aht_talk + profile.wrapup + 10, target=0.8,
                                      answer_within=sl_threshold())
             wanted = max(1, need.agents - (1 if rng.random() < 0.3 else 0))
-        wanted = min(wanted, len(agents))
-        _roster(on_duty, agents[:wanted] if wanted else [], hour_start, free, now, report)
+            _enough_agents(agents, wanted)
+        rostered = agents[:wanted] if wanted else []
+        if any(agent not in rostered for agent in on_duty):
+            _store(pending, report)  # the calls so far, before some operators log out
+        _roster(on_duty, rostered, hour_start, free, now, report)
         if rate <= 0:
             continue
         t = hour_start
@@ -119,14 +137,18 @@ def _simulate_day(day, rng, profile, agents, known_numbers, now, report, seed,
             events, result = _one_call(t, rng, profile, on_duty, free, known_numbers)
             if not partial_calls and events[-1]["at"] > now:
                 continue
-            events = [event for event in events if event["at"] <= now]
-            _, added = call_events_ingest(telephony_id=telephony_id, events=events,
-                                          source=SOURCE)
+            pending[telephony_id] = [event for event in events if event["at"] <= now]
             report.calls += 1
-            report.events += added
             report.answered += result == "answered"
             report.abandoned += result == "abandoned"
+    _store(pending, report)
     _roster(on_duty, [], start + datetime.timedelta(days=1), free, now, report)
+
+
+def _store(pending: dict[str, list[dict]], report: SimulationReport) -> None:
+    if pending:
+        report.events += call_events_ingest_bulk(calls=pending, source=SOURCE).added
+        pending.clear()
 
 
 def _roster(on_duty: list[str], wanted: list[str], at, free, now, report) -> None:

@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     SWAP = "swap", _("home swap")
     VISIT = "visit", _("technician visit")
     REFERRAL = "referral", _("referral to a service point")
+    REPAIR = "repair", _("mail-in repair")
 
 
 class FaultCode(models.Model):

@@ -122,14 +122,22 @@ class Env:
             raise self.error(name, f"has no host: {value!r}")
         return value
 
-    def database(self, name: str, default: str) -> dict:
+    def database(self, name: str, default: str, *, conn_max_age: int = 0,
+                 health_checks: bool = False) -> dict:
+        """Return Django's DATABASES entry for the URL in `name`.
+
+        `conn_max_age` keeps a connection open across requests for that many seconds (0: a
+        new connection per request); `health_checks` pings a reused connection first, so a
+        database restart costs one reconnection instead of a failed request.
+        """
         import dj_database_url
 
         value = self.url(
             name, default, schemes=("sqlite", "postgres", "postgresql", "pgsql", "postgis")
         )
         try:
-            config = dj_database_url.parse(value, conn_max_age=0)
+            config = dj_database_url.parse(value, conn_max_age=conn_max_age,
+                                            conn_health_checks=health_checks)
         except ValueError as exc:
             raise self.error(name, str(exc)) from None
         if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):

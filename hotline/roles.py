@@ -24,6 +24,7 @@ SUPERVISOR = "supervisor"
 QA = "qa"
 TECHNICIAN = "technician"
 DISTRIBUTOR = "distributor"
+SERVICE_POINT = "service_point"  # staff of an authorised repair shop (docs/repairs.md)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ ROLES: dict[str, Role] = {
         "exchanges.change_visit",
         "exchanges.view_replacementunit", "exchanges.view_serviceprice",
         "exchanges.view_technician", "exchanges.view_warehouse", "exchanges.view_swapinspection",
+        # referrals to service points and repairs (docs/repairs.md)
+        "repairs.view_servicepoint", "repairs.view_referral", "repairs.view_repairorder",
     )),
     SUPERVISOR: Role(_("Supervisor"), _caps(
         "hotline.override_decision", "hotline.cancel_in_service", "hotline.view_auditevent",
@@ -83,6 +86,9 @@ ROLES: dict[str, Role] = {
         "exchanges.change_warehouse", "exchanges.add_warehouse",
         "exchanges.work_visit_rounds", "exchanges.dispatch_visits",
         "quality.view_defectrecord", "quality.view_alert",
+        "repairs.add_servicepoint", "repairs.change_servicepoint", "repairs.work_repair",
+        "repairs.view_part", "repairs.add_part", "repairs.change_part",
+        "repairs.view_partstock", "repairs.add_partstock", "repairs.change_partstock",
         "partners.view_distributorkey", "partners.add_distributorkey",
         "partners.change_distributorkey", "partners.view_webhooksubscription",
         "partners.view_webhookdelivery",
@@ -94,6 +100,8 @@ ROLES: dict[str, Role] = {
         "exchanges.view_swap", "exchanges.view_swapinspection", "exchanges.add_swapinspection",
         "quality.view_defectrecord", "quality.view_batch", "quality.view_installedbase",
         "quality.add_installedbase", "quality.view_alert", "quality.change_alert",
+        "repairs.view_repairorder", "repairs.work_repair", "repairs.view_part",
+        "repairs.view_partstock",
     )),
     TECHNICIAN: Role(_("Technician"), _caps(
         "hotline.view_case", "hotline.view_customer", "hotline.view_handset",
@@ -102,6 +110,9 @@ ROLES: dict[str, Role] = {
     DISTRIBUTOR: Role(_("Distributor"), _caps(
         "hotline.follow_distributor_cases", "hotline.view_api_docs", "hotline.view_case",
         "hotline.add_case",
+    )),
+    SERVICE_POINT: Role(_("Service point staff"), _caps(
+        "repairs.view_referral", "repairs.change_referral",
     )),
 }
 

@@ -31,7 +31,10 @@ def search(*, query: str, region: str | None = None) -> dict:
         return result
     digits = normalise_imei(text)
     if digits.isdigit() and len(digits) in (14, 15) and not text.startswith(("+", "00")):
-        handsets = Handset.objects.filter(imei__startswith=digits[:14]).select_related(
+        # The 10 IMEIs these 14 digits can be (any check digit): exact look-ups in the
+        # unique index on both databases, where SQLite cannot use it for a LIKE prefix.
+        candidates = [f"{digits[:14]}{check}" for check in range(10)]
+        handsets = Handset.objects.filter(imei__in=candidates).select_related(
             "model", "owner")
         if handsets.exists():
             result["handsets"] = handsets

@@ -43,12 +43,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     # Ours. Imports point one way: exchanges -> diagnostics -> hotline, exchanges -> carriers,
-    # calls -> hotline.
+    # calls -> hotline, repairs -> exchanges (and everything below it).
     "hotline",
     "diagnostics",
     "carriers",
     "exchanges",
     "calls",
+    "repairs",
     "partners",
     "quality",
     "payments",
@@ -92,7 +93,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}"),
+    "default": env.database(
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'hotline.sqlite3'}",
+        # Persistent connections: opening a PostgreSQL connection costs more than most requests.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, min_value=0),
+        health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True)),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded mode serves a small team: several operators write at once. WAL lets readers
@@ -138,7 +143,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 # the address gets 429 for the rest of the window, whatever it sends.
 API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", 20, min_value=1, max_value=10_000)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "console:home"
+LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -357,6 +362,10 @@ SELFSERVICE_LINK_DAYS = env.int("SELFSERVICE_LINK_DAYS", 365, min_value=1)
 SELFSERVICE_LOOKUP_LIMIT = env.int("SELFSERVICE_LOOKUP_LIMIT", 10, min_value=1)
 SELFSERVICE_LOOKUP_WINDOW = env.int("SELFSERVICE_LOOKUP_WINDOW_SECONDS", 900, min_value=60)
 SELFSERVICE_RESPONSE_WORKING_DAYS = env.int("SELFSERVICE_RESPONSE_WORKING_DAYS", 1, min_value=1)
+
+# --- repairs ---
+CELERY_BEAT_SCHEDULE["repairs-daily"] = {
+    "task": "repairs.tasks.repairs_daily", "schedule": 3600.0 * 6}
 
 # --- calls ---
 # Shared secrets the telephony platform sends with CTI events (Authorization: Bearer <token>);

@@ -17,7 +17,8 @@ The whole API of this module:
   state of any machine listed here has no public word.
 
 How the word is chosen: the case's own state decides (`CASE_MAP`), except while the case is
-in service (`None` in the table): then its current service order decides (the open order
+in service or referred (`None` in the table): then its current service order (a swap, a
+visit, a mail-in repair, a referral to a service point) decides (the open order
 created last; else the last one that was not cancelled; else the last one).
 """
 
@@ -48,6 +49,13 @@ class PublicStatus(models.TextChoices):
     TECHNICIAN_ON_SITE = "technician_on_site", _("Technician on site")
     TECHNICIAN_VISITED = "technician_visited", _("Technician visited")
     REFERRED = "referred", _("Referred to a service point")
+    DROP_OFF_PENDING = "awaiting_drop_off", _("Waiting for the drop-off at the service point")
+    AT_SERVICE_POINT = "at_service_point", _("At the service point")
+    READY_FOR_COLLECTION = "ready_for_collection", _("Ready for collection")
+    HANDSET_AWAITED = "awaiting_handset", _("Waiting for the handset (mail-in repair)")
+    IN_REPAIR = "in_repair", _("Being repaired")
+    REPAIR_DELAYED = "repair_delayed", _("Repair delayed")
+    REPAIR_SHIPPED = "repair_shipped_back", _("Repaired handset on its way back")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -78,6 +86,17 @@ DESCRIPTIONS = {
     P.TECHNICIAN_ON_SITE: _("The technician is with the customer."),
     P.TECHNICIAN_VISITED: _("The technician's visit is over."),
     P.REFERRED: _("The customer was referred to a service point."),
+    P.DROP_OFF_PENDING: _("A service point expects the handset: the customer has its "
+                          "address, opening hours and a reference."),
+    P.AT_SERVICE_POINT: _("The service point has the handset and is repairing it."),
+    P.READY_FOR_COLLECTION: _("The service point has finished: the handset is ready for "
+                              "collection."),
+    P.HANDSET_AWAITED: _("The repair centre waits for the handset, sent with the prepaid "
+                         "label."),
+    P.IN_REPAIR: _("The repair centre has the handset and is repairing it."),
+    P.REPAIR_DELAYED: _("The repair is delayed (a part on order, or a parcel problem); the "
+                        "hotline is on it."),
+    P.REPAIR_SHIPPED: _("The handset left the repair centre with the courier."),
     P.RESOLVED: _("The fault was dealt with."),
     P.CLOSED: _("The case is closed."),
     P.CANCELLED: _("The case was cancelled."),
@@ -103,7 +122,7 @@ CASE_MAP = {
     "advised": P.RESOLVED,
     "awaiting_consent": P.AWAITING_CUSTOMER,
     "in_service": None,
-    "referred": P.REFERRED,
+    "referred": None,  # its referral to a service point decides, if it has one
     "declined": P.QUOTE_DECLINED,
     "resolved": P.RESOLVED,
     "closed": P.CLOSED,
@@ -138,6 +157,34 @@ VISIT_MAP = {
     "no_access": P.AWAITING_CUSTOMER,
     "cancelled": P.SERVICE_PENDING,
 }
+# Repairs (docs/repairs.md): a referral to a service point, and a mail-in repair order.
+REFERRAL_MAP = {
+    "awaiting_drop_off": P.DROP_OFF_PENDING,
+    "received": P.AT_SERVICE_POINT,
+    "repaired": P.READY_FOR_COLLECTION,
+    "not_repaired": P.READY_FOR_COLLECTION,
+    "handed_back": P.RESOLVED,
+    "no_show": P.REFERRED,
+    "cancelled": P.REFERRED,
+}
+REPAIR_MAP = {
+    "awaiting_unit": P.HANDSET_AWAITED,
+    "received": P.IN_REPAIR,
+    "diagnosing": P.IN_REPAIR,
+    "awaiting_consent": P.AWAITING_CUSTOMER,
+    "waiting_parts": P.REPAIR_DELAYED,
+    "repairing": P.IN_REPAIR,
+    "quality_check": P.IN_REPAIR,
+    "shipped_back": P.REPAIR_SHIPPED,
+    "delivered": P.RESOLVED,
+    "closed": P.RESOLVED,
+    "replaced": P.REPLACEMENT_SCHEDULED,
+    "retired": P.RESOLVED,
+    "lost": P.REPAIR_DELAYED,
+    "cancelled": P.SERVICE_PENDING,
+}
+# What a case says when its state defers to its orders (None above) and it has none.
+NO_ORDER = {"in_service": P.SERVICE_PENDING, "referred": P.REFERRED}
 
 CASE_MACHINE = Machine("hotline.Case", "status", CASE_MAP)
 MACHINES = (
@@ -146,6 +193,11 @@ MACHINES = (
             finished=("closed", "cancelled"), cancelled=("cancelled",)),
     Machine("exchanges.Visit", "status", VISIT_MAP, related_name="visits",
             finished=("completed", "escalated", "cancelled"), cancelled=("cancelled",)),
+    Machine("repairs.Referral", "status", REFERRAL_MAP, related_name="referrals",
+            finished=("handed_back", "no_show", "cancelled"), cancelled=("cancelled",)),
+    Machine("repairs.RepairOrder", "status", REPAIR_MAP, related_name="repair_orders",
+            finished=("delivered", "closed", "replaced", "retired", "cancelled"),
+            cancelled=("cancelled",)),
 )
 ORDER_MACHINES = tuple(m for m in MACHINES if m.related_name)
 
@@ -234,7 +286,7 @@ def _combine(case_state: str, orders: list) -> PublicStatus:
     if word is not None:
         return word
     if not orders:
-        return P.SERVICE_PENDING
+        return NO_ORDER[case_state]
     live = [o for o in orders if o[3] not in o[2].finished]
     kept = [o for o in orders if o[3] not in o[2].cancelled]
     _created, _pk, machine, state = max(live or kept or orders, key=lambda o: (o[0], str(o[1])))

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from diagnostics.models import FaultCode
 from hotline.models import HandsetModel
@@ -14,9 +15,9 @@ from quality.imports import COUNTRIES
 class FilterForm(forms.Form):
     """The filters every QA table shares (all optional)."""
 
-    start = forms.DateField(label=_("From"), required=False,
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False,
+    end = forms.DateField(label=pgettext_lazy("period", "To"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     model = forms.ModelChoiceField(label=_("Model"), queryset=HandsetModel.objects.all(),
                                    required=False, empty_label=_("all models"))

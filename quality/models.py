@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
@@ -194,9 +195,9 @@ class DefectWeek(models.Model):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    RESOLVED = "resolved", _("resolved")
+    OPEN = "open", pgettext_lazy("alert", "open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert", "acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("alert", "resolved")
 
 
 class Alert(ConcurrentTransitionMixin, models.Model):

@@ -8,8 +8,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from diagnostics.models import FaultCode
@@ -157,36 +156,37 @@ def _fill_new(record: DefectRecord, evidence: Evidence) -> None:
         record.months_in_service = months_between(start, record.occurred_on)
 
 
+_ROLLUP_INSERT = """
+    INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff, damage)
+    SELECT week, model_id, fault_code_id, batch_id,
+           SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
+           SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
+    FROM quality_defectrecord WHERE {where}
+    GROUP BY week, model_id, fault_code_id, batch_id
+"""
+
+
 def rollup_refresh(cells: Iterable[tuple[datetime.date, int]]) -> int:
-    """Recount the weekly roll-up for these (week, model id) cells from the records."""
-    cells = set(cells)
-    if not cells:
-        return 0
-    cell_filter = Q()
-    for week, model_id in cells:
-        cell_filter |= Q(week=week, model_id=model_id)
-    with transaction.atomic():
-        DefectWeek.objects.filter(cell_filter).delete()
-        rows = (DefectRecord.objects.filter(cell_filter)
-                .values("week", "model_id", "fault_code_id", "batch_id")
-                .annotate(failures=Count("id", filter=Q(verdict__in=FAILURE_VERDICTS)),
-                          nff=Count("id", filter=Q(verdict=Verdict.NFF)),
-                          damage=Count("id", filter=Q(verdict=Verdict.CUSTOMER_DAMAGE))))
-        created = DefectWeek.objects.bulk_create([DefectWeek(**row) for row in rows],
-                                                 batch_size=2000)
-    return len(created)
+    """Recount the weekly roll-up for these (week, model id) cells from the records, in the
+    database (one INSERT ... SELECT ... GROUP BY per cell)."""
+    cells = sorted(set(cells))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for week, model_id in cells:
+            DefectWeek.objects.filter(week=week, model_id=model_id).delete()
+            cursor.execute(_ROLLUP_INSERT.format(where="week = %s AND model_id = %s"),
+                           [week, model_id])
+    return len(cells)
 
 
 def rollup_rebuild_weeks(weeks: Iterable[datetime.date]) -> int:
-    """Recount whole weeks (every model): after a bulk import."""
+    """Recount whole weeks (every model): after a bulk import. Return the cells written."""
     weeks = sorted(set(weeks))
-    total = 0
-    for start in range(0, len(weeks), 8):
-        chunk = weeks[start:start + 8]
-        models = DefectRecord.objects.filter(week__in=chunk).values_list("week", "model_id").distinct()
-        stale = set(DefectWeek.objects.filter(week__in=chunk).values_list("week", "model_id").distinct())
-        total += rollup_refresh(set(models) | stale)
-    return total
+    with transaction.atomic(), connection.cursor() as cursor:
+        for week in weeks:
+            DefectWeek.objects.filter(week=week).delete()
+            cursor.execute(_ROLLUP_INSERT.format(where="week = %s"), [week])
+    return DefectWeek.objects.filter(week__in=weeks).count() if weeks else 0
 
 
 # --- alerts ----------------------------------------------------------------------------------

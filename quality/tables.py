@@ -25,6 +25,7 @@ class Table:
     line: bool = False  # a line chart instead
     options: tuple[tuple[str, str], ...] = ()  # choices of the `by` parameter
     needs_model: bool = False
+    percent: tuple[str, ...] = ()  # columns holding a 0..1 share, shown as a percentage
 
 
 RATE_COLUMNS = (("label", _("Group")), ("failures", _("Failures")), ("units", _("Units in field")),
@@ -68,7 +69,8 @@ TABLES = {t.name: t for t in [
     Table("pareto", _("Pareto of fault codes"),
           (("fault_code", _("Fault code")), ("description", _("Description")),
            ("failures", _("Failures")), ("share", _("Share")), ("cumulative", _("Cumulative share"))),
-          lambda f, p: selectors.pareto(f), chart=("fault_code", "failures"), needs_model=True),
+          lambda f, p: selectors.pareto(f), chart=("fault_code", "failures"), needs_model=True,
+          percent=("share", "cumulative")),
     Table("trend", _("Weekly trend"),
           (("week", _("Week")), ("failures", _("Failures")), ("units", _("Units in field")),
            ("rate", _("Per 1,000 units"))),
@@ -86,7 +88,7 @@ TABLES = {t.name: t for t in [
            ("rate", _("NFF share"))),
           lambda f, p: selectors.nff_rates(f, by=p.get("by") if p.get("by") in dict(NFF_BY)
                                            else "fault_code"),
-          chart=("key", "rate"), options=NFF_BY),
+          chart=("key", "rate"), options=NFF_BY, percent=("rate",)),
     Table("records", _("Defect records"),
           (("occurred_on", _("Occurred on")), ("model", _("Model")), ("imei", _("IMEI")),
            ("fault_code", _("Fault code")), ("batch", _("Batch")),

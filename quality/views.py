@@ -43,11 +43,15 @@ def _chart(table, rows, title):
     label, value = table.chart
     labels = [str(row[label]) for row in rows][:40]
     values = [row[value] for row in rows][:40]
-    percent = value in ("rate",) and table.name == "nff"
+    percent = value in table.percent
     if table.line:
         return line_chart(title=title, labels=labels, series=[Series(str(table.title), values)])
+    # long labels (scripts, batches, models) read better down the side than under the bars;
+    # pygal draws the first bar at the bottom: reverse, so the table's first row is on top
+    labels, values = labels[::-1], values[::-1]
     return bar_chart(title=title, labels=labels, series=[Series(str(table.title), values)],
-                     percent=percent)
+                     percent=percent, horizontal=True, height=max(200, 60 + 22 * len(labels)),
+                     max_labels=len(labels))
 
 
 @capability_required(VIEW_QUALITY)
@@ -99,7 +103,7 @@ def table(request, name):
     return render(request, "quality/table.html", {
         "form": form, "table": spec, "rows": rows, "chart": _chart(spec, rows, title),
         "by": params["by"] or (spec.options[0][0] if spec.options else ""),
-        "columns": spec.columns, "query": request.GET.urlencode()})
+        "columns": spec.columns, "percent": spec.percent, "query": request.GET.urlencode()})
 
 
 def _csv_response(name: str, text: str) -> HttpResponse:

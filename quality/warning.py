@@ -49,21 +49,25 @@ def scan(*, as_of: datetime.date, params: Params | None = None) -> list[Finding]
     weeks = [last - WEEK * (params.weeks - 1 - i) for i in range(params.weeks)]
     index = {week: i for i, week in enumerate(weeks)}
     window_start = weeks[params.baseline_weeks]
-    cells = (DefectWeek.objects.filter(week__gte=weeks[0], week__lte=last)
-             .values("model_id", "fault_code_id", "batch_id", "week")
-             .annotate(n=Sum("failures")).order_by())
+    in_range = DefectWeek.objects.filter(week__gte=weeks[0], week__lte=last, failures__gt=0)
     series: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    batch_series: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(weeks))
     live = set()
-    for row in cells:
-        if not row["n"]:
-            continue
-        i = index[row["week"]]
-        series[(row["model_id"], row["fault_code_id"])][i] += row["n"]
-        if row["batch_id"] is not None:
-            batch_series[(row["model_id"], row["fault_code_id"], row["batch_id"])][i] += row["n"]
-        if row["week"] >= window_start:
-            live.add((row["model_id"], row["fault_code_id"]))
+    for model_id, fault, week, n in (in_range.values_list("model_id", "fault_code_id", "week")
+                                     .annotate(n=Sum("failures")).order_by().iterator()):
+        series[(model_id, fault)][index[week]] = n
+        if week >= window_start:
+            live.add((model_id, fault))
+    # Batch series: only those with enough failures in the window to ever signal.
+    hot = set(in_range.filter(week__gte=window_start, batch__isnull=False)
+              .values_list("model_id", "fault_code_id", "batch_id").annotate(n=Sum("failures"))
+              .filter(n__gte=params.min_count).values_list("model_id", "fault_code_id", "batch_id"))
+    batch_series: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    if hot:
+        rows = (in_range.filter(batch_id__in={key[2] for key in hot})
+                .values_list("model_id", "fault_code_id", "batch_id", "week", "failures"))
+        for model_id, fault, batch_id, week, n in rows.iterator(chunk_size=5000):
+            if (model_id, fault, batch_id) in hot:
+                batch_series[(model_id, fault, batch_id)][index[week]] += n
     shipped = shipped_by_month(model_ids={key[0] for key in live})
     exposures = {model_id: in_field_series(shipped.get(model_id, {}), weeks)
                  for model_id in {key[0] for key in live}}

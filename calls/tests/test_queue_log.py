@@ -181,3 +181,90 @@ def test_a_restart_of_asterisk_leaves_calls_from_other_sources_open():
 
     other.refresh_from_db()
     assert (other.outcome, Call.objects.get(telephony_id="c1").outcome) == ("", Outcome.LOST)
+
+
+def _synthetic(calls: int, start: int = 1772438400) -> str:
+    lines = []
+    for n in range(calls):
+        t, callid = start + 60 * n, f"{start + 60 * n}.{n}"
+        lines += [f"{t}|{callid}|hotline|NONE|ENTERQUEUE||06{n:08d}|1",
+                  f"{t + 9}|{callid}|hotline|Agent/1001|CONNECT|9|{callid}x|2",
+                  f"{t + 50}|{callid}|hotline|Agent/1001|COMPLETECALLER|9|41|1"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_file_imported_in_small_batches_gives_the_same_calls_as_in_one(tmp_path):
+    from calls.queue_log import import_file
+
+    path = tmp_path / "queue_log"
+    path.write_text(_synthetic(20))
+    import_file(path, batch=10_000)
+    whole = list(Call.objects.order_by("telephony_id").values_list(
+        "telephony_id", "wait_seconds", "talk_seconds", "outcome"))
+    Call.objects.all().delete()
+
+    report = import_file(path, batch=7)  # calls cut across batches
+
+    assert report.added == 60
+    assert list(Call.objects.order_by("telephony_id").values_list(
+        "telephony_id", "wait_seconds", "talk_seconds", "outcome")) == whole
+
+
+def test_an_interrupted_import_resumes_after_its_last_committed_batch(tmp_path, monkeypatch):
+    from calls import queue_log
+
+    path = tmp_path / "queue_log"
+    path.write_text(_synthetic(10))
+    feed = queue_log.QueueLogImporter._feed_batch
+    batches = {"n": 0}
+
+    def interrupted(self, chunk):
+        batches["n"] += 1
+        if batches["n"] == 3:
+            raise KeyboardInterrupt
+        return feed(self, chunk)
+
+    monkeypatch.setattr(queue_log.QueueLogImporter, "_feed_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        queue_log.import_file(path, batch=6, resume=True)
+    monkeypatch.setattr(queue_log.QueueLogImporter, "_feed_batch", feed)
+
+    report = queue_log.import_file(path, batch=6, resume=True)
+
+    assert (report.resumed_at, report.lines) == (12, 18)
+    assert Call.objects.filter(outcome=Outcome.ANSWERED).count() == 10
+
+
+def test_a_file_asterisk_appended_to_is_read_from_where_the_last_import_stopped(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(CURRENT)
+    call_command("import_queue_log", str(path), stdout=io.StringIO())
+    with open(path, "a") as handle:
+        handle.write(_synthetic(1, start=1772500000))
+    out = io.StringIO()
+
+    call_command("import_queue_log", str(path), stdout=out)
+
+    assert "3 lines (resumed after line 4): 3 events added" in out.getvalue()
+    assert Call.objects.count() == 2
+
+
+def test_another_file_at_the_same_path_is_read_from_its_start(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(CURRENT)
+    call_command("import_queue_log", str(path), stdout=io.StringIO())
+    path.write_text(_synthetic(2, start=1772500000))  # rotated: a new file
+    out = io.StringIO()
+
+    call_command("import_queue_log", str(path), stdout=out)
+
+    assert "6 lines: 6 events added" in out.getvalue()
+
+
+def test_the_command_shows_a_progress_bar_with_the_rate_when_asked(tmp_path, capsys):
+    path = tmp_path / "queue_log"
+    path.write_text(_synthetic(5))
+
+    call_command("import_queue_log", str(path), "--progress", stdout=io.StringIO())
+
+    assert "lines/s" in capsys.readouterr().err

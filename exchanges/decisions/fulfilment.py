@@ -19,6 +19,7 @@ from diagnostics.models import Action
 from exchanges.errors import DecisionError
 from exchanges.models import Decision, Quote, QuoteStatus, Swap, Visit
 from exchanges.swaps.services import swap_reserve
+from hotline.fulfilment import fulfilment_provider
 from hotline.models import Case
 from hotline.notifications import notification_send
 from hotline.workflow import actor_or_none, record_event
@@ -108,7 +109,12 @@ def service_order_create(*, case: Case, decision: Decision, quote: Quote | None 
     """Order the swap or visit the decision calls for and tell the customer what happens next."""
     order_service = SERVICE_ORDERS.get(decision.outcome)
     if order_service is None:
-        raise DecisionError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        provider = fulfilment_provider(decision.outcome)
+        if provider is None:
+            raise DecisionError(_("Only a swap or a visit is ordered."), code="not_a_service")
+        # A provided outcome (mail-in repair) tells the customer what happens next itself.
+        return provider.fulfil(case=case, decision=decision, quote=quote, actor=actor,
+                               options={})
     order = order_service(case=case, decision=decision, quote=quote, actor=actor)
     notification_send(case=case, template="outcome_booked",
                       context={"outcome": decision.outcome, "paid": bool(quote),

@@ -27,11 +27,15 @@ from exchanges.quotes.services import quote_create, quote_withdraw
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.selectors import technicians_covering
 from hotline.errors import PermissionRefused, StaleObject
+from hotline.fulfilment import fulfilment_provider
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
 from hotline.workflow import actor_or_none, record_event, transition
 
 SERVICE_OUTCOMES = (Action.SWAP, Action.VISIT)
+# Outcomes carried out by an app above this one (repairs), found through hotline.fulfilment.
+PROVIDED_SERVICE_OUTCOMES = (Action.REPAIR,)
+PAID_OUTCOMES = (*SERVICE_OUTCOMES, *PROVIDED_SERVICE_OUTCOMES)
 
 
 @dataclass
@@ -57,7 +61,14 @@ def decision_evaluate(
         "code": fault.code, "fault": fault.description, "action": Action(action).label}]
     if action in (Action.ADVICE, Action.REFERRAL):
         reasons.append(_("No cost to the customer."))
+        reasons.extend(_referral_reasons(case) if action == Action.REFERRAL else [])
         return Proposal(outcome=action, paid=False, warranty=warranty, reasons=reasons)
+    if action == Action.REPAIR:
+        repair = _assess(Action.REPAIR, case)
+        if repair is not None and repair.feasible and preference not in SERVICE_OUTCOMES:
+            reasons.extend(repair.reasons)
+            return _priced(Action.REPAIR, warranty, reasons)
+        action = Action.SWAP  # no mail-in repair: weighed like a swap
     if handset is None or handset.model_id is None:
         raise DecisionError(_("Identify the handset (IMEI and model) before deciding a swap or a "
                           "visit."), field="handset")
@@ -92,16 +103,39 @@ def decision_evaluate(
         reasons.append(_("A %(wanted)s is not possible: %(other)s instead.") % {
             "wanted": Action(wanted).label, "other": Action(other).label})
     else:
-        reasons.append(_("Neither a swap nor a visit is possible: referral to a service "
-                         "point."))
-        return Proposal(outcome=Action.REFERRAL, paid=False, warranty=warranty,
-                        reasons=reasons, stock=stock, technicians=technicians)
+        repair = _assess(Action.REPAIR, case)
+        if repair is not None and repair.feasible:
+            reasons.append(_("Neither a swap nor a visit is possible: mail-in repair."))
+            reasons.extend(repair.reasons)
+            outcome = Action.REPAIR
+        else:
+            reasons.append(_("Neither a swap nor a visit is possible: referral to a service "
+                             "point."))
+            reasons.extend(repair.reasons if repair is not None else [])
+            reasons.extend(_referral_reasons(case))
+            return Proposal(outcome=Action.REFERRAL, paid=False, warranty=warranty,
+                            reasons=reasons, stock=stock, technicians=technicians)
+    return _priced(outcome, warranty, reasons, stock=stock, technicians=technicians)
+
+
+def _priced(outcome: str, warranty, reasons: list, **counts) -> Proposal:
+    """A service outcome, free under warranty or paid (a written quote and consent first)."""
     reasons.append(str(warranty.reason))
     paid = not warranty.covered
     reasons.append(_("Paid by the customer: a written quote and consent come first.") if paid
                    else _("Free of charge under warranty."))
-    return Proposal(outcome=outcome, paid=paid, warranty=warranty, reasons=reasons, stock=stock,
-                    technicians=technicians)
+    return Proposal(outcome=outcome, paid=paid, warranty=warranty, reasons=reasons, **counts)
+
+
+def _assess(outcome: str, case: Case):
+    provider = fulfilment_provider(outcome)
+    return provider.assess(case=case) if provider is not None else None
+
+
+def _referral_reasons(case: Case) -> list[str]:
+    """The service points an app proposes for a referral (best first), as reasons."""
+    found = _assess(Action.REFERRAL, case)
+    return [str(reason) for reason in found.reasons] if found is not None else []
 
 
 def diagnosis_record(
@@ -179,11 +213,14 @@ def _record_proposal(*, case, actor, recommendation, proposal, preference) -> De
     return decision
 
 
-def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: str = "") -> Decision:
+def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: str = "",
+                     options: dict | None = None) -> Decision:
     """Confirm the proposed outcome, or override it (supervisors, with a reason), and act on it.
 
-    Advice and referral settle the case; a free swap or visit is ordered at once; a paid one
-    sends a quote and waits for the customer's written consent.
+    Advice settles the case; a referral to a chosen service point (`options`) is followed
+    until the hand-back, one with no service point to propose settles at once; a free swap,
+    visit or mail-in repair is ordered at once; a paid one sends a quote and waits for the
+    customer's written consent.
     """
     outcome = outcome or decision.proposed_outcome
     if outcome not in Action.values:
@@ -203,7 +240,7 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
         case = decision.case
         if override:
             warranty = warranty_status(handset=case.handset, fault_code=decision.fault_code)
-            paid = outcome in SERVICE_OUTCOMES and not warranty.covered
+            paid = outcome in PAID_OUTCOMES and not warranty.covered
         else:
             paid = decision.proposed_paid
         decision.status = DecisionStatus.OVERRIDDEN if override else DecisionStatus.CONFIRMED
@@ -215,11 +252,11 @@ def decision_confirm(*, decision: Decision, actor, outcome: str = "", reason: st
                      actor=actor, case=case, reason=reason,
                      data={"proposed": decision.proposed_outcome, "outcome": outcome,
                            "paid": paid})
-        _act_on(decision=decision, case=case, actor=actor)
+        _act_on(decision=decision, case=case, actor=actor, options=options or {})
     return decision
 
 
-def _act_on(*, decision: Decision, case: Case, actor) -> None:
+def _act_on(*, decision: Decision, case: Case, actor, options: dict) -> None:
     data = {"decision": decision.pk, "outcome": decision.outcome}
     if decision.outcome == Action.ADVICE:
         transition(case, "advise", actor=actor, data=data)
@@ -227,9 +264,14 @@ def _act_on(*, decision: Decision, case: Case, actor) -> None:
                           context={"advice": decision.inputs.get("advice", ""),
                                    "fault": decision.fault_code.code})
     elif decision.outcome == Action.REFERRAL:
-        transition(case, "refer", actor=actor, data=data)
-        notification_send(case=case, template="outcome_referral",
-                          context={"fault": decision.fault_code.code})
+        provider = fulfilment_provider(Action.REFERRAL)
+        follow = provider is not None and provider.will_follow(case=case, options=options)
+        transition(case, "refer", actor=actor, data=data, follow=follow)
+        if follow:
+            provider.fulfil(case=case, decision=decision, actor=actor, options=options)
+        else:
+            notification_send(case=case, template="outcome_referral",
+                              context={"fault": decision.fault_code.code})
     elif decision.paid:
         quote = quote_create(case=case, decision=decision, actor=actor)
         transition(case, "await_consent", actor=actor,

@@ -6,18 +6,20 @@ import datetime
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
 from exchanges.errors import QuoteError
 from exchanges.models import Decision, Quote, QuoteLine, QuoteStatus, ServicePrice
 from hotline.errors import IllegalTransition
-from hotline.models import Case
+from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
 from hotline.services import sequence_next
 from hotline.workflow import actor_or_none, record_event, transition
@@ -129,6 +131,8 @@ def quote_accept(
         quote.recorded_by = actor_or_none(actor)
         quote.save()
         case = Case.objects.get(pk=quote.case_id)
+        if _answered_in_service(case=case, quote=quote, accepted=True, actor=actor):
+            return quote
         transition(case, "consent", actor=actor if via == "signed" else None,
                    actor_label="" if via == "signed" else "customer",
                    data={"quote": quote.number, "total": str(quote.total),
@@ -145,6 +149,25 @@ def quote_accept(
     return quote
 
 
+def _answered_in_service(*, case: Case, quote: Quote, accepted: bool, actor) -> bool:
+    """A quote raised while the case is in service (customer damage found by a repair) is
+    answered to the app that raised it, through its AppConfig's `quote_answered_hooks`; the
+    case stays in service. Return whether it was such a quote."""
+    if case.status != CaseStatus.IN_SERVICE:
+        return False
+    record_event(quote, action="quote_accepted" if accepted else "quote_not_accepted",
+                 actor=actor, case=case, data={"quote": quote.number, "status": quote.status})
+    for config in apps.get_app_configs():
+        for path in getattr(config, "quote_answered_hooks", ()):
+            import_string(path)(quote=quote, accepted=accepted, actor=actor)
+    return True
+
+
+def quote_notify(*, quote: Quote) -> None:
+    """Send a quote recorded by another app (same message, link and PDF as any quote)."""
+    _send_quote(quote=quote)
+
+
 def quote_decline(
     *, quote: Quote, via: str = "link", ip: str | None = None, reason: str = "", actor=None,
 ) -> Quote:
@@ -157,6 +180,8 @@ def quote_decline(
         quote.recorded_by = actor_or_none(actor)
         quote.save()
         case = Case.objects.get(pk=quote.case_id)
+        if _answered_in_service(case=case, quote=quote, accepted=False, actor=actor):
+            return quote
         transition(case, "decline", actor=actor if via != "link" else None,
                    actor_label="customer" if via == "link" else "", reason=reason,
                    data={"quote": quote.number, "via": via, "ip": ip})
@@ -173,6 +198,8 @@ def quote_expire(*, quote: Quote) -> Quote:
             QuoteStatus.EXPIRED, timezone.now(), "system")
         quote.save()
         case = Case.objects.get(pk=quote.case_id)
+        if _answered_in_service(case=case, quote=quote, accepted=False, actor=None):
+            return quote
         transition(case, "expire_quote", actor_label="system", reason="quote expired",
                    data={"quote": quote.number, "expires_at": quote.expires_at})
         notification_send(case=case, template="quote_declined",

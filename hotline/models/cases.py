@@ -174,8 +174,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """Start the paid swap or visit the customer consented to in writing."""
 
     @transition(field=status, source=CaseStatus.DIAGNOSING, target=CaseStatus.REFERRED)
-    def refer(self):
-        """Refer the customer to a service point."""
+    def refer(self, *, follow: bool = False):
+        """Refer the customer to a service point. A referral to a chosen service point is
+        followed (`follow`): the case settles when the shop hands the handset back."""
+        self.settled_at = None if follow else timezone.now()
+
+    @transition(field=status, source=CaseStatus.REFERRED, target=CaseStatus.RESOLVED)
+    def resolve_referral(self):
+        """Record that the service point handed the handset back."""
+        self.settled_at = timezone.now()
+
+    @transition(field=status, source=CaseStatus.REFERRED, target=CaseStatus.REFERRED)
+    def settle_referral(self):
+        """The followed referral ended without a hand-back (never dropped off, cancelled)."""
         self.settled_at = timezone.now()
 
     @transition(field=status, source=CaseStatus.AWAITING_CONSENT, target=CaseStatus.DECLINED)

@@ -180,3 +180,16 @@ def test_a_distributor_opens_a_new_case_rather_than_reopen_another_distributors(
     assert response.json()["distributor"] == distributor.code
     rival_case.refresh_from_db()
     assert rival_case.status == "resolved"
+
+
+def test_the_case_status_api_reads_the_database_a_fixed_small_number_of_times(
+        operator, catalogue, django_assert_num_queries):
+    client = APIClient()
+    client.force_authenticate(operator)
+    cases = [CaseFactory() for _ in range(3)]
+    client.get(reverse("api-case-detail", args=[cases[0].number]))  # warm caches
+
+    for case in cases:
+        with django_assert_num_queries(1):
+            response = client.get(reverse("api-case-detail", args=[case.number]))
+        assert response.status_code == 200

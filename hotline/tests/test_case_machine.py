@@ -33,6 +33,8 @@ ALLOWED = {
     ("referred", "reopen"): "diagnosing",
     ("referred", "revise"): "diagnosing",
     ("referred", "cancel"): "cancelled",
+    ("referred", "resolve_referral"): "resolved",
+    ("referred", "settle_referral"): "referred",
     ("declined", "close"): "closed",
     ("declined", "reopen"): "diagnosing",
     ("declined", "cancel"): "cancelled",

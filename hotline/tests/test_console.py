@@ -195,3 +195,29 @@ def test_every_apps_role_permissions_exist_after_migrate(db):
         granted = {f"{p.content_type.app_label}.{p.codename}"
                    for p in Group.objects.get(name=role).permissions.select_related("content_type")}
         assert granted == wanted, role
+
+
+def test_search_by_the_first_14_digits_of_an_imei_finds_the_handset(operator_client):
+    case = CaseFactory()
+
+    response = operator_client.get(reverse("console:search"), {"q": case.handset.imei[:14]})
+
+    assert response.url == reverse("console:customer_detail", args=[case.customer.pk])
+
+
+def test_the_imei_search_uses_the_imei_index_on_sqlite(db):
+    from django.db import connection
+
+    from hotline.selectors import search
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    handset = HandsetFactory()
+    handsets = search(query=handset.imei[:14])["handsets"]
+
+    with connection.cursor() as cursor:
+        sql, params = handsets.query.sql_with_params()
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "USING INDEX" in plan and "SCAN hotline_handset" not in plan

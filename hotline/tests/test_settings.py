@@ -68,6 +68,27 @@ def test_valid_values_are_read():
     assert env.database("DATABASE_URL", "sqlite:///x")["NAME"] == "hotline"
 
 
+def test_database_connections_persist_with_health_checks_when_asked():
+    env = Env({"DATABASE_URL": "postgres://u:p@db:5432/hotline"})
+
+    config = env.database("DATABASE_URL", "sqlite:///x", conn_max_age=600, health_checks=True)
+
+    assert config["CONN_MAX_AGE"] == 600
+    assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def test_the_project_keeps_database_connections_by_default():
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_negative_connection_age_stops_start_up():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_CONN_MAX_AGE"):
+        Env({"DATABASE_CONN_MAX_AGE": "-1"}).int("DATABASE_CONN_MAX_AGE", 600, min_value=0)
+
+
 def _start(extra_env, *args, tmp_path):
     environ = {k: v for k, v in os.environ.items()
                if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG")}

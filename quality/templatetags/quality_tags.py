@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
 
@@ -7,3 +8,17 @@ register = template.Library()
 def get_item(row: dict, key: str):
     """Return row[key] (the QA tables are lists of dicts)."""
     return row.get(key)
+
+
+@register.filter
+def cell(row: dict, spec):
+    """Return the display value of a column: `spec` is "key" or "key%" for a share."""
+    key, percent = (spec[:-1], True) if spec.endswith("%") else (spec, False)
+    value = row.get(key)
+    if value is None:
+        return "—"
+    if percent:
+        return f"{value * 100:.1f} %"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return intcomma(value)
+    return value

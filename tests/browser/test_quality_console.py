@@ -25,6 +25,7 @@ def test_qa_lands_on_the_alert_reads_its_evidence_acknowledges_it_and_downloads_
         page, login, alert):
     UserFactory(username="quentin", roles=["qa"])
     login("quentin")
+    page.goto("/")  # the landing page sends each role to its home
 
     expect(page).to_have_url(re.compile(r"/quality/$"))
     expect(page.get_by_test_id("qa-alerts")).to_contain_text("alerts are open")

@@ -52,3 +52,61 @@ def test_the_metrics_give_the_hand_computed_figures_on_postgresql():
     assert (total["service_level"], total["service_level_offered"]) == (0.5, round(1 / 3, 4))
     assert (total["asa"], total["aht"], total["p90_wait"]) == (20.5, 180, 60)
     assert total["occupancy"] == 0.1
+
+
+def test_the_bulk_path_gives_the_same_calls_as_one_event_at_a_time_on_postgresql():
+    from calls.tests.test_bulk import answered_call, figures, in_batches, one_by_one
+
+    calls = {f"pg-{n}": answered_call(100 * n, agent=f"Agent/10{n % 3}") for n in range(12)}
+    calls["pg-abandoned"] = [
+        {"kind": "queued", "at": at(5), "queue": "hotline", "caller": "anonymous"},
+        {"kind": "abandoned", "at": at(50), "data": {"reason": "timeout"}}]
+    for telephony_id, events in calls.items():
+        one_by_one(f"one-{telephony_id}", events)
+
+    in_batches(calls, batches=3, seed=7)
+
+    for telephony_id in calls:
+        assert figures(telephony_id) == figures(f"one-{telephony_id}")
+    assert Call.objects.get(telephony_id="pg-abandoned").outcome == Outcome.TIMEOUT
+
+
+def test_a_bulk_batch_sent_twice_stores_its_events_once_on_postgresql():
+    from calls.bulk import call_events_ingest_bulk
+    from calls.tests.test_bulk import answered_call
+
+    batch = {"pg-1": answered_call(), "pg-2": answered_call(300)}
+    first = call_events_ingest_bulk(calls=batch, source="cti")
+
+    again = call_events_ingest_bulk(calls=batch, source="cti")
+
+    assert (first.added, again.added, again.duplicates) == (12, 0, 12)
+    assert CallEvent.objects.count() == 12
+
+
+def test_the_same_bulk_batch_sent_concurrently_is_stored_once():
+    from calls.bulk import call_events_ingest_bulk
+    from calls.tests.test_bulk import answered_call
+
+    batch = {f"race-{n}": answered_call(60 * n) for n in range(20)}
+
+    _results, errors = run_concurrently(4, lambda i: call_events_ingest_bulk(
+        calls=batch, source="cti"))
+
+    assert errors == []
+    assert (Call.objects.count(), CallEvent.objects.count()) == (20, 120)
+    assert set(Call.objects.values_list("outcome", flat=True)) == {Outcome.ANSWERED}
+
+
+def test_a_queue_log_file_imported_in_batches_twice_on_postgresql(tmp_path):
+    from calls.queue_log import import_file
+    from calls.tests.test_queue_log import _synthetic
+
+    path = tmp_path / "queue_log"
+    path.write_text(_synthetic(30))
+
+    first = import_file(path, batch=11)
+    again = import_file(path, batch=11)
+
+    assert (first.added, again.added, again.duplicates) == (90, 0, 90)
+    assert Call.objects.filter(outcome=Outcome.ANSWERED, wait_seconds=9).count() == 30

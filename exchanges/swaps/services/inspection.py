@@ -3,8 +3,10 @@ IMEI ledger kept when the replacement is delivered."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from exchanges.errors import SwapError
@@ -105,6 +107,17 @@ def swap_inspect(*, swap: Swap, actor=None, received_imei: str, outcome: str,
             record_event(swap, action="returned_imei_mismatch", actor=actor, data={
                 "expected": original.imei if original else "", "received": received_imei})
         transition(swap, "close", actor=actor, at=timezone.now(), check_permission=False)
+        if unit is not None and not quarantine:
+            _returned_unit_hooks(unit=unit, fault_code=fault_code or swap.fault_code,
+                                 notes=notes, actor=actor)
         if swap.case.status == "in_service":
             case_resolve(case=swap.case, actor=actor, reason=_("Swap closed"))
     return inspection
+
+
+def _returned_unit_hooks(*, unit, fault_code, notes: str, actor) -> None:
+    """A unit put in repair stock joins the repair queue of the app that repairs it (its
+    AppConfig's `returned_unit_hooks`, run in the inspection's transaction)."""
+    for config in apps.get_app_configs():
+        for path in getattr(config, "returned_unit_hooks", ()):
+            import_string(path)(unit=unit, fault_code=fault_code, notes=notes, actor=actor)

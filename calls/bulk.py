@@ -1,0 +1,340 @@
+"""Bulk telephony ingestion: many calls' events in a few statements per batch.
+
+The same guarantees as `calls.ingest.call_events_ingest` (each event stored once under its
+key, the call folded from all its stored events in time order), for the paths that receive
+events in batches (the queue_log import, CTI batches, the simulator):
+
+1. every event is checked and keyed first (a bad call is reported, the others go on);
+2. one query finds the calls that exist already (locked) and one the keys already stored;
+3. new calls are folded from their events in memory and inserted in bulk with their final
+   figures; their events are inserted in bulk (PostgreSQL: COPY into a temporary table, then
+   one INSERT ... ON CONFLICT DO NOTHING; SQLite: executemany of INSERT OR IGNORE);
+4. existing calls that received a new event are folded again from all their stored events
+   (one query) and updated in bulk;
+5. each agent's state follows the latest call they answered in the batch.
+
+Operators (agent -> user) and customers (number -> the one customer with it) are looked up
+once per batch. A batch that meets a concurrent writer on a new call falls back to the
+one-call path, which locks each call: the result is the same, only slower.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import DateTimeField
+from django.utils import timezone
+
+from calls.ingest import (
+    CallEventError,
+    _event_row,
+    agent_state_follow,
+    call_events_ingest,
+    call_fold,
+    caller_normalise,
+)
+from calls.models import AgentState, AgentStatus, Call, CallEvent
+from hotline.models import CustomerPhone, Profile
+
+# Columns written when a call is created or folded again.
+FOLDED = ["queue", "caller_number", "caller_raw", "caller_withheld", "dialled_number",
+          "queued_at", "queued_epoch", "answered_at", "agent_id", "operator", "ended_at",
+          "wrapup_done_at", "wait_seconds", "talk_seconds", "hold_seconds", "wrapup_seconds",
+          "transferred", "outcome", "customer", "updated_at"]
+CHUNK = 900  # values per IN list: under SQLite's default limit of bound parameters
+
+
+@dataclass
+class BulkResult:
+    calls: int = 0  # calls that received at least one new event
+    added: int = 0  # events stored
+    duplicates: int = 0  # events already stored (or repeated in the batch)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (telephony id, message)
+
+
+@dataclass(frozen=True)
+class _Event:
+    """A call event as the fold reads it (the stored CallEvent's fields)."""
+
+    kind: str
+    at: datetime.datetime
+    agent_id: str
+    data: dict
+    pk: int | None = None
+
+
+class _Lookups:
+    """Operators and customers looked up once per batch, for the fold."""
+
+    def __init__(self, numbers: set[str]):
+        self.operators = dict(Profile.objects.exclude(agent_id="")
+                              .values_list("agent_id", "user_id"))
+        self.customers = _single_customers(sorted(number for number in numbers if number))
+
+    def operator_of(self, agent_id: str) -> int | None:
+        return self.operators.get(agent_id)
+
+    def customer_of(self, number: str) -> int | None:
+        return self.customers.get(number)
+
+
+def _single_customers(numbers: list[str]) -> dict[str, int]:
+    """Return {number: customer} for the numbers exactly one customer has (raw SQL: the ORM
+    would parse every number of the IN list again as a phone number field)."""
+    table = CustomerPhone._meta.db_table
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(numbers, CHUNK):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT number, MIN(customer_id) FROM {table} "
+                           f"WHERE number IN ({marks}) GROUP BY number "
+                           f"HAVING COUNT(DISTINCT customer_id) = 1", chunk)
+            found.update(cursor.fetchall())
+    return found
+
+
+def _chunks(items: list, size: int):
+    for offset in range(0, len(items), size):
+        yield items[offset:offset + size]
+
+
+def call_events_ingest_bulk(*, calls: dict[str, list[dict]], source: str) -> BulkResult:
+    """Store the events of many calls (each once per key) and fold every call that changed.
+
+    `calls` maps a telephony id to its events (dicts as for `call_events_ingest`). A call
+    with a bad event is left out and reported in `errors`; the others are stored.
+    """
+    result = BulkResult()
+    rows = _rows(calls, source, result)
+    if not rows:
+        return result
+    try:
+        with transaction.atomic():
+            _ingest(rows, source, result)
+    except (IntegrityError, OperationalError):  # a concurrent writer created one of these
+        # calls (or the two deadlocked): call by call, each call locked
+        result.calls = result.added = result.duplicates = 0
+        for telephony_id, events in calls.items():
+            if telephony_id[:80] in rows:
+                _, added = call_events_ingest(telephony_id=telephony_id, events=events,
+                                              source=source)
+                result.calls += bool(added)
+                result.added += added
+                result.duplicates += len(events) - added
+    return result
+
+
+def _rows(calls: dict[str, list[dict]], source: str, result: BulkResult) -> dict:
+    """Return {telephony id: {key: row}}, leaving out (and reporting) the calls in error."""
+    rows: dict[str, dict[str, dict]] = {}
+    for telephony_id, events in calls.items():
+        if not telephony_id:
+            result.errors.append(("", "A call event needs the call's telephony id."))
+            continue
+        keyed: dict[str, dict] = {}
+        try:
+            for event in events:
+                row = _event_row(telephony_id, source, event)
+                if row["key"] in keyed:
+                    result.duplicates += 1
+                keyed.setdefault(row["key"], row)
+        except CallEventError as exc:
+            result.errors.append((telephony_id, str(exc)))
+            continue
+        rows.setdefault(telephony_id[:80], {}).update(keyed)
+    return rows
+
+
+def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -> None:
+    ids = list(rows)
+    existing = {call.telephony_id: call for call in _chunked_calls(ids)}
+    stored = _stored_keys([key for keyed in rows.values() for key in keyed])
+    fresh: dict[str, list[dict]] = {}
+    for telephony_id, keyed in rows.items():
+        new = [row for key, row in keyed.items() if key not in stored]
+        result.duplicates += len(keyed) - len(new)
+        if new:
+            fresh[telephony_id] = new
+    if not fresh:
+        return
+    numbers = {_caller_of(new) for new in fresh.values()}
+    lookups = _Lookups(numbers)
+    now = timezone.now()
+    created = _calls_create(
+        {tid: new for tid, new in fresh.items() if tid not in existing}, lookups, now)
+    by_id = {**{tid: call for tid, call in existing.items() if tid in fresh}, **created}
+    result.added = _events_insert(
+        [(by_id[tid].pk, row) for tid, new in fresh.items() for row in new], source, now)
+    result.duplicates += sum(len(new) for new in fresh.values()) - result.added
+    changed = [call for tid, call in existing.items() if tid in fresh]
+    _calls_refold(changed, lookups, now)
+    result.calls = len(fresh)
+    _agents_follow([*created.values(), *changed], now)
+
+
+def _chunked_calls(ids: list[str]):
+    for chunk in _chunks(ids, CHUNK):
+        yield from (Call.objects.select_for_update().order_by("pk")
+                    .filter(telephony_id__in=chunk))
+
+
+def _stored_keys(keys: list[str]) -> set[str]:
+    stored: set[str] = set()
+    for chunk in _chunks(keys, CHUNK):
+        stored.update(CallEvent.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return stored
+
+
+def _caller_of(rows: list[dict]) -> str:
+    for row in rows:
+        if "caller" in row["data"]:
+            number, withheld = caller_normalise(str(row["data"]["caller"] or ""))
+            return "" if withheld else number
+    return ""
+
+
+def _calls_create(fresh: dict[str, list[dict]], lookups: _Lookups, now) -> dict[str, Call]:
+    """Fold the new calls from their events in memory and insert them with their figures."""
+    calls = []
+    for telephony_id, new in fresh.items():
+        call = Call(telephony_id=telephony_id, created_at=now, updated_at=now)
+        call_fold(call, [_Event(kind=r["kind"], at=r["at"], agent_id=r["agent_id"],
+                                data=r["data"], pk=n) for n, r in enumerate(new)],
+                  operator_of=lookups.operator_of, customer_of=lookups.customer_of)
+        calls.append(call)
+    if not calls:
+        return {}
+    fields = [f for f in Call._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    rows = _db_rows(calls, fields)
+    table = Call._meta.db_table
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    ids = {}
+    for chunk in _chunks(list(fresh), CHUNK):
+        ids.update(Call.objects.filter(telephony_id__in=chunk).values_list("telephony_id", "pk"))
+    for call in calls:
+        call.pk = ids[call.telephony_id]
+    return {call.telephony_id: call for call in calls}
+
+
+def _events_insert(rows: list[tuple[int, dict]], source: str, now) -> int:
+    """Insert the events, skipping keys stored meanwhile; return how many were stored."""
+    if not rows:
+        return 0
+    values = [(call_id, row["key"], row["kind"], row["at"], row["agent_id"], source,
+               json.dumps(row["data"], cls=DjangoJSONEncoder), now) for call_id, row in rows]
+    table = CallEvent._meta.db_table
+    columns = "call_id, key, kind, at, agent_id, source, data, received_at"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS _callevent_in "
+                           f"ON COMMIT DELETE ROWS AS SELECT {columns} FROM {table} "
+                           f"WITH NO DATA")
+            cursor.execute("TRUNCATE _callevent_in")
+            with cursor.cursor.copy(f"COPY _callevent_in ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "
+                           f"FROM _callevent_in ON CONFLICT (key) DO NOTHING")
+            added = cursor.rowcount
+            cursor.execute("TRUNCATE _callevent_in")
+            return added
+        before = _count_changes(cursor)
+        received = _sqlite_moment(now)
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(c, k, kind, _sqlite_moment(at), a, s, d, received)
+             for c, k, kind, at, a, s, d, _r in values])
+        return _count_changes(cursor) - before
+
+
+def _count_changes(cursor) -> int:
+    cursor.execute("SELECT total_changes()")
+    return cursor.fetchone()[0]
+
+
+def _calls_refold(calls: list[Call], lookups: _Lookups, now) -> None:
+    """Fold the existing calls that changed again from all their stored events."""
+    if not calls:
+        return
+    events: dict[int, list[_Event]] = {call.pk: [] for call in calls}
+    for chunk in _chunks(list(events), CHUNK):
+        for call_id, kind, at, agent_id, data, pk in (
+                CallEvent.objects.filter(call_id__in=chunk).order_by()
+                .values_list("call_id", "kind", "at", "agent_id", "data", "pk")):
+            events[call_id].append(_Event(kind=kind, at=at, agent_id=agent_id, data=data, pk=pk))
+    for call in calls:
+        call_fold(call, events[call.pk], operator_of=lookups.operator_of,
+                  customer_of=lookups.customer_of)
+        call.updated_at = now
+    fields = [Call._meta.get_field(name) for name in FOLDED]
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Call._meta.db_table} SET {sets} WHERE id = %s",
+                           [(*row, call.pk) for row, call in zip(_db_rows(calls, fields), calls,
+                                                                  strict=True)])
+
+
+def _db_rows(calls: list[Call], fields) -> list[tuple]:
+    """Return each call's values for `fields` as the database takes them: Django's own
+    conversion for each value costs more than the rest of the batch."""
+    names = [f.attname for f in fields]
+    moments = {f.attname for f in fields if isinstance(f, DateTimeField)}
+    if connection.vendor != "sqlite" or not moments:
+        return [tuple(getattr(call, name) for name in names) for call in calls]
+    return [tuple(_sqlite_moment(getattr(call, name)) if name in moments
+                  else getattr(call, name) for name in names) for call in calls]
+
+
+def _sqlite_moment(value: datetime.datetime | None) -> str | None:
+    """Return an aware moment as Django stores it in SQLite (naive UTC, ISO with a space)."""
+    if value is None:
+        return None
+    return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+
+
+def _agents_follow(calls: list[Call], now) -> None:
+    """Move each agent's state to the latest call they answered in the batch, unless a call
+    answered later owns it already (what the one-call path does, call after call)."""
+    latest: dict[str, Call] = {}
+    for call in calls:
+        if call.agent_id and call.answered_at is not None:
+            seen = latest.get(call.agent_id)
+            if seen is None or call.answered_at > seen.answered_at:
+                latest[call.agent_id] = call
+    if not latest:
+        return
+    states = {state.agent_id: state for state in
+              AgentState.objects.select_for_update().filter(agent_id__in=list(latest))}
+    owned = {state.call_id for state in states.values() if state.call_id}
+    answered = dict(Call.objects.filter(pk__in=owned).values_list("pk", "answered_at"))
+    operators = dict(Profile.objects.filter(agent_id__in=list(latest))
+                     .values_list("agent_id", "user_id"))
+    changed, created = [], []
+    for agent_id, call in latest.items():
+        state = states.get(agent_id)
+        if state is None:
+            state = AgentState(agent_id=agent_id, since=call.answered_at,
+                               status=AgentStatus.AVAILABLE, operator_id=operators.get(agent_id))
+            created.append(state)
+        elif state.call_id not in (None, call.pk):
+            current = answered.get(state.call_id)
+            if current is not None and current > call.answered_at:
+                continue
+            changed.append(state)
+        else:
+            changed.append(state)
+        agent_state_follow(state, call)
+    AgentState.objects.bulk_create(created)
+    AgentState.objects.bulk_update(changed, ["status", "since", "call"])

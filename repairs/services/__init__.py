@@ -1,0 +1,1 @@
+"""Use cases of the repairs app (docs/repairs.md)."""

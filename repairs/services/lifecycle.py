@@ -1,0 +1,28 @@
+"""What happens to a case's referral and repairs when the case itself ends."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hotline.errors import CaseError
+from hotline.workflow import transition
+from repairs.models import Referral, ReferralStatus, RepairOrder, RepairStatus
+
+
+def repairs_case_cancelled(*, case, actor=None, reason: str = "") -> None:
+    """Case cancelled (hook run in its transaction): a referral not yet at the service point
+    and a repair whose handset was never sent are cancelled with it. A handset already in a
+    shop or at the repair centre is not abandoned by a cancellation: it is refused."""
+    reason = reason or "case cancelled"
+    for referral in Referral.objects.select_for_update().filter(case=case).open():
+        if referral.status != ReferralStatus.AWAITING_DROP_OFF:
+            raise CaseError(_("The handset is at the service point (%(reference)s): finish the "
+                              "referral instead of cancelling the case.")
+                            % {"reference": referral.reference}, code="referral_under_way")
+        transition(referral, "cancel", actor=actor, reason=reason, check_permission=False)
+    for order in RepairOrder.objects.select_for_update().filter(case=case).open():
+        if order.status != RepairStatus.AWAITING_UNIT:
+            raise CaseError(_("The handset is with the repair centre (%(number)s): work the "
+                              "repair instead of cancelling the case.")
+                            % {"number": order.number}, code="repair_under_way")
+        transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
