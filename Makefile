@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hotline_ci
 REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: install run test test-integration test-browser test-all lint messages demo clean
+.PHONY: install run test test-integration test-browser test-all lint messages demo clean fuzz-api
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,12 @@ test-integration: install
 test-browser: install
 	$(BIN)/python -m pytest -q -m browser -p no:xdist
 
-test-all: test test-integration test-browser
+# A bounded schemathesis run over the whole API (operator and distributor tokens) on a
+# throwaway embedded instance; fails on any server error. FUZZ_SECONDS per identity.
+fuzz-api: install
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-90} bash tests/fuzz/api_fuzz.sh
+
+test-all: test test-integration test-browser fuzz-api
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

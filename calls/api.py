@@ -10,17 +10,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from calls import metrics
 from calls.capabilities import PLAN_STAFFING, VIEW_CALL_METRICS
-from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
+from calls.erlang import LIMITS, STAFFING_KEYS, StaffingError, staffing_answer
 from calls.ingest import CallEventError, agent_event_ingest, call_events_ingest
 from calls.models import AgentEventKind, EventKind
 from calls.wallboard import wallboard
+from hotline.api.fields import BoundedDateTimeField, EventTimeField
 from hotline.api.permissions import HasCapability
+from hotline.security import WINDOW_SECONDS, auth_blocked, auth_failure_record
 
 logger = logging.getLogger("calls.api")
 MAX_BATCH = 500
@@ -40,16 +44,22 @@ class HasCtiToken(BasePermission):
     message = "Send a valid CTI token: Authorization: Bearer <token> (setting CTI_TOKENS)."
 
     def has_permission(self, request, view):
+        if auth_blocked("cti-token", request):
+            raise Throttled(wait=WINDOW_SECONDS,
+                            detail="Too many failed authentications from this address.")
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             token = request.META.get("HTTP_X_CTI_TOKEN", "")
-        return cti_token_valid(token.strip())
+        if cti_token_valid(token.strip()):
+            return True
+        auth_failure_record("cti-token", request)
+        return False
 
 
 class CtiEventInputSerializer(serializers.Serializer):
     event = serializers.ChoiceField(choices=CALL_KINDS + list(AgentEventKind.values))
-    at = serializers.DateTimeField()
+    at = EventTimeField()
     call_id = serializers.CharField(max_length=80, required=False, allow_blank=True)
     event_id = serializers.CharField(max_length=120, required=False, allow_blank=True)
     queue = serializers.CharField(max_length=80, required=False, allow_blank=True)
@@ -75,6 +85,9 @@ class CtiEventsApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [HasCtiToken]
+    # The telephony platform is one busy client: its own rate (API_RATE_CTI), not the anon one.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "cti"
 
     @extend_schema(request=CtiEventInputSerializer(many=True), responses={202: None})
     def post(self, request):
@@ -119,16 +132,16 @@ class SlaReportApi(APIView):
     capability = VIEW_CALL_METRICS
 
     class InputSerializer(serializers.Serializer):
-        start = serializers.DateTimeField()
-        end = serializers.DateTimeField()
+        start = BoundedDateTimeField()
+        end = BoundedDateTimeField()
         queue = serializers.CharField(required=False, allow_blank=True)
         agent = serializers.CharField(required=False, allow_blank=True)
         interval = serializers.CharField(required=False, default="30m")
         group = serializers.ChoiceField(choices=metrics.GROUPS, required=False,
                                         default="interval")
-        threshold = serializers.FloatField(required=False, min_value=0,
+        threshold = serializers.FloatField(required=False, min_value=0, max_value=86_400,
                                            help_text="Seconds; default CALLS_SL_THRESHOLD.")
-        short_abandon = serializers.FloatField(required=False, min_value=0,
+        short_abandon = serializers.FloatField(required=False, min_value=0, max_value=86_400,
                                                help_text="Seconds; default CALLS_SHORT_ABANDON.")
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
@@ -149,15 +162,23 @@ class StaffingApi(APIView):
     capability = PLAN_STAFFING
 
     class InputSerializer(serializers.Serializer):
-        calls = serializers.FloatField(min_value=0)
-        interval = serializers.IntegerField(min_value=1, default=1800)
-        aht = serializers.FloatField(min_value=0.001)
-        target = serializers.FloatField(default=0.8)
-        answer_within = serializers.FloatField(required=False, min_value=0,
+        calls = serializers.FloatField(min_value=LIMITS["calls"][0], max_value=LIMITS["calls"][1])
+        interval = serializers.IntegerField(default=1800, min_value=LIMITS["interval"][0],
+                                            max_value=LIMITS["interval"][1])
+        aht = serializers.FloatField(min_value=LIMITS["aht"][0], max_value=LIMITS["aht"][1])
+        target = serializers.FloatField(default=0.8, min_value=LIMITS["target"][0],
+                                        max_value=LIMITS["target"][1])
+        answer_within = serializers.FloatField(required=False,
+                                               min_value=LIMITS["answer_within"][0],
+                                               max_value=LIMITS["answer_within"][1],
                                                help_text="Seconds; default CALLS_SL_THRESHOLD.")
-        shrinkage = serializers.FloatField(default=0, min_value=0)
-        max_occupancy = serializers.FloatField(required=False)
-        agents = serializers.IntegerField(required=False, min_value=0)
+        shrinkage = serializers.FloatField(default=0, min_value=LIMITS["shrinkage"][0],
+                                           max_value=LIMITS["shrinkage"][1])
+        max_occupancy = serializers.FloatField(required=False,
+                                               min_value=LIMITS["max_occupancy"][0],
+                                               max_value=LIMITS["max_occupancy"][1])
+        agents = serializers.IntegerField(required=False, min_value=LIMITS["agents"][0],
+                                          max_value=LIMITS["agents"][1])
 
     @extend_schema(parameters=[InputSerializer], responses={200: dict})
     def get(self, request):

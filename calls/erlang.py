@@ -15,6 +15,30 @@ class StaffingError(ValueError):
     pass
 
 
+# The inputs' documented limits (docs/calls.md): beyond them the API answers 400 and the
+# console names the field. With them no computation loops more than MAX_AGENTS times, whatever
+# is asked: the traffic is at most MAX_TRAFFIC Erlangs and the search for operators stops at
+# MAX_AGENTS.
+LIMITS = {
+    "calls": (0, 100_000),           # calls per interval
+    "interval": (60, 86_400),        # seconds: a minute to a day
+    "aht": (1, 36_000),              # seconds: up to 10 hours per call
+    "answer_within": (0, 3_600),     # seconds
+    "target": (0.01, 0.999),         # service level, a fraction
+    "shrinkage": (0, 0.9),           # a fraction
+    "max_occupancy": (0.1, 1),       # a fraction
+    "agents": (0, 10_000),
+}
+MAX_TRAFFIC = 5_000                  # Erlangs (calls x AHT / interval)
+MAX_AGENTS = 10_000
+
+
+def _check_limit(name: str, value) -> None:
+    low, high = LIMITS[name]
+    if value is not None and not low <= value <= high:
+        raise StaffingError(f"{name} must be between {low:g} and {high:g}")
+
+
 def erlang_b(agents: int, traffic: float) -> float:
     """Return the Erlang B blocking probability for `agents` servers and `traffic` Erlangs."""
     blocking = 1.0
@@ -82,6 +106,10 @@ def _predict(agents: int, traffic: float, aht: float, answer_within: float,
 
 
 def _validate(calls, interval_seconds, aht, answer_within, shrinkage, max_occupancy):
+    for name, value in (("calls", calls), ("interval", interval_seconds), ("aht", aht),
+                        ("answer_within", answer_within)):
+        if not math.isfinite(value):
+            raise StaffingError(f"{name} must be a finite number")
     if calls < 0:
         raise StaffingError("calls must not be negative")
     if interval_seconds <= 0:
@@ -94,6 +122,13 @@ def _validate(calls, interval_seconds, aht, answer_within, shrinkage, max_occupa
         raise StaffingError("shrinkage is a fraction from 0 to below 1 (0.3 for 30%)")
     if max_occupancy is not None and not 0 < max_occupancy <= 1:
         raise StaffingError("the maximum occupancy is a fraction above 0, at most 1")
+    for name, value in (("calls", calls), ("interval", interval_seconds), ("aht", aht),
+                        ("answer_within", answer_within), ("shrinkage", shrinkage),
+                        ("max_occupancy", max_occupancy)):
+        _check_limit(name, value)
+    if calls * aht / interval_seconds > MAX_TRAFFIC:
+        raise StaffingError(f"the traffic (calls x aht / interval) must be at most {MAX_TRAFFIC} "
+                            "Erlangs")
 
 
 def predict(*, agents: int, calls: float, interval_seconds: int, aht: float,
@@ -102,6 +137,7 @@ def predict(*, agents: int, calls: float, interval_seconds: int, aht: float,
     _validate(calls, interval_seconds, aht, answer_within, 0, None)
     if agents < 0:
         raise StaffingError("the number of operators must not be negative")
+    _check_limit("agents", agents)
     return _predict(agents, calls * aht / interval_seconds, aht, answer_within)
 
 
@@ -113,14 +149,19 @@ def staffing_required(*, calls: float, interval_seconds: int, aht: float, target
     _validate(calls, interval_seconds, aht, answer_within, shrinkage, max_occupancy)
     if not 0 < target < 1:
         raise StaffingError("the target service level is a fraction between 0 and 1 (0.8)")
+    _check_limit("target", target)
     traffic = calls * aht / interval_seconds
     agents = max(1, math.floor(traffic) + 1)
+    if max_occupancy is not None:  # start where the occupancy is met, instead of walking there
+        agents = max(agents, math.ceil(traffic / max_occupancy - 1e-9))
     blocking = erlang_b(agents, traffic)
     while True:
         prediction = _predict(agents, traffic, aht, answer_within, blocking)
         occupancy_ok = max_occupancy is None or prediction.occupancy <= max_occupancy + 1e-12
         if prediction.service_level >= target and occupancy_ok:
             break
+        if agents >= MAX_AGENTS:
+            raise StaffingError(f"more than {MAX_AGENTS} operators would be needed")
         agents += 1
         blocking = traffic * blocking / (agents + traffic * blocking)
     scheduled = math.ceil(agents / (1 - shrinkage) - 1e-9)

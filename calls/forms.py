@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calls.erlang import LIMITS
 from calls.metrics import GROUPS, INTERVALS, short_abandon_threshold, sl_threshold
+from hotline.forms import BoundedDateField
 from hotline.models import Symptom
 
 
@@ -27,8 +29,8 @@ GROUP_LABELS = {"interval": _("interval"), "queue": _("queue"), "operator": _("o
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
     queue = forms.CharField(label=_("Queue"), required=False, max_length=80)
     interval = forms.ChoiceField(label=_("Interval"), initial="1h",
                                  choices=[(key, INTERVAL_LABELS[key]) for key in INTERVALS])
@@ -54,14 +56,14 @@ class ReportForm(forms.Form):
 
 
 class PlannerForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     interval = forms.TypedChoiceField(label=_("Interval"), coerce=int, initial=1800,
                                       choices=[(900, _("15 minutes")), (1800, _("30 minutes")),
                                                (3600, _("hour"))])
     target = forms.FloatField(label=_("Target service level"), initial=0.8, min_value=0.01,
                               max_value=0.99)
     answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
-                                       min_value=0)
+                                       min_value=0, max_value=LIMITS["answer_within"][1])
     shrinkage = forms.FloatField(label=_("Shrinkage"), initial=0.3, min_value=0, max_value=0.9)
     max_occupancy = forms.FloatField(label=_("Maximum occupancy"), required=False,
                                      min_value=0.1, max_value=1)
@@ -70,14 +72,18 @@ class PlannerForm(forms.Form):
 
 
 class StaffingForm(forms.Form):
-    calls = forms.FloatField(label=_("Calls per interval"), min_value=0)
-    interval = forms.IntegerField(label=_("Interval (s)"), initial=1800, min_value=60)
-    aht = forms.FloatField(label=_("Average handle time (s)"), min_value=1)
+    calls = forms.FloatField(label=_("Calls per interval"), min_value=0,
+                             max_value=LIMITS["calls"][1])
+    interval = forms.IntegerField(label=_("Interval (s)"), initial=1800, min_value=60,
+                                  max_value=LIMITS["interval"][1])
+    aht = forms.FloatField(label=_("Average handle time (s)"), min_value=1,
+                           max_value=LIMITS["aht"][1])
     target = forms.FloatField(label=_("Target service level"), initial=0.8, min_value=0.01,
                               max_value=0.99)
     answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
-                                       min_value=0)
+                                       min_value=0, max_value=LIMITS["answer_within"][1])
     shrinkage = forms.FloatField(label=_("Shrinkage"), initial=0, min_value=0, max_value=0.9)
     max_occupancy = forms.FloatField(label=_("Maximum occupancy"), required=False,
                                      min_value=0.1, max_value=1)
-    agents = forms.IntegerField(label=_("Operators (optional)"), required=False, min_value=0)
+    agents = forms.IntegerField(label=_("Operators (optional)"), required=False, min_value=0,
+                                max_value=LIMITS["agents"][1])

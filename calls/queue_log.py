@@ -23,6 +23,7 @@ from django.utils import timezone
 from calls.bulk import call_events_ingest_bulk
 from calls.ingest import CallEventError, agent_event_ingest, calls_close_open
 from calls.models import AgentEventKind, EventKind, ImportCheckpoint
+from hotline.timeutils import in_date_range
 
 SOURCE = "queue_log"
 BATCH_LINES = 20_000
@@ -79,13 +80,18 @@ class Line:
 def parse_time(text: str) -> datetime.datetime:
     """Read an epoch (Asterisk's file) or a local date-time (realtime tables) as aware UTC."""
     try:
-        return datetime.datetime.fromtimestamp(float(text), tz=datetime.UTC)
+        value = datetime.datetime.fromtimestamp(float(text), tz=datetime.UTC)
+        if not in_date_range(value):
+            raise MalformedLine(f"timestamp out of range {text!r}")
+        return value
     except (ValueError, OverflowError, OSError):
         pass
     try:
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise MalformedLine(f"bad timestamp {text!r}") from None
+    if not in_date_range(value):  # 0001-01-01 shifted to UTC overflows; 9999 is nonsense
+        raise MalformedLine(f"timestamp out of range {text!r}")
     if value.tzinfo is None:
         value = timezone.make_aware(value)
     return value

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import json
 import logging
 import time
 import uuid
@@ -47,6 +46,7 @@ from carriers.domain import (
     TrackingStatus,
 )
 from carriers.httpclient import HttpClient
+from hotline import jsonsafe
 
 log = logging.getLogger(__name__)
 S, R = TrackingStatus, FailureReason
@@ -355,7 +355,7 @@ class MyDhlCarrier(BaseCarrier):
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> list[CarrierEvent]:
         self.verify_webhook(body=body, headers=headers)
         try:
-            return self.parse_tracking(json.loads(body))
+            return self.parse_tracking(jsonsafe.loads(body))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CarrierError(f"Malformed MyDHL tracking push: {exc}", permanent=True,
                                status_code=400) from None

@@ -43,6 +43,7 @@ from carriers.domain import (
 )
 from carriers.models import SandboxParcel
 from carriers.signing import HEADER, signature_make
+from hotline import jsonsafe
 
 S = TrackingStatus
 H = datetime.timedelta(hours=1)
@@ -241,7 +242,7 @@ class SandboxCarrier(BaseCarrier):
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> list[CarrierEvent]:
         self.verify_webhook(body=body, headers=headers)
         try:
-            payload = json.loads(body)
+            payload = jsonsafe.loads(body)
             return [CarrierEvent(
                 tracking_number=item["tracking_number"], status=item["status"],
                 occurred_at=parse_datetime(item["occurred_at"]), raw_code=item["code"],

@@ -43,6 +43,7 @@ from carriers.domain import (
 )
 from carriers.models import SandboxParcel, Shipment, ShipmentStatus, TrackingEvent
 from carriers.registry import carrier_get, carriers_all
+from carriers.validation import events_checked
 from hotline.outbox import outbox_enqueue
 from hotline.workflow import record_event
 
@@ -254,10 +255,13 @@ def shipment_cancel(*, shipment: Shipment, actor=None, reason: str = "") -> Ship
 
 
 # --- tracking ------------------------------------------------------------------------------
-def webhook_receive(*, carrier: str, body: bytes, headers: Mapping[str, str]) -> IngestResult:
-    """Verify and ingest one webhook request (WebhookRejected when the signature is bad)."""
+def webhook_receive(*, carrier: str, body: bytes, headers: Mapping[str, str],
+                    now: datetime.datetime | None = None) -> IngestResult:
+    """Verify and ingest one webhook request (WebhookRejected when the signature is bad; a
+    permanent CarrierError, 400, when an event is malformed: nothing is stored then). `now`
+    is the clock events may not be later than (the sandbox's simulated one)."""
     adapter = carrier_get(carrier)
-    events = adapter.parse_webhook(body=body, headers=headers)
+    events = events_checked(adapter.parse_webhook(body=body, headers=headers), now=now)
     return tracking_ingest(carrier=carrier, events=events, source=TrackingEvent.Source.WEBHOOK)
 
 
@@ -409,14 +413,16 @@ def sandbox_advance(*, until: datetime.datetime | None = None) -> IngestResult:
     """Push every sandbox event due by `until` (now) through the webhook ingestion path."""
     if "sandbox" not in carriers_all():
         return IngestResult()
-    return sandbox_push(carrier_get("sandbox").due_webhooks(until=until or timezone.now()))
+    until = until or timezone.now()
+    return sandbox_push(carrier_get("sandbox").due_webhooks(until=until), now=until)
 
 
-def sandbox_push(requests) -> IngestResult:
+def sandbox_push(requests, *, now: datetime.datetime | None = None) -> IngestResult:
     """Deliver the sandbox's signed webhook requests and record how far each parcel got."""
     total = IngestResult()
     for body, headers, parcel_id, released in requests:
-        result = webhook_receive(carrier="sandbox", body=body, headers=headers)
+        result = webhook_receive(carrier="sandbox", body=body, headers=headers,
+                                 now=max(now, timezone.now()) if now else None)
         # Absolute, never backwards: two overlapping runs push the same events (ingestion
         # stores them once) and must not skip any.
         SandboxParcel.objects.filter(pk=parcel_id).update(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from carriers.services import carriers_all, sandbox_advance
 from diagnostics.models import FaultCode
 from exchanges.decisions.fulfilment import swap_request
+from exchanges.decisions.warranty import warranty_status
 from exchanges.models import Decision, ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
 from hotline import services
 from hotline.models import Case, Customer, Handset, HandsetModel, Tac
@@ -148,6 +149,8 @@ def _load_swaps(*, stdout) -> None:
             decision = Decision.objects.create(
                 case=case, fault_code=fault_code, recommended_action="swap",
                 proposed_outcome="swap", status="confirmed", outcome="swap",
+                inputs={"warranty": warranty_status(handset=handset,
+                                                    fault_code=fault_code).as_dict()},
                 decided_by=operator, decided_at=timezone.now())
             options = {"scenario": scenario}
             if hours:

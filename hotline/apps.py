@@ -2,7 +2,7 @@ from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from hotline.capabilities import VIEW_API_DOCS, WORK_CASES
+from hotline.capabilities import UNLOCK_LOGINS, VIEW_API_DOCS, WORK_CASES
 from hotline.celery import app as celery_app
 from hotline.navigation import NavItem
 from hotline.roles import roles_sync
@@ -19,6 +19,7 @@ class HotlineConfig(AppConfig):
         NavItem(_("Console"), "console:home", WORK_CASES, order=10),
         NavItem(_("Cases"), "console:case_list", WORK_CASES, order=20),
         NavItem(_("API"), "api-docs", VIEW_API_DOCS, order=90),
+        NavItem(_("Lockouts"), "console:lockouts", UNLOCK_LOGINS, order=95),
         NavItem(_("Admin"), "admin:index", "", order=99, staff_only=True),
     )
 

@@ -20,6 +20,7 @@ FOLLOW_DISTRIBUTOR_CASES = "hotline.follow_distributor_cases"  # a distributor's
 VIEW_API_DOCS = "hotline.view_api_docs"
 OVERRIDE_DECISION = "hotline.override_decision"
 CANCEL_IN_SERVICE = "hotline.cancel_in_service"
+UNLOCK_LOGINS = "axes.delete_accessattempt"  # lift django-axes login lockouts (supervisors)
 
 
 def has_capability(user, capability: str) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hotline import views
+from hotline import lockout_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("cases/<str:number>/resolve/", views.case_resolve, name="case_resolve"),
     path("cases/<str:number>/notifications/<int:pk>/retry/", views.notification_retry,
          name="notification_retry"),
+    path("lockouts/", lockout_views.lockout_list, name="lockouts"),
+    path("lockouts/<int:pk>/unlock/", lockout_views.lockout_unlock, name="lockout_unlock"),
 ]

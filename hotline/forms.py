@@ -3,7 +3,38 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Customer, Handset, HandsetModel, Symptom
-from hotline.validators import normalise_phone, normalise_postcode, validate_imei
+from hotline.timeutils import DATE_MAX, DATE_MIN, in_date_range
+from hotline.validators import (
+    normalise_country,
+    normalise_phone,
+    normalise_postcode,
+    validate_imei,
+)
+
+
+def _date_bounds_message():
+    return _("Give a date between %(min)s and %(max)s.") % {
+        "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+
+
+class BoundedDateField(forms.DateField):
+    """A date inside the range the hotline computes with (hotline.timeutils)."""
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and not in_date_range(day):
+            raise ValidationError(_date_bounds_message(), code="date_range")
+        return day
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date-time inside the range the hotline computes with (hotline.timeutils)."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is not None and not in_date_range(moment):
+            raise ValidationError(_date_bounds_message(), code="date_range")
+        return moment
 
 
 class SearchForm(forms.Form):
@@ -27,7 +58,11 @@ class CustomerForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        country = (data.get("country") or "FR").upper()
+        try:
+            country = normalise_country(data.get("country") or "FR")
+        except ValidationError as exc:
+            self.add_error("country", exc)
+            return data
         data["country"] = country
         if data.get("phone"):
             try:
@@ -48,7 +83,7 @@ class HandsetForm(forms.Form):
         label=_("Model"), queryset=HandsetModel.objects.all(), required=False,
         help_text=_("Only needed when the IMEI's TAC is not in the catalogue."),
     )
-    purchase_date = forms.DateField(label=_("Purchase date"), required=False,
+    purchase_date = BoundedDateField(label=_("Purchase date"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     firmware_version = forms.CharField(label=_("Firmware version"), required=False)
 

@@ -69,6 +69,7 @@ ROLES: dict[str, Role] = {
     )),
     SUPERVISOR: Role(_("Supervisor"), _caps(
         "hotline.override_decision", "hotline.cancel_in_service", "hotline.view_auditevent",
+        "axes.view_accessattempt", "axes.delete_accessattempt",
         "hotline.view_api_docs",
         "diagnostics.view_script", "diagnostics.add_scriptversion",
         "diagnostics.view_scriptversion", "diagnostics.change_script",

@@ -27,7 +27,7 @@ from hotline.models import (
     Sequence,
 )
 from hotline.notifications import notification_send
-from hotline.validators import normalise_phone
+from hotline.validators import normalise_country, normalise_phone
 from hotline.workflow import actor_or_none, record_event, transition
 
 
@@ -62,8 +62,11 @@ def customer_create(
     address: dict | None = None, actor=None,
 ) -> Customer:
     """Create a customer with phone numbers (normalised to E.164) and an address."""
-    country = (country or "FR").upper()
     errors: dict[str, list[str]] = {}
+    try:
+        country = normalise_country(country or "FR")
+    except ValidationError as exc:
+        raise ValidationError({"country": exc.messages}) from None
     normalised = []
     for raw in phones:
         try:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "template_partials",
     "phonenumber_field",
     "django_celery_beat",
+    "axes",
     # Ours. Imports point one way: exchanges -> diagnostics -> hotline, exchanges -> carriers,
     # calls -> hotline, repairs -> exchanges (and everything below it).
     "hotline",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -97,8 +100,15 @@ DATABASES = {
         health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True)),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several operators write at once: wait for the lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded mode serves a small team: several operators write at once. WAL lets readers
+    # go on while one writes; a write transaction takes the lock when it begins (IMMEDIATE),
+    # so two requests never both read and then both fail to upgrade ("database is locked");
+    # a waiting writer waits up to `timeout` seconds (SQLite's busy timeout) for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.url("CACHE_URL", None, schemes=("redis", "rediss"))
@@ -114,8 +124,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing: django-axes counts failed logins per account and per address and locks
+# either out after LOGIN_FAILURE_LIMIT failures for LOGIN_LOCKOUT_MINUTES (a supervisor can
+# unlock sooner from the console's Lockouts page).
 # Capabilities (permissions) are read in one query per request (hotline.roles grants them).
-AUTHENTICATION_BACKENDS = ["hotline.backends.CapabilityBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "hotline.backends.CapabilityBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, min_value=1, max_value=100)
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", 15, min_value=1, max_value=24 * 60) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+# Failed API tokens (and CTI tokens) per address: after API_AUTH_FAILURE_LIMIT in 10 minutes
+# the address gets 429 for the rest of the window, whatever it sends.
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", 20, min_value=1, max_value=10_000)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
 LOGOUT_REDIRECT_URL = "login"
@@ -174,13 +200,30 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "hotline.security.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Rates per client, counted in the cache (Redis in production).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", "120/min"),
+        "user": env.str("API_RATE_USER", "1200/min"),
+        "cti": env.str("API_RATE_CTI", "6000/min"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON bodies nested deeper than hotline.jsonsafe.MAX_DEPTH are refused (400).
+    "DEFAULT_PARSER_CLASSES": [
+        "hotline.jsonsafe.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "hotline.api.metadata.Metadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hotline.api.exceptions.exception_handler",
 }

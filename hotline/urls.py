@@ -1,7 +1,5 @@
 """The root URLconf: the only place (with settings) that knows every app."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -43,5 +41,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded and generated files (courier labels, slips, proofs of purchase) carry customers'
+# names, addresses and phones: they are never served from MEDIA_URL, in any mode, only through
+# views that check the user (carriers:shipment_document) or the customer's signed link.

@@ -7,26 +7,38 @@ on, so forms, the admin and the API report the same error on the same field.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_countries import countries
 from stdnum import luhn
 
 # IMEIs that appear on test equipment, in fraud or when a handset's NVRAM is wiped.
 _DUMMY_TACS = {"00000000", "01234567", "12345678", "35000000", "99999999"}
 
 
+def ascii_digits(text: str) -> str:
+    """Return `text` with every Unicode decimal digit (Arabic-Indic, Devanagari, full-width...)
+    replaced by its ASCII digit; other characters are kept as they are.
+
+    Our policy for identifiers typed or pasted by people (IMEI, postcode): such digits are
+    normalised, not refused, since a phone set to Arabic shows its IMEI in them."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii()
+                   else char for char in text)
+
+
 def normalise_imei(value: str) -> str:
-    """Return the IMEI's digits, dropping the spaces, dashes and slashes people type."""
-    return re.sub(r"[\s\-/.]", "", str(value or ""))
+    """Return the IMEI's digits (ASCII), dropping the spaces, dashes and slashes people type."""
+    return re.sub(r"[\s\-/.]", "", ascii_digits(str(value or "")))
 
 
 def validate_imei(value: str) -> str:
     """Return the normalised IMEI, or raise with the precise reason it is refused."""
     imei = normalise_imei(value)
-    if not imei.isdigit():
+    if not (imei.isascii() and imei.isdigit()):
         raise ValidationError(_("An IMEI has only digits."), code="imei_not_digits")
     if len(imei) != 15:
         raise ValidationError(
@@ -98,12 +110,23 @@ POSTCODE_PATTERNS = {
 }
 
 
+def normalise_country(value: str) -> str:
+    """Return the ISO 3166-1 alpha-2 code (upper case), or raise: `ZZ`, `XX`, `1` are refused."""
+    code = str(value or "").strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha() or code not in countries:
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166 country code (two letters, e.g. FR, BE, DE).")
+            % {"value": value}, code="country_unknown",
+        )
+    return code
+
+
 def normalise_postcode(value: str, country: str) -> str:
     """Return the postcode in its usual form for `country`, or raise naming the country."""
-    code = re.sub(r"\s+", " ", str(value or "").strip().upper())
-    country = (country or "").upper()
+    code = re.sub(r"\s+", " ", ascii_digits(str(value or "")).strip().upper())
+    country = normalise_country(country)
     pattern = POSTCODE_PATTERNS.get(country, r"[A-Z0-9][A-Z0-9 \-]{1,9}")
-    if not re.fullmatch(pattern, code):
+    if not re.fullmatch(pattern, code, flags=re.ASCII):
         raise ValidationError(
             _("%(value)s is not a valid postcode for %(country)s.")
             % {"value": value, "country": country or "?"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +131,19 @@ def _read(source, columns: list[str]) -> tuple[list[tuple[int, dict]], list[RowE
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [RowError(1, "", _("the file is not UTF-8 text."))]
-    reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(csv.reader(io.StringIO(text, newline="")), columns)
+    except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted field
+        return [], [RowError(_line_of(exc), "", _("the file is not valid CSV: %(error)s")
+                             % {"error": exc})]
+
+
+def _line_of(exc) -> int:
+    found = re.search(r"line (\d+)", str(exc))
+    return int(found.group(1)) if found else 1
+
+
+def _rows(reader, columns: list[str]) -> tuple[list[tuple[int, dict]], list[RowError]]:
     header = next(reader, None)
     if header is None:
         return [], [RowError(1, "", _("the file is empty."))]

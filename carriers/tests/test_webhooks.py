@@ -1,5 +1,6 @@
 """The webhook endpoint: signed and fresh -> stored; anything else -> 401, nothing stored."""
 
+import datetime
 import json
 import time
 
@@ -15,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def dhl_push(number, code="PU"):
+    an_hour_ago = timezone.now().astimezone(datetime.UTC) - datetime.timedelta(hours=1)
     return json.dumps({"shipments": [{"shipmentTrackingNumber": number, "events": [{
-        "date": timezone.localdate().isoformat(), "time": "23:59:00", "GMTOffset": "+01:00",
+        "date": an_hour_ago.date().isoformat(), "time": an_hour_ago.strftime("%H:%M:%S"),
+        "GMTOffset": "+00:00",
         "typeCode": code, "description": "Shipment picked up",
         "serviceArea": [{"code": "CDG", "description": "Paris-FR"}]}]}]}).encode()
 

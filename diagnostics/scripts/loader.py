@@ -52,6 +52,8 @@ def parse(text: str):
         raise YamlSyntaxError(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", 0) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise YamlSyntaxError("invalid YAML: nested too deeply", 0) from None
 
 
 def line_of(obj, key: str | None = None) -> int:

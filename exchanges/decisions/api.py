@@ -3,7 +3,8 @@ cancel, revise, resolve, timeline): thin views; the services decide."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -25,13 +26,19 @@ class DecisionOutputSerializer(serializers.Serializer):
     proposed_outcome = serializers.CharField()
     proposed_paid = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
-    warranty = serializers.JSONField(source="inputs.warranty")
+    warranty = serializers.SerializerMethodField()
     status = serializers.CharField()
     outcome = serializers.CharField()
     paid = serializers.BooleanField()
     decided_by = serializers.CharField(source="decided_by.username", default=None)
     decided_at = serializers.DateTimeField()
     override_reason = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_warranty(self, decision):
+        """Return the warranty the decision was made on (None when it was not recorded)."""
+        inputs = decision.inputs if isinstance(decision.inputs, dict) else {}
+        return inputs.get("warranty")
 
 
 class CaseStatusOutputSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ exceptions queue, the measures, and the exception actions. Thin views; the servi
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,6 +18,7 @@ from exchanges.swaps import selectors
 from exchanges.swaps import services as swap_services
 from exchanges.swaps.actions import SWAP_ACTIONS
 from hotline.actions import api_run
+from hotline.api.fields import BoundedDateTimeField, CountryField, PeriodInputSerializer, postcode_checked
 from hotline.api.pagination import PAGE_PARAMETERS, paginated
 from hotline.api.permissions import HasCapability
 from hotline.capabilities import WORK_CASES
@@ -140,9 +140,9 @@ class SwapMeasuresApi(APIView):
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],
                    responses={200: SwapMeasuresOutputSerializer})
     def get(self, request):
-        since = parse_datetime(request.query_params.get("since", "") or "")
-        until = parse_datetime(request.query_params.get("until", "") or "")
-        return Response(selectors.swap_measures(since=since, until=until))
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.swap_measures(**params.validated_data))
 
 
 class SwapPromiseApi(APIView):
@@ -154,8 +154,11 @@ class SwapPromiseApi(APIView):
     class InputSerializer(serializers.Serializer):
         warehouse = serializers.CharField()
         postcode = serializers.CharField(max_length=12)
-        country = serializers.CharField(max_length=2, default="FR")
-        at = serializers.DateTimeField(required=False)
+        country = CountryField(default="FR")
+        at = BoundedDateTimeField(required=False)
+
+        def validate(self, data):
+            return postcode_checked(data)
 
     @extend_schema(parameters=[InputSerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
@@ -164,7 +167,7 @@ class SwapPromiseApi(APIView):
         warehouse = get_object_or_404(Warehouse, code__iexact=data.validated_data["warehouse"])
         promise = swap_services.swap_promise(
             warehouse=warehouse, postcode=data.validated_data["postcode"],
-            country=data.validated_data["country"].upper(), at=data.validated_data.get("at"))
+            country=data.validated_data["country"], at=data.validated_data.get("at"))
         return Response({"warehouse": warehouse.code, **promise.as_dict()})
 
 
@@ -225,5 +228,8 @@ class InspectionSummaryApi(APIView):
     @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("since", OpenApiTypes.DATETIME)],
                    responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        since = parse_datetime(request.query_params.get("since", "") or "")
-        return paginated(self, request, selectors.inspection_summary(since=since), list)
+        params = PeriodInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return paginated(self, request,
+                         selectors.inspection_summary(since=params.validated_data.get("since")),
+                         list)

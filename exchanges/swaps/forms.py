@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.models import FaultCode
 from exchanges.models import InspectionOutcome
+from hotline.forms import BoundedDateField
 
 
 class RebookForm(forms.Form):
@@ -19,7 +20,7 @@ class RebookForm(forms.Form):
                                      max_length=120, required=False)
     recipient_phone = forms.CharField(label=gettext_lazy("Phone for the courier"),
                                       max_length=30, required=False)
-    ship_on = forms.DateField(label=gettext_lazy("Deliver on another day"), required=False,
+    ship_on = BoundedDateField(label=gettext_lazy("Deliver on another day"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=gettext_lazy("What the customer chose"), max_length=300)
 

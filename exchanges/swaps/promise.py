@@ -73,7 +73,21 @@ def holiday_subdivision(country: str, postcode: str) -> str | None:
 
 @lru_cache(maxsize=256)
 def _calendar(country: str, subdiv: str | None, year: int):
-    return holidays.country_holidays(country, subdiv=subdiv, years=[year, year + 1])
+    """Return the public holidays of `country` (none for a country the package does not know:
+    promise_compute says so in its reasons)."""
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv, years=[year, year + 1])
+    except NotImplementedError:
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _supported() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
+def holidays_known(country: str) -> bool:
+    return (country or "").upper() in _supported()
 
 
 def holiday_name(day: datetime.date, *, country: str, subdiv: str | None = None) -> str | None:
@@ -103,6 +117,9 @@ def promise_compute(
     if at.tzinfo is None:
         raise ValueError("the booking time must be timezone-aware")
     reasons: list[str] = []
+    for place in dict.fromkeys([rules.warehouse_country.upper(), country.upper()]):
+        if not holidays_known(place):
+            reasons.append(f"public holidays of {place or '?'} are not known: none counted")
     local = at.astimezone(zoneinfo.ZoneInfo(rules.warehouse_tz))
     ship = local.date()
     if local.time() >= rules.cutoff:

@@ -18,6 +18,7 @@ from exchanges.visits.slots import visit_slots
 from exchanges.visits.views import may_work_on
 from exchanges.web import CaseApiView
 from hotline.actions import api_run
+from hotline.api.fields import PeriodInputSerializer
 from hotline.api.permissions import HasCapability
 from hotline.errors import NotFound, PermissionRefused
 
@@ -113,9 +114,7 @@ class VisitMeasuresApi(APIView):
     permission_classes = [HasCapability]
     capability = DISPATCH_VISITS
 
-    class InputSerializer(serializers.Serializer):
-        since = serializers.DateTimeField(required=False)
-        until = serializers.DateTimeField(required=False)
+    InputSerializer = PeriodInputSerializer
 
     @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME),
                                OpenApiParameter("until", OpenApiTypes.DATETIME)],

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.models import FaultCode
 from exchanges.models import Technician
+from hotline.forms import BoundedDateTimeField
 
 
 class VisitReportForm(forms.Form):
@@ -22,7 +23,7 @@ class VisitBookForm(forms.Form):
     """The slot an operator picked: a technician and a start (aware, site time if naive)."""
 
     technician = forms.ModelChoiceField(queryset=Technician.objects.all())
-    start = forms.DateTimeField()
+    start = BoundedDateTimeField()
 
 
 class VisitReportInput(VisitReportForm):

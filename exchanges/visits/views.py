@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from exchanges.visits.forms import VisitReportForm
 from exchanges.visits.slots import visit_slots
 from hotline.actions import console_run
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
+from hotline.timeutils import parse_bounded_date
 
 
 def may_work_on(user, visit: Visit) -> bool:
@@ -70,11 +70,10 @@ def visit_switch_to_swap(request, pk):
 def visit_day(request):
     """The day's visits in order: the technician's own; for supervisors, every technician's,
     and the visits waiting for a slot (paginated)."""
-    try:
-        day = parse_date(request.GET.get("date", "")) or timezone.localdate()
-    except ValueError:
-        messages.error(request, _("%(value)s is not a date: showing today.")
-                       % {"value": request.GET["date"]})
+    asked = request.GET.get("date", "")
+    day = parse_bounded_date(asked) if asked else timezone.localdate()
+    if day is None:
+        messages.error(request, _("%(value)s is not a date: showing today.") % {"value": asked})
         day = timezone.localdate()
     supervisor = has_capability(request.user, DISPATCH_VISITS)
     visits = selectors.visits_of_day(day=day,

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from hotline.api.fields import BoundedDateField, CountryField
 from hotline.models import Address, Case, Customer, Handset, Symptom
 from hotline.validators import normalise_phone, normalise_postcode, validate_imei
 
@@ -49,13 +50,12 @@ class CustomerInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=80)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40)
-    country = serializers.CharField(max_length=2, default="FR")
+    country = CountryField(default="FR")
     language = serializers.ChoiceField(choices=["en", "fr"], default="fr")
     address = AddressInputSerializer()
 
     def validate(self, data):
-        country = data["country"].upper()
-        data["country"] = country
+        country = data["country"]
         errors = {}
         try:
             data["phone"] = _django_validator(normalise_phone)(data["phone"], country)
@@ -75,7 +75,7 @@ class CaseCreateInputSerializer(serializers.Serializer):
     imei = serializers.CharField(max_length=20)
     model_id = serializers.IntegerField(required=False, help_text=_(
         "The handset model, needed only when the IMEI's TAC is not in the catalogue."))
-    purchase_date = serializers.DateField(required=False)
+    purchase_date = BoundedDateField(required=False)
     symptom = serializers.ChoiceField(choices=Symptom.choices)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     customer = CustomerInputSerializer()
@@ -85,7 +85,11 @@ class CaseCreateInputSerializer(serializers.Serializer):
 
 
 class CustomerOutputSerializer(serializers.ModelSerializer):
-    phones = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    phones = serializers.SerializerMethodField()
+
+    def get_phones(self, customer) -> list[str]:
+        """Return the customer's numbers in E.164 (a PhoneNumber object is not JSON)."""
+        return [str(phone.number) for phone in customer.phones.all()]
 
     class Meta:
         model = Customer

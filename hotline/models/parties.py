@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from hotline.validators import normalise_postcode
+from hotline.validators import normalise_country, normalise_postcode
 
 
 class Distributor(models.Model):
@@ -24,6 +24,16 @@ class Distributor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.country = _clean_country(self.country)
+
+
+def _clean_country(value: str) -> str:
+    try:
+        return normalise_country(value)
+    except ValidationError as exc:
+        raise ValidationError({"country": exc.messages}) from None
 
 
 class Customer(models.Model):
@@ -50,6 +60,9 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        self.country = _clean_country(self.country)
 
     @property
     def full_name(self) -> str:
@@ -109,7 +122,7 @@ class Address(models.Model):
         return f"{self.street}, {self.postcode} {self.city} ({self.country})"
 
     def clean(self):
-        self.country = (self.country or "").upper()
+        self.country = _clean_country(self.country)
         try:
             self.postcode = normalise_postcode(self.postcode, self.country)
         except ValidationError as exc:

@@ -2,10 +2,9 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from calls.metrics import GROUPS, sla_report
+from hotline.timeutils import parse_bounded_datetime
 
 COLUMNS = [
     ("offered", "offered"), ("answered", "answd"), ("abandoned", "aband"),
@@ -17,14 +16,10 @@ COLUMNS = [
 
 
 def parse_moment(value: str, name: str) -> datetime.datetime:
-    moment = parse_datetime(value)
+    moment = parse_bounded_datetime(value)
     if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise CommandError(f"--{name}: expected an ISO date or date-time, got {value!r}")
-        moment = datetime.datetime.combine(day, datetime.time())
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        raise CommandError(f"--{name}: expected an ISO date or date-time from 2000 to 2100, "
+                           f"got {value!r}")
     return moment
 
 

@@ -1,11 +1,11 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_date
 
 from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forecast import plan_day
 from calls.metrics import sl_threshold
+from hotline.timeutils import parse_bounded_date
 
 
 class Command(BaseCommand):
@@ -60,9 +60,9 @@ class Command(BaseCommand):
             f"\nASA: {asa}\noccupancy: {result['occupancy']:.1%}")
 
     def _plan(self, o):
-        day = parse_date(o["day"])
+        day = parse_bounded_date(o["day"])
         if day is None:
-            raise CommandError(f"--day: expected an ISO date, got {o['day']!r}")
+            raise CommandError(f"--day: expected an ISO date from 2000 to 2100, got {o['day']!r}")
         try:
             plan = plan_day(day=day, interval_seconds=o["interval"], target=o["target"],
                             answer_within=o["answer_within"], shrinkage=o["shrinkage"],

@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, until=None, **options):
         moment = None
         if until:
-            moment = parse_datetime(until)
+            try:
+                moment = parse_datetime(until)
+            except ValueError:  # well-formed but impossible, e.g. month 13
+                moment = None
             if moment is None or moment.tzinfo is None:
                 raise CommandError("--until must be an ISO date-time with a UTC offset.")
         result = services.sandbox_advance(until=moment)

@@ -2,12 +2,15 @@
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from exchanges.models import Warehouse
 from exchanges.swaps.services import swap_promise
+from hotline.timeutils import in_date_range
+from hotline.validators import normalise_country, normalise_postcode
 
 
 class Command(BaseCommand):
@@ -25,15 +28,23 @@ class Command(BaseCommand):
         if warehouse is None:
             known = ", ".join(Warehouse.objects.values_list("code", flat=True)) or "none"
             raise CommandError(f"Unknown warehouse {options['warehouse']!r} (known: {known}).")
+        try:
+            country = normalise_country(options["country"])
+            postcode = normalise_postcode(options["postcode"], country)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from None
         at = timezone.now()
         if options["at"]:
-            at = parse_datetime(options["at"])
-            if at is None:
-                raise CommandError("--at must be an ISO date-time, e.g. 2026-12-24T16:30+01:00")
+            try:
+                at = parse_datetime(options["at"])
+            except ValueError:  # well-formed but impossible, e.g. month 13
+                at = None
+            if at is None or not in_date_range(at):
+                raise CommandError("--at must be an ISO date-time between 2000 and 2100, "
+                                   "e.g. 2026-12-24T16:30+01:00")
             if timezone.is_naive(at):
                 at = timezone.make_aware(at)
-        promise = swap_promise(warehouse=warehouse, postcode=options["postcode"],
-                               country=options["country"].upper(), at=at)
+        promise = swap_promise(warehouse=warehouse, postcode=postcode, country=country, at=at)
         if options["json"]:
             self.stdout.write(json.dumps({"warehouse": warehouse.code, **promise.as_dict()},
                                          indent=2))

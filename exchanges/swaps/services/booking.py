@@ -8,6 +8,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from exchanges.swaps.services.promise import dispatch_time, swap_promise
 from hotline.errors import DomainError
 from hotline.notifications import notification_send
 from hotline.outbox import outbox_enqueue
+from hotline.validators import normalise_country, normalise_postcode
 from hotline.workflow import record_event, transition
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,26 @@ S = SwapStatus
 BOOK_TASK = "exchanges.tasks.swap_book"
 BOOKABLE = (S.RESERVED, S.BOOKED, S.DELIVERY_FAILED, S.HELD_AT_DEPOT, S.RETURNED_TO_SENDER,
             S.LOST)
+
+
+SHIP_ON_MAX_DAYS = 60
+
+
+def _address_checked(changes: dict, swap: Swap) -> dict:
+    """Return the country and postcode of a new delivery address, normalised (ISO 3166 country,
+    the country's postcode shape), or raise naming the field."""
+    try:
+        country = normalise_country(changes.get("country") or swap.country)
+    except ValidationError as exc:
+        raise SwapError(exc.messages[0], field="country") from None
+    checked = {"country": country}
+    if "postcode" in changes or "country" in changes:
+        try:
+            checked["postcode"] = normalise_postcode(changes.get("postcode") or swap.postcode,
+                                                     country)
+        except ValidationError as exc:
+            raise SwapError(exc.messages[0], field="postcode") from None
+    return checked
 
 
 def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
@@ -54,9 +76,13 @@ def swap_book(*, swap: Swap, actor=None, recipient: dict | None = None,
             allowed = {"street", "street2", "postcode", "city", "country", "access_notes",
                        "recipient_name", "recipient_phone"}
             changes |= {k: v for k, v in recipient.items() if k in allowed and v is not None}
+            changes |= _address_checked(changes, swap)
         if ship_on is not None:
             if ship_on < timezone.localdate():
                 raise SwapError(_("The delivery day cannot be in the past."), field="ship_on")
+            if ship_on > timezone.localdate() + datetime.timedelta(days=SHIP_ON_MAX_DAYS):
+                raise SwapError(_("The delivery day must be within %(days)d days.")
+                                % {"days": SHIP_ON_MAX_DAYS}, field="ship_on")
             changes["ship_on"] = ship_on
         Swap.objects.filter(pk=swap.pk).update(**changes)
         swap.refresh_from_db()
