@@ -18,7 +18,8 @@ def reference():
 
 
 def test_an_operator_records_a_diagnosis_confirms_the_proposal_and_the_customer_accepts(
-        page, login, reference):
+        page, login, reference, live_server, settings):
+    settings.SITE_URL = live_server.url  # the payment page sends the customer back here
     UserFactory(username="olivia", roles=["operator"])
     case = diagnosing_case(days_since_purchase=1000, stock=1, language="en")
 
@@ -37,8 +38,13 @@ def test_an_operator_records_a_diagnosis_confirms_the_proposal_and_the_customer_
     quote = Quote.objects.get(case=case)
     page.goto(f"/exchanges/quotes/{quote.token}/")
     expect(page.get_by_test_id("quote-total")).to_have_text("190.68 EUR")
-    page.get_by_test_id("accept").click()
-    expect(page.get_by_test_id("answer")).to_contain_text(quote.number)
+    page.get_by_test_id("accept").click()  # accepting a paid outcome is paying it
+    page.fill("input[name=number]", "4242 4242 4242 4242")
+    page.fill("input[name=expiry]", "12/39")
+    page.fill("input[name=cvc]", "123")
+    page.fill("input[name=name]", "Camille Martin")
+    page.get_by_test_id("pay").click()
+    expect(page.get_by_test_id("answer")).to_contain_text(quote.number, timeout=20_000)
 
     page.goto(f"/console/cases/{case.number}/")
     expect(page.get_by_test_id("case-status")).to_have_text("in service")
