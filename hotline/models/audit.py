@@ -10,7 +10,7 @@ class AuditEvent(models.Model):
     """Who did what to which object, when, and why: one row per state change or decision."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=160)  # room for string keys (API keys: 150)
     subject = GenericForeignKey("content_type", "object_id")
     case = models.ForeignKey(
         "hotline.Case", on_delete=models.CASCADE, null=True, blank=True,
