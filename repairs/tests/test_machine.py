@@ -1,6 +1,8 @@
 """The repair order and referral state machines: every (state, transition) pair is either
 allowed to the documented target (and audited through hotline.workflow) or refused."""
 
+import itertools
+
 import pytest
 
 from hotline.errors import IllegalTransition
@@ -50,6 +52,9 @@ def test_every_transition_of_the_repair_order_is_in_the_table():
     assert names == set(ALLOWED)
 
 
+_NUMBERS = itertools.count(1)
+
+
 def _order(kind, state):
     from hotline.tests.factories import CaseFactory, HandsetModelFactory
     from repairs.tests.factories import quick_fault, returned_unit
@@ -57,7 +62,8 @@ def _order(kind, state):
     model = HandsetModelFactory()
     extra = ({"case": CaseFactory(status="in_service")} if kind == M
              else {"unit": returned_unit(model)})
-    return RepairOrder.objects.create(number=f"R-T-{kind}-{state}", kind=kind, model=model,
+    # Numbers are at most 20 characters (PostgreSQL enforces it).
+    return RepairOrder.objects.create(number=f"R-T-{next(_NUMBERS):06d}", kind=kind, model=model,
                                       imei="490154203237518", fault_code=quick_fault(), status=state,
                                       street="1 rue", postcode="75002", city="Paris",
                                       country="FR", **extra)
@@ -108,7 +114,8 @@ def test_each_referral_pair_reaches_its_target_or_is_refused(state, name, db):
     from hotline.tests.factories import CaseFactory
     from repairs.tests.factories import ServicePointFactory
 
-    referral = Referral.objects.create(reference=f"SP-T-{state}", case=CaseFactory(status="referred"),
+    referral = Referral.objects.create(reference=f"SP-T-{next(_NUMBERS):06d}",
+                                       case=CaseFactory(status="referred"),
                                        service_point=ServicePointFactory(), status=state,
                                        drop_off_day=datetime.date(2026, 12, 7))
     sources, target = REFERRAL_ALLOWED[name]
