@@ -395,6 +395,8 @@ CELERY_BEAT_SCHEDULE |= {
 EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
 EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
 EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)
+# A visit completed sooner than this after the arrival is refused (0: no minimum).
+EXCHANGES_VISIT_MIN_MINUTES_ON_SITE = env.int("VISIT_MIN_MINUTES_ON_SITE", 5, min_value=0)
 
 # Home swaps (exchanges/swaps/): stock, promise, exceptions, reminders (docs/swaps.md).
 # Days a backordered model is expected back in stock (the honest date told to the customer).
