@@ -56,7 +56,8 @@ def login(page):
         page.goto("/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        # Wait for the answer to the form: a page.goto right after would cancel the post.
+        with page.expect_navigation():
+            page.click("button[type=submit]")
 
     return do
