@@ -20,9 +20,9 @@ from exchanges.capabilities import DISPATCH_VISITS, VIEW_VISITS, WORK_VISIT_ROUN
 from exchanges.models import Visit, VisitStatus
 from exchanges.visits import selectors
 from exchanges.visits.actions import VISIT_ACTIONS
+from exchanges.visits.forms import VisitReportForm
 from exchanges.visits.pdf import visit_report_pdf
 from exchanges.visits.services import visit_day_reached
-from exchanges.visits.forms import VisitReportForm
 from exchanges.visits.slots import visit_slots
 from hotline.actions import console_run
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
