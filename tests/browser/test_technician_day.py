@@ -92,11 +92,13 @@ def test_the_technician_works_a_visit_from_a_phone_and_the_customer_signs_on_scr
     expect(card).to_contain_text(WORDS[language]["done"])
     page.screenshot(path=str(SHOTS / f"{language}-3-completed.png"), full_page=True)
     report = page.request.get(card.get_by_test_id("visit-report").get_attribute("href"))
+    report_status, report_type, pdf = (report.status, report.headers["content-type"],
+                                       report.body())
     phone.close()
 
     visit.refresh_from_db()
     assert visit.status == "completed"
     assert bytes(visit.signature_png).startswith(b"\x89PNG")
     assert Case.objects.get(pk=visit.case_id).status == "resolved"
-    assert report.status == 200 and report.headers["content-type"] == "application/pdf"
-    assert b"/Subtype /Image" in report.body()
+    assert report_status == 200 and report_type == "application/pdf"
+    assert b"/Subtype /Image" in pdf
