@@ -79,8 +79,8 @@ def load(*, stdout) -> None:
                 _visit(person, technician=technician, operator=operator, tac=tac,
                        start=start, end=end, now=now)
             made += 1
-    stdout.write(f"exchanges: {made} demo visits; {technician.name}'s day sheet opens on "
-                 f"{day.isoformat()}")
+    stdout.write(f"exchanges: {made} demo visits; {technician.name}'s working day with "
+                 f"visits: {day.isoformat()}")
 
 
 def working_day(technician: Technician, *, now) -> datetime.date:

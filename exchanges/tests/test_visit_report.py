@@ -275,3 +275,14 @@ def test_on_a_sunday_the_demo_day_is_monday_and_nothing_has_started(demo_referen
         ("Fri 08:00", "completed"), ("Fri 10:30", "completed"),
         ("Mon 08:00", "scheduled"), ("Mon 10:30", "scheduled"),
         ("Mon 13:00", "scheduled"), ("Mon 15:30", "scheduled")]
+
+
+def test_a_day_without_visits_links_the_next_day_with_some(client, technician):
+    booked_visit(technician=technician, start=MONDAY_8AM)
+    client.force_login(technician.user)
+
+    with time_machine.travel(SUNDAY_8PM, tick=False):
+        response = client.get(reverse("exchanges:visit_day"))
+
+    assert b'data-testid="next-visit-day"' in response.content
+    assert b"?date=2026-12-07" in response.content

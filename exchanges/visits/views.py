@@ -101,6 +101,8 @@ def visit_day(request):
              "not_yet": visit.status == VisitStatus.SCHEDULED and not visit_day_reached(visit)}
             for visit in visits]
     context = {"day": day, "rows": rows, "supervisor": supervisor,
+               "next_visit_day": None if rows else selectors.next_visit_day(
+                   after=day, technician_user=None if supervisor else request.user),
                "report_form": VisitReportForm(),
                "previous": day - datetime.timedelta(days=1),
                "next": day + datetime.timedelta(days=1)}
