@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from calls.forecast import forecast_day, plan_day
+from calls.forecast import forecast_day, forecast_of, plan_day
 from calls.models import Call, CallEvent, Shift
 from calls.tests.factories import T0, make_call
 
@@ -83,6 +83,37 @@ def test_the_forecast_averages_the_same_weekday_over_the_past_weeks():
 
     nine = [calls for start, calls, _aht in forecast if start.hour == 9 and start.minute == 0]
     assert nine == [3.0]
+
+
+def test_one_week_of_history_forecasts_that_weeks_count_not_a_quarter_of_it():
+    for n in range(12):  # 12 calls last Monday at 09:00, nothing the three Mondays before
+        make_call(queued=-7 * 86400 + n * 60)
+
+    forecast = forecast_of(day=T0.date(), interval_seconds=1800, weeks=4)
+
+    nine = [calls for start, calls, _aht in forecast.intervals
+            if start.hour == 9 and start.minute == 0]
+    assert nine == [12.0]
+    assert (forecast.days_with_data, forecast.weeks) == (1, 4)
+
+
+def test_a_quiet_interval_on_a_day_with_calls_still_counts_as_zero():
+    for n in range(4):  # two weeks ago: 4 calls at 09:00; last week: 2 calls at 11:00 only
+        make_call(queued=-14 * 86400 + n * 60)
+    for n in range(2):
+        make_call(queued=-7 * 86400 + 2 * 3600 + n * 60)
+
+    forecast = forecast_day(day=T0.date(), interval_seconds=1800, weeks=4)
+
+    by_time = {start.strftime("%H:%M"): calls for start, calls, _aht in forecast}
+    assert (by_time["09:00"], by_time["11:00"]) == (2.0, 1.0)
+
+
+def test_a_day_without_history_forecasts_no_calls():
+    forecast = forecast_of(day=T0.date(), interval_seconds=3600, weeks=4)
+
+    assert forecast.days_with_data == 0
+    assert {calls for _start, calls, _aht in forecast.intervals} == {0.0}
 
 
 def _history(calls_per_interval: int, weeks: int = 4) -> None:
