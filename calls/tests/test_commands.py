@@ -18,12 +18,44 @@ def test_sla_report_prints_a_row_per_interval_and_the_total():
     make_call(queued=3600)
     out = StringIO()
 
-    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03",
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-02",
                  "--interval", "1h", stdout=out)
 
     lines = out.getvalue().splitlines()
     assert lines[2].startswith("2026-03-02T09:00:00+01:00")
     assert lines[-1].startswith("total")
+
+
+def test_sla_report_end_date_is_the_last_day_included():
+    make_call(queued=0)
+    make_call(queued=86400)  # the next day, 09:00
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03", "--json",
+                 stdout=out)
+
+    report = json.loads(out.getvalue())
+    assert report["total"]["offered"] == 2
+    assert report["end"] == "2026-03-04T00:00:00+01:00"
+
+
+def test_sla_report_end_date_time_is_excluded():
+    make_call(queued=0)
+    make_call(queued=3600)  # 10:00, the end
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-02T10:00", "--json",
+                 stdout=out)
+
+    assert json.loads(out.getvalue())["total"]["offered"] == 1
+
+
+def test_sla_report_help_says_the_end_day_is_included():
+    from calls.management.commands.sla_report import Command
+
+    parser = Command().create_parser("manage.py", "sla_report")
+
+    assert "the last day, included" in parser.format_help()
 
 
 def test_sla_report_json_uses_snake_case_seconds_and_fractions():
