@@ -75,6 +75,8 @@ def report_rows(report: dict) -> list[dict]:
             label = interval_label(key, interval)
         elif group == "operator" and key in names:
             label = f"{names[key]} ({key})"
+        elif group == "operator" and not key:
+            label = _("no operator (abandoned or waiting)")
         else:
             label = key or "—"
         rows.append({**row, "label": label})
@@ -119,10 +121,10 @@ def day_charts(volumes: Sequence[dict], *, day_start: datetime.datetime,
     rows = [by_start.get(slot.timestamp()) for slot in slots]
     labels = [_format(slot, "HH:mm") for slot in slots]
     return [
-        bar_chart(title=_("Calls per half hour today"), labels=labels, stacked=True, height=260,
+        bar_chart(title=_("Calls per half hour today"), labels=labels, stacked=True, width=600, height=300,
                   series=[Series(_("Answered"), [r["answered"] if r else 0 for r in rows]),
                           Series(_("Abandoned"), [r["abandoned"] if r else 0 for r in rows])]),
-        line_chart(title=_("Service level per half hour today"), labels=labels, height=260,
+        line_chart(title=_("Service level per half hour today"), labels=labels, width=600, height=300,
                    series=[Series(_("Service level"),
                                   [r["service_level"] if r else None for r in rows])],
                    target=target, target_label=_target_label(target), percent=True, y_min=0, y_max=1),

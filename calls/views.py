@@ -119,9 +119,8 @@ def wallboard_figures(request):
 
 @capability_required(VIEW_CALL_METRICS)
 def report(request):
-    form = ReportForm(request.GET or None, initial=ReportForm.defaults())
-    if not request.GET:
-        form = ReportForm(ReportForm.defaults())
+    # What the query leaves out keeps its default: ?group=operator is this week by operator.
+    form = ReportForm({**ReportForm.defaults(), **request.GET.dict()})
     result = rows = None
     charts = []
     if form.is_valid():
@@ -143,7 +142,7 @@ def report(request):
 def planner(request):
     initial = {"day": timezone.localdate(), "interval": 1800, "target": metrics.sl_target(),
                "answer_within": metrics.sl_threshold(), "shrinkage": 0.3, "weeks": 4}
-    form = PlannerForm(request.GET or initial)
+    form = PlannerForm({**initial, **request.GET.dict()})
     plan = history = None
     if form.is_valid():
         data = form.cleaned_data
