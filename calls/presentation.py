@@ -9,26 +9,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from babel.dates import format_datetime
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from calls.metrics import FIXED_INTERVALS
 from hotline.charts import Series, bar_chart, format_percent, line_chart
+from hotline.dates import format_local
 from hotline.models import Profile
-
-# Babel's locale for each console language: the British English day-month order.
-_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
-
-
-def _locale() -> str:
-    language = (translation.get_language() or "en").split("-")[0]
-    return _LOCALES.get(language, translation.to_locale(language))
 
 
 def _format(moment: datetime.datetime, pattern: str) -> str:
-    return format_datetime(timezone.localtime(moment), pattern, locale=_locale())
+    return format_local(moment, pattern)
 
 
 def interval_label(start: datetime.datetime | str, interval: str) -> str:
@@ -139,8 +131,7 @@ def plan_chart(plan: Sequence, *, day: datetime.date) -> SafeString | None:
     labels = [_format(row.start, "HH:mm") for row in plan]
     return line_chart(
         title=_("Operators needed for the forecast and rostered, %(day)s") % {
-            "day": format_datetime(datetime.datetime.combine(day, datetime.time()),
-                                   "EEE d MMM", locale=_locale())},
+            "day": format_local(day, "EEE d MMM")},
         labels=labels, y_min=0,
         series=[Series(_("Needed with shrinkage"), [row.agents_with_shrinkage for row in plan]),
                 Series(_("Rostered"), [row.rostered for row in plan])])

@@ -162,9 +162,17 @@ def planner(request):
         "calculator": StaffingForm()})
 
 
+def _with_defaults(form_class, query):
+    """Bind the form to the query, its fields' initial values filling what the query leaves
+    out (the planner's link with calls, AHT and target leaves shrinkage at its default)."""
+    defaults = {name: field.initial() if callable(field.initial) else field.initial
+                for name, field in form_class.base_fields.items() if field.initial is not None}
+    return form_class({**defaults, **query.dict()})
+
+
 @capability_required(PLAN_STAFFING)
 def staffing(request):
-    form = StaffingForm(request.GET or None)
+    form = _with_defaults(StaffingForm, request.GET) if request.GET else StaffingForm()
     result = None
     if form.is_valid():
         data = form.cleaned_data

@@ -213,3 +213,19 @@ def test_the_planner_charts_operators_needed_against_rostered(supervisor_client,
                                  svg).groups()
     assert needed.split(", ")[0] != "0"  # 8 calls in 09:00-09:30 need someone
     assert rostered == "1, 1"  # 09:00 and 09:30, the shift's hour
+
+
+def test_the_staffing_calculator_keeps_its_defaults_for_what_the_link_leaves_out(
+        supervisor_client):
+    response = supervisor_client.get(reverse("calls:staffing"), {
+        "calls": 100, "interval": 1800, "aht": 180})
+
+    assert 'data-testid="staffing-result"' in response.text
+
+
+def test_the_report_keeps_its_defaults_for_what_the_link_leaves_out(supervisor_client):
+    with time_machine.travel(T0 + datetime.timedelta(hours=2), tick=False):
+        make_call(agent="Agent/1001")
+        response = supervisor_client.get(reverse("calls:report"), {"group": "operator"})
+
+    assert _row_labels(response.text) == ["Agent/1001"]
