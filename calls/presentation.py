@@ -129,7 +129,10 @@ def plan_chart(plan: Sequence, *, day: datetime.date) -> SafeString | None:
     if not plan:
         return None
     labels = [_format(row.start, "HH:mm") for row in plan]
+    top = max(max(row.agents_with_shrinkage or 0, row.rostered) for row in plan)
+    step = max(1, -(-top // 8))  # whole operators, at most about eight labels
     return line_chart(
+        y_labels=range(0, top + step, step),
         title=_("Operators needed for the forecast and rostered, %(day)s") % {
             "day": format_local(day, "EEE d MMM")},
         labels=labels, y_min=0,

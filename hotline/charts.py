@@ -115,11 +115,15 @@ def line_chart(
     height: int = 320,
     max_labels: int = 16,
     width: int = 900,
+    y_labels: Sequence[float] | None = None,
 ) -> SafeString:
-    """Return an SVG line chart, with an optional dashed horizontal target line."""
+    """Return an SVG line chart, with an optional dashed horizontal target line (`y_labels`
+    places the value axis's labels, e.g. whole numbers for a count of people)."""
     formatter: Callable = format_percent if percent else _number
     config = _config(title=title, labels=labels, height=height, formatter=formatter,
                      max_labels=max_labels, width=width)
+    if y_labels is not None:
+        config["y_labels"] = list(y_labels)
     if target is not None:  # the target line is always the alarm colour, after the series' own
         config["style"] = _style([*PALETTE[: len(series)], TARGET_COLOUR])
     chart = pygal.Line(

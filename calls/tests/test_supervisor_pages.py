@@ -213,6 +213,7 @@ def test_the_planner_charts_operators_needed_against_rostered(supervisor_client,
                                  svg).groups()
     assert needed.split(", ")[0] != "0"  # 8 calls in 09:00-09:30 need someone
     assert rostered == "1, 1"  # 09:00 and 09:30, the shift's hour
+    assert ">0.5<" not in svg  # operators come whole on the value axis
 
 
 def test_the_staffing_calculator_keeps_its_defaults_for_what_the_link_leaves_out(

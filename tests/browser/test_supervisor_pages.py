@@ -54,11 +54,13 @@ def supervisor_with_traffic():
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_supervisor_pages_fit_the_screen_and_show_their_charts(page, login, language,
+                                                                   live_server,
                                                                    supervisor_with_traffic):
+    page.set_default_navigation_timeout(30_000)  # twenty pages, some with charts, on a busy CI
     login("sophie")
     # The language cookie the console's language switch sets (whatever the top bar looks like).
     page.context.add_cookies([{"name": "django_language", "value": language,
-                               "url": page.url}])
+                               "url": live_server.url + "/"}])
     for width in (1280, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         for name, url_name, query, testid in PAGES:
