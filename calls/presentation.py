@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from calls.metrics import FIXED_INTERVALS
 from hotline.charts import Series, bar_chart, format_percent, line_chart
@@ -92,8 +93,8 @@ def report_charts(report: dict, *, target: float) -> list[SafeString]:
                    y_min=0, y_max=1),
         bar_chart(title=_("Calls per interval"), labels=labels, series=[
             Series(_("Offered"), [r["offered"] for r in rows]),
-            Series(_("Answered"), [r["answered"] for r in rows]),
-            Series(_("Abandoned"), [r["abandoned"] for r in rows])]),
+            Series(pgettext("calls", "Answered"), [r["answered"] for r in rows]),
+            Series(pgettext("calls", "Abandoned"), [r["abandoned"] for r in rows])]),
         line_chart(title=_("Average speed of answer (s)"), labels=labels,
                    series=[Series(_("ASA"), [r["asa"] for r in rows])], y_min=0),
     ]
@@ -113,9 +114,10 @@ def day_charts(volumes: Sequence[dict], *, day_start: datetime.datetime,
     rows = [by_start.get(slot.timestamp()) for slot in slots]
     labels = [_format(slot, "HH:mm") for slot in slots]
     return [
-        bar_chart(title=_("Calls per half hour today"), labels=labels, stacked=True, width=600, height=300,
-                  series=[Series(_("Answered"), [r["answered"] if r else 0 for r in rows]),
-                          Series(_("Abandoned"), [r["abandoned"] if r else 0 for r in rows])]),
+        bar_chart(title=_("Calls per half hour today"), labels=labels, stacked=True,
+                  width=600, height=300, series=[
+                      Series(pgettext("calls", "Answered"), [r["answered"] if r else 0 for r in rows]),
+                      Series(pgettext("calls", "Abandoned"), [r["abandoned"] if r else 0 for r in rows])]),
         line_chart(title=_("Service level per half hour today"), labels=labels, width=600, height=300,
                    series=[Series(_("Service level"),
                                   [r["service_level"] if r else None for r in rows])],
