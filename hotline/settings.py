@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Customers' links that do not work get the styled 404, even under DEBUG (error_pages).
+    "hotline.error_pages.PublicErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +146,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", 20, min_value=1, max_value=10_000)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
+# Customers' pages, reached from links in our messages: their error pages carry no console
+# menu and lead back to the case look-up (hotline.error_pages).
+HOTLINE_PUBLIC_PATHS = ("/track/", "/exchanges/quotes/", "/payments/sandbox/",
+                        "/payments/receipts/")
+HOTLINE_PUBLIC_HOME = "selfservice:lookup"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

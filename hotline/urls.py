@@ -9,7 +9,11 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from hotline import health, views
+from hotline import error_pages, health, views
+
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error
 
 urlpatterns = [
     path("", views.landing, name="landing"),

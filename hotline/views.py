@@ -25,9 +25,14 @@ from hotline.workflow import allowed_transitions
 def landing(request):
     """Send each user to the first page their role gives them."""
     items = [item for item in nav_for(request.user) if item["url_name"] != "admin:index"]
-    if has_capability(request.user, WORK_CASES) or not items:
+    if has_capability(request.user, WORK_CASES):
         return redirect("console:home")
-    return redirect(items[0]["url"])
+    if items:
+        return redirect(items[0]["url"])
+    if request.user.is_staff:
+        return redirect("admin:index")
+    # A new account nobody has given a role yet: say so rather than refuse.
+    return render(request, "hotline/no_role.html")
 
 
 @capability_required(WORK_CASES)
