@@ -86,7 +86,16 @@ def test_the_403_page_speaks_the_users_language(client):
     body = client.get(reverse("console:home")).content.decode()
 
     assert '<html lang="fr">' in body
-    assert "Accès refusé" in body or "Non autorisé" in body
+    assert "Accès refusé" in body and "Retour à votre page d’accueil" in body
+
+
+def test_a_bad_customer_link_is_explained_in_french_to_a_french_browser(client, settings):
+    settings.DEBUG = True
+
+    body = client.get("/exchanges/quotes/not-a-real-token/",
+                      HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Page introuvable" in body and "Retrouver votre dossier" in body
 
 
 @override_settings(DEBUG=False)
