@@ -44,6 +44,7 @@ urlpatterns = [
          name="api-swagger"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 # Uploaded and generated files (courier labels, slips, proofs of purchase) carry customers'
 # names, addresses and phones: they are never served from MEDIA_URL, in any mode, only through

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,11 @@ from hotline.navigation import nav_for
 from hotline.notifications import notification_retry as notification_retry_service
 from hotline.panels import panels_for
 from hotline.workflow import allowed_transitions
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG one."""
+    return HttpResponsePermanentRedirect(static("hotline/favicon.svg"))
 
 
 @login_required

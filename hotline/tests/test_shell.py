@@ -185,3 +185,51 @@ def test_a_refusal_message_is_shown_on_the_403(rf, operator):
     response = permission_denied(request, PermissionDenied("Only supervisors may do this."))
 
     assert "Only supervisors may do this." in response.content.decode()
+
+
+def _menu(client, user):
+    client.force_login(user)
+    return client.get(reverse("landing"), follow=True).context["nav_menu"]
+
+
+def test_the_supervisors_menu_is_a_few_groups_with_every_entry_inside(client):
+    menu = _menu(client, UserFactory(roles=["supervisor"], is_staff=True))
+
+    groups = {entry["key"]: [item["url_name"] for item in entry["items"]] for entry in menu}
+    assert list(groups) == ["console:home", "cases", "calls", "logistics", "quality", "admin"]
+    assert groups["calls"] == ["calls:screen_pop", "calls:wallboard", "calls:report",
+                               "calls:planner"]
+    assert "carriers:shipment_list" in groups["logistics"]
+    assert groups["admin"][-1] == "admin:index"
+
+
+def test_a_group_with_one_entry_for_this_user_is_a_plain_link(client):
+    client.force_login(UserFactory(roles=["technician"]))
+
+    body = client.get("/", follow=True).content.decode()
+
+    assert "<details" not in body
+    assert 'data-nav="exchanges:visit_day" aria-current="page"' in body
+
+
+def test_the_group_of_the_current_page_is_marked(client):
+    client.force_login(UserFactory(roles=["supervisor"]))
+
+    body = client.get(reverse("calls:wallboard")).content.decode()
+
+    assert 'data-navgroup="calls">\n        <summary class="current">' in body
+
+
+def test_an_entry_reachable_by_two_capabilities_is_listed_once(client):
+    menu = _menu(client, UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    urls = [item["url"] for entry in menu for item in entry["items"]]
+    assert len(urls) == len(set(urls))
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_redirects_to_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url.endswith("hotline/favicon.svg")
+    assert f'rel="icon" href="{response.url}"' in client.get(reverse("login")).content.decode()
