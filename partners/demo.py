@@ -23,6 +23,7 @@ ADMINS = [
     ("telcomarket-admin", "Marc", "Vidal", "telcomarket"),
     ("mobilis-admin", "An", "Peeters", "mobilis"),
 ]
+DEMO_LOGINS = [("distributor admin", username) for username, *_rest in ADMINS]  # load_demo
 
 
 @transaction.atomic
