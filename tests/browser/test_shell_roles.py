@@ -55,9 +55,10 @@ def demo_site(_browser, tmp_path_factory):
     var_dir = Path(prepared) if prepared else tmp_path_factory.mktemp("demo-var")
     env.update({"HOTLINE_VAR_DIR": str(var_dir), "PORT": str(port), "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1"})
-    if not prepared:
-        _manage("migrate", "--noinput", "--verbosity", "0", env=env)
-    output = _manage("load_demo", env=env)  # again on a prepared demo: it is idempotent
+    # On a prepared demo both are quick: migrate applies only what is new, load_demo is
+    # idempotent (and prints the tracking link again).
+    _manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    output = _manage("load_demo", env=env)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
