@@ -102,7 +102,9 @@ def parse_line(text: str) -> Line | None:
     text = text.strip()
     if not text:
         return None
-    fields = [part.strip() for part in text.split("|")]
+    fields = text.split("|")
+    if len(text.split(None, 1)) > 1:  # whitespace inside: strip each field
+        fields = [part.strip() for part in fields]
     if len(fields) < 5:
         raise MalformedLine(f"expected at least 5 fields separated by '|', got {len(fields)}")
     at = parse_time(fields[0])
