@@ -27,18 +27,27 @@ from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from calls.ingest import (
     CallEventError,
+    _agent_apply,
     _event_row,
     agent_state_follow,
     call_events_ingest,
     call_fold,
     caller_normalise,
 )
-from calls.models import AgentState, AgentStatus, Call, CallEvent
+from calls.models import (
+    AgentEvent,
+    AgentEventKind,
+    AgentSession,
+    AgentState,
+    AgentStatus,
+    Call,
+    CallEvent,
+)
 from hotline.models import CustomerPhone, Profile
 
 # Columns written when a call is created or folded again.
@@ -185,7 +194,7 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
         pk__in=[pk for tid, pk in existing_ids.items() if tid in fresh]).order_by("pk"))
     _calls_refold(changed, lookups, now)
     result.calls = len(fresh)
-    _agents_follow([*created.values(), *changed], now)
+    _agents_follow([*created.values(), *changed], lookups)
 
 
 def _select_in(sql: str, values: list, *, lock: bool = False) -> list[tuple]:
@@ -333,10 +342,12 @@ def _sqlite_moment(value: datetime.datetime | None) -> str | None:
     return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
 
 
-def _agents_follow(calls: list[Call], now) -> None:
+def _agents_follow(calls: list, lookups: _Lookups) -> None:
     """Move each agent's state to the latest call they answered in the batch, unless a call
-    answered later owns it already (what the one-call path does, call after call)."""
-    latest: dict[str, Call] = {}
+    answered later owns it already (what the one-call path does, call after call): one
+    query for the states (with the answer time of the call each one follows), one insert,
+    one batch of updates."""
+    latest: dict = {}
     for call in calls:
         if call.agent_id and call.answered_at is not None:
             seen = latest.get(call.agent_id)
@@ -345,20 +356,19 @@ def _agents_follow(calls: list[Call], now) -> None:
     if not latest:
         return
     states = {state.agent_id: state for state in
-              AgentState.objects.select_for_update().filter(agent_id__in=list(latest))}
-    owned = {state.call_id for state in states.values() if state.call_id}
-    answered = dict(Call.objects.filter(pk__in=owned).values_list("pk", "answered_at"))
-    operators = dict(Profile.objects.filter(agent_id__in=list(latest))
-                     .values_list("agent_id", "user_id"))
+              AgentState.objects.select_for_update(of=("self",))
+              .filter(agent_id__in=list(latest))
+              .annotate(call_answered_at=F("call__answered_at"))}
     changed, created = [], []
     for agent_id, call in latest.items():
         state = states.get(agent_id)
         if state is None:
             state = AgentState(agent_id=agent_id, since=call.answered_at,
-                               status=AgentStatus.AVAILABLE, operator_id=operators.get(agent_id))
+                               status=AgentStatus.AVAILABLE,
+                               operator_id=lookups.operator_of(agent_id))
             created.append(state)
         elif state.call_id not in (None, call.pk):
-            current = answered.get(state.call_id)
+            current = state.call_answered_at
             if current is not None and current > call.answered_at:
                 continue
             changed.append(state)
@@ -366,4 +376,87 @@ def _agents_follow(calls: list[Call], now) -> None:
             changed.append(state)
         agent_state_follow(state, call)
     AgentState.objects.bulk_create(created)
-    AgentState.objects.bulk_update(changed, ["status", "since", "call"])
+    if changed:
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {AgentState._meta.db_table} SET status = %s, since = %s, "
+                f"call_id = %s WHERE id = %s",
+                [(state.status, adapt(state.since), state.call_id, state.pk)
+                 for state in changed])
+
+
+def agent_events_ingest_bulk(events: list[dict], *, source: str) -> int:
+    """Apply many logins, logouts, pauses and unpauses (dicts: agent, kind, at, key) in
+    their list order, as `agent_event_ingest` one after the other would, in a few
+    statements: the stored keys, the agents' states and open sessions are read once, the
+    events applied in memory, then the events, sessions and states written in bulk.
+    Return how many events were new."""
+    rows: dict[str, dict] = {}
+    for event in events:
+        agent, kind, at = event.get("agent") or "", event.get("kind"), event.get("at")
+        if not agent:
+            raise CallEventError("An agent event needs the agent.", field="agent")
+        if kind not in AgentEventKind.values:
+            raise CallEventError(f"Unknown agent event {kind!r}.", field="event")
+        if at is None or at.tzinfo is None:
+            raise CallEventError("An agent event needs an aware timestamp.", field="at")
+        key = (event.get("key") or f"{source}:agent:{agent}:{kind}:{at.isoformat()}")[:200]
+        rows.setdefault(key, {"agent": agent, "kind": kind, "at": at, "key": key})
+    if not rows:
+        return 0
+    with transaction.atomic():
+        stored = _select_in(f"SELECT key FROM {AgentEvent._meta.db_table} WHERE key {{in}}",
+                            list(rows))
+        new = [row for key, row in rows.items() if key not in {k for (k,) in stored}]
+        if not new:
+            return 0
+        AgentEvent.objects.bulk_create([
+            AgentEvent(key=row["key"], agent_id=row["agent"], kind=row["kind"], at=row["at"],
+                       source=source) for row in new])
+        agents = sorted({row["agent"] for row in new})
+        states = {state.agent_id: state for state in
+                  AgentState.objects.select_for_update().filter(agent_id__in=agents)}
+        existing = {state.agent_id for state in states.values()}
+        opened = {session.agent_id: session for session in
+                  AgentSession.objects.select_for_update()
+                  .filter(agent_id__in=agents, ended_at__isnull=True)}
+        before = {session.pk: session for session in opened.values()}
+        deleted, added = [], []
+        operators = None
+        for row in new:
+            agent, kind, at = row["agent"], row["kind"], row["at"]
+            state = states.get(agent)
+            if state is None:
+                if operators is None:
+                    operators = dict(Profile.objects.filter(agent_id__in=agents)
+                                     .values_list("agent_id", "user_id"))
+                state = states[agent] = AgentState(agent_id=agent, since=at,
+                                                   status=AgentStatus.AVAILABLE,
+                                                   operator_id=operators.get(agent))
+            session = opened.get(agent)
+            if kind == AgentEventKind.LOGIN and (session is None or session.started_at > at):
+                if session is not None:  # an older login arrived late: it starts the session
+                    if session.pk:
+                        deleted.append(session)
+                    else:
+                        added.remove(session)
+                opened[agent] = AgentSession(agent_id=agent, started_at=at,
+                                             start_epoch=int(at.timestamp()))
+                added.append(opened[agent])
+            elif kind == AgentEventKind.LOGOUT and session is not None \
+                    and session.started_at <= at:
+                session.ended_at, session.end_epoch = at, int(at.timestamp())
+                del opened[agent]
+            if at >= state.since or state.status == AgentStatus.LOGGED_OUT:
+                _agent_apply(state, kind, at)
+        AgentSession.objects.filter(pk__in=[session.pk for session in deleted]).delete()
+        AgentSession.objects.bulk_update(
+            [s for s in before.values() if s.ended_at is not None and s not in deleted],
+            ["ended_at", "end_epoch"])
+        AgentSession.objects.bulk_create(
+            [s for s in added if s.ended_at is not None] + [s for s in added if s.ended_at is None])
+        AgentState.objects.bulk_create([s for a, s in states.items() if a not in existing])
+        AgentState.objects.bulk_update([s for a, s in states.items() if a in existing],
+                                       ["status", "since", "paused"])
+    return len(new)
