@@ -375,6 +375,9 @@ CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
 # Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
 CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
 CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
+# The service-level target (percent of calls answered within the threshold): the wallboard's
+# colour, the report's target line and the planner's default.
+CALLS_SL_TARGET = env.int("CALLS_SL_TARGET", 80, min_value=1, max_value=99)
 # A call still waiting (or still connected) this many hours later lost its exit event: the
 # calls.tasks.calls_close_stale beat task closes it as lost, so the wallboard stays true.
 CALLS_STALE_WAITING_HOURS = env.int("CALLS_STALE_WAITING_HOURS", 2, min_value=1)
