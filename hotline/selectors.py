@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from hotline.models import Case, Customer, Handset
 from hotline.validators import normalise_imei, normalise_phone
@@ -55,9 +57,25 @@ def search(*, query: str, region: str | None = None) -> dict:
     for word in words:
         name_filter &= (Q(last_name__icontains=word) | Q(first_name__icontains=word)
                         | Q(email__icontains=word))
-    result["customers"] = customer_list().filter(name_filter)
+    result["customers"] = _with_name_index(customer_list(), words).filter(name_filter)
     result["kind"] = "name"
     return result
+
+
+def _with_name_index(customers: QuerySet[Customer], words: list[str]) -> QuerySet[Customer]:
+    """Narrow to the rows SQLite's trigram table finds for these words (migration 0006).
+
+    `icontains` cannot use a B-tree index; PostgreSQL answers it from its pg_trgm indexes,
+    SQLite from an FTS5 trigram table, which finds a superset of the matches (it folds case
+    beyond ASCII), so the caller's `icontains` filter still decides. Trigrams need three
+    characters: shorter words are left to that filter alone.
+    """
+    phrases = ['"' + word.replace('"', '""') + '"' for word in words if len(word) >= 3]
+    if connection.vendor != "sqlite" or not phrases:
+        return customers
+    return customers.filter(pk__in=RawSQL(
+        "SELECT rowid FROM hotline_customer_search WHERE hotline_customer_search MATCH %s",
+        [" AND ".join(phrases)]))
 
 
 def customers_by_phone(e164: str) -> QuerySet[Customer]:

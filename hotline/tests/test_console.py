@@ -221,3 +221,71 @@ def test_the_imei_search_uses_the_imei_index_on_sqlite(db):
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
 
     assert "USING INDEX" in plan and "SCAN hotline_handset" not in plan
+
+
+def _sqlite_plan(queryset) -> str:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    with connection.cursor() as cursor:
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_name_search_uses_the_trigram_table_on_sqlite_not_a_scan_of_customers(db):
+    from hotline.selectors import search
+
+    CustomerFactory(last_name="Lefebvre")
+
+    plan = _sqlite_plan(search(query="lefeb")["customers"])
+
+    assert "hotline_customer_search VIRTUAL TABLE INDEX" in plan
+    assert "SCAN hotline_customer " not in plan + " "
+
+
+def test_the_phone_search_uses_the_phone_number_index_on_sqlite(db):
+    from hotline.selectors import search
+
+    CustomerFactory(phone="+33612345678")
+
+    plan = _sqlite_plan(search(query="06 12 34 56 78")["customers"])
+
+    assert "hotline_customerphone USING" in plan and "INDEX" in plan
+    assert "SCAN hotline_customerphone" not in plan and "SCAN hotline_customer " not in plan + " "
+
+
+@pytest.mark.parametrize("typed, found", [
+    ("lefeb", ["Lefebvre", "Lefebvre-Roux"]),
+    ("LEFEBVRE roux", ["Lefebvre-Roux"]),
+    ("ana lef", ["Lefebvre"]),
+    ("Lé", ["Lévêque"]),
+    ("évêq", ["Lévêque"]),
+    ("example.org", ["Lefebvre"]),
+    ('ro"ux', []),
+])
+def test_the_name_search_finds_what_icontains_finds(db, typed, found):
+    from hotline.selectors import search
+
+    CustomerFactory(first_name="Ana", last_name="Lefebvre", email="ana@example.org")
+    CustomerFactory(first_name="Marc", last_name="Lefebvre-Roux", email="")
+    CustomerFactory(first_name="Zoé", last_name="Lévêque", email="")
+
+    names = [c.last_name for c in search(query=typed)["customers"]]
+
+    assert names == found
+
+
+def test_the_name_search_follows_renames_and_deletions(db):
+    from hotline.selectors import search
+
+    renamed = CustomerFactory(last_name="Martin", email="")
+    gone = CustomerFactory(last_name="Martinez", email="")
+
+    renamed.last_name = "Bernard"
+    renamed.save()
+    gone.delete()
+
+    assert list(search(query="martin")["customers"]) == []
+    assert list(search(query="bernard")["customers"]) == [renamed]
