@@ -68,13 +68,23 @@ def detect(counts: Sequence[int], exposure: Sequence[float], params: Params) -> 
     base, window = params.baseline_weeks, params.window_weeks
     if len(counts) != base + window or len(exposure) != base + window:
         raise ValueError("a series holds baseline_weeks + window_weeks values")
+    return detect_window(sum(counts[:base]), counts[base:], exposure, params)
+
+
+def detect_window(baseline_failures: int, window: Sequence[int], exposure: Sequence[float],
+                  params: Params) -> Signal | None:
+    """Scan one series from its baseline total and the weekly counts of its window (what the
+    scan's GROUP BY returns); `exposure` holds baseline_weeks + window_weeks values."""
+    base = params.baseline_weeks
+    if len(window) != params.window_weeks or len(exposure) != base + params.window_weeks:
+        raise ValueError("a window holds window_weeks values, exposure baseline + window")
     base_exposure = sum(exposure[:base])
     if base_exposure <= 0 or sum(1 for e in exposure[:base] if e > 0) < base / 2:
         return None  # too young a series: no baseline to compare with
-    rate = (sum(counts[:base]) + 0.5) / base_exposure
+    rate = (baseline_failures + 0.5) / base_exposure
     log_k, drift = math.log(params.shift), params.shift - 1
     s, path, mus = 0.0, [], []
-    for x, e in zip(counts[base:], exposure[base:], strict=True):
+    for x, e in zip(window, exposure[base:], strict=True):
         mu = rate * e
         s = max(0.0, s + x * log_k - drift * mu)
         path.append(s)
@@ -85,7 +95,7 @@ def detect(counts: Sequence[int], exposure: Sequence[float], params: Params) -> 
     first = crossed
     while first > 0 and path[first - 1] > 0:
         first -= 1
-    observed = sum(counts[base + first:])
+    observed = sum(window[first:])
     if observed < params.min_count:
         return None
     return Signal(first=first, crossed=crossed, observed=observed, expected=sum(mus[first:]),

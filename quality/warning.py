@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from hotline.outbox import outbox_enqueue
 from hotline.workflow import record_event
 from quality.exposure import in_field_series, shipped_by_month
-from quality.method import Params, Signal, detect, params_from_settings
+from quality.method import Params, Signal, detect_window, params_from_settings
 from quality.models import Alert, AlertStatus, Batch, DefectWeek, monday
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,8 @@ class Finding:
     fault_code: str
     batch_id: int | None
     weeks: list[datetime.date]
-    counts: list[int]
+    baseline_failures: int
+    window: list[int]
     signal: Signal
     batches: list[dict]
 
@@ -42,51 +43,69 @@ class Finding:
         return self.weeks[-len(self.signal.cusum) + self.signal.first]
 
 
+@dataclass
+class _Series:
+    baseline: int
+    window: list[int]
+
+
 def scan(*, as_of: datetime.date, params: Params | None = None) -> list[Finding]:
-    """Test every series for the week ending by `as_of`; return the series that signal."""
+    """Test every series for the week ending by `as_of`; return the series that signal.
+
+    One GROUP BY over the roll-up returns, per model x fault code x batch, the baseline's
+    total and the window's weekly counts: the CUSUM needs nothing more. Model series are the
+    sums of those small rows; only the batch series with `min_count` failures in the window
+    (the others cannot signal) are tested.
+    """
     params = params or params_from_settings()
     last = last_complete_week(as_of)
     weeks = [last - WEEK * (params.weeks - 1 - i) for i in range(params.weeks)]
-    index = {week: i for i, week in enumerate(weeks)}
-    window_start = weeks[params.baseline_weeks]
-    in_range = DefectWeek.objects.filter(week__gte=weeks[0], week__lte=last, failures__gt=0)
-    series: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    live = set()
-    for model_id, fault, week, n in (in_range.values_list("model_id", "fault_code_id", "week")
-                                     .annotate(n=Sum("failures")).order_by().iterator()):
-        series[(model_id, fault)][index[week]] = n
-        if week >= window_start:
-            live.add((model_id, fault))
-    # Batch series: only those with enough failures in the window to ever signal.
-    hot = set(in_range.filter(week__gte=window_start, batch__isnull=False)
-              .values_list("model_id", "fault_code_id", "batch_id").annotate(n=Sum("failures"))
-              .filter(n__gte=params.min_count).values_list("model_id", "fault_code_id", "batch_id"))
-    batch_series: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    if hot:
-        rows = (in_range.filter(batch_id__in={key[2] for key in hot})
-                .values_list("model_id", "fault_code_id", "batch_id", "week", "failures"))
-        for model_id, fault, batch_id, week, n in rows.iterator(chunk_size=5000):
-            if (model_id, fault, batch_id) in hot:
-                batch_series[(model_id, fault, batch_id)][index[week]] += n
-    shipped = shipped_by_month(model_ids={key[0] for key in live})
+    models: dict[tuple, _Series] = {}
+    batches: dict[tuple, _Series] = {}
+    for model_id, fault, batch_id, baseline, window in _series_totals(weeks, params):
+        total = models.setdefault((model_id, fault), _Series(0, [0] * params.window_weeks))
+        total.baseline += baseline
+        total.window = [a + b for a, b in zip(total.window, window, strict=True)]
+        if batch_id is not None and sum(window) >= params.min_count and any(window):
+            batches[(model_id, fault, batch_id)] = _Series(baseline, window)
+    live = {key for key, series in models.items() if any(series.window)}
+    model_ids = {key[0] for key in live}
+    shipped = shipped_by_month(model_ids=model_ids)
     exposures = {model_id: in_field_series(shipped.get(model_id, {}), weeks)
-                 for model_id in {key[0] for key in live}}
+                 for model_id in model_ids}
+    by_model = defaultdict(list)
+    for (model_id, fault, batch_id), series in sorted(batches.items()):
+        by_model[(model_id, fault)].append((batch_id, series))
     findings = []
     for key in sorted(live):
-        signal = detect(series[key], exposures[key[0]], params)
+        series = models[key]
+        signal = detect_window(series.baseline, series.window, exposures[key[0]], params)
         if signal is not None:
-            findings.append(Finding(key[0], key[1], None, weeks, series[key], signal,
-                                    _contributors(key, batch_series, signal, params)))
-    starts = _batch_starts({key[2] for key in batch_series})
-    for key, counts in sorted(batch_series.items()):
-        if key[:2] not in live or not any(counts[params.baseline_weeks:]):
+            findings.append(Finding(key[0], key[1], None, weeks, series.baseline, series.window,
+                                    signal, _contributors(by_model[key], signal)))
+    starts = _batch_starts({key[2] for key in batches})
+    for key, series in sorted(batches.items()):
+        if key[:2] not in live:
             continue
         start = starts.get(key[2])
         exposure = [1.0 if start is not None and week >= start else 0.0 for week in weeks]
-        signal = detect(counts, exposure, params)
+        signal = detect_window(series.baseline, series.window, exposure, params)
         if signal is not None:
-            findings.append(Finding(key[0], key[1], key[2], weeks, counts, signal, []))
+            findings.append(Finding(key[0], key[1], key[2], weeks, series.baseline,
+                                    series.window, signal, []))
     return findings
+
+
+def _series_totals(weeks: list[datetime.date], params: Params):
+    """Yield (model, fault code, batch, baseline failures, [failures of each window week])
+    from one GROUP BY over the roll-up, the sums computed in the database."""
+    window = weeks[params.baseline_weeks:]
+    sums = {"baseline": Sum("failures", filter=Q(week__lt=window[0]))}
+    sums |= {f"w{i}": Sum("failures", filter=Q(week=week)) for i, week in enumerate(window)}
+    rows = (DefectWeek.objects.filter(week__gte=weeks[0], week__lte=weeks[-1], failures__gt=0)
+            .values_list("model_id", "fault_code_id", "batch_id").annotate(**sums).order_by())
+    for model_id, fault, batch_id, baseline, *counts in rows:
+        yield model_id, fault, batch_id, baseline or 0, [n or 0 for n in counts]
 
 
 def _batch_starts(batch_ids) -> dict[int, datetime.date]:
@@ -100,20 +119,17 @@ def _batch_starts(batch_ids) -> dict[int, datetime.date]:
     return starts
 
 
-def _contributors(key, batch_series, signal: Signal, params: Params) -> list[dict]:
+def _contributors(rows: list[tuple[int, _Series]], signal: Signal) -> list[dict]:
     """The batches that contribute most to a model series' signal: observed in the signal
     weeks against their share of the baseline failures."""
-    base, first = params.baseline_weeks, params.baseline_weeks + signal.first
-    rows = [(batch_id, counts) for (model_id, fault, batch_id), counts in batch_series.items()
-            if (model_id, fault) == key]
     if not rows:
         return []
-    total_base = sum(sum(counts[:base]) for _b, counts in rows) + 0.5 * len(rows)
-    names = dict(Batch.objects.filter(pk__in=[b for b, _c in rows]).values_list("pk", "code"))
+    total_base = sum(series.baseline for _b, series in rows) + 0.5 * len(rows)
+    names = dict(Batch.objects.filter(pk__in=[b for b, _s in rows]).values_list("pk", "code"))
     found = []
-    for batch_id, counts in rows:
-        share = (sum(counts[:base]) + 0.5) / total_base
-        observed = sum(counts[first:])
+    for batch_id, series in rows:
+        share = (series.baseline + 0.5) / total_base
+        observed = sum(series.window[signal.first:])
         expected = share * signal.expected
         found.append({"batch": names.get(batch_id, ""), "observed": observed,
                       "expected": round(expected, 2), "excess": round(observed - expected, 2)})
@@ -137,11 +153,11 @@ def _evidence(finding: Finding, params: Params) -> dict:
     window = finding.weeks[params.baseline_weeks:]
     return {
         "weeks": [week.isoformat() for week in window],
-        "observed": finding.counts[params.baseline_weeks:],
+        "observed": finding.window,
         "expected": [round(mu, 3) for mu in finding.signal.expected_weeks],
         "cusum": [round(s, 3) for s in finding.signal.cusum],
         "baseline_weeks": params.baseline_weeks,
-        "baseline_failures": sum(finding.counts[:params.baseline_weeks]),
+        "baseline_failures": finding.baseline_failures,
         "baseline_rate": finding.signal.rate,
         "threshold": params.threshold,
         "batches": finding.batches,
