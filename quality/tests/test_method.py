@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from quality.method import Params, detect
+from quality.method import Params, detect, detect_window
 
 P = Params(baseline_weeks=4, window_weeks=3, shift=2.0, threshold=2.0, min_count=3)
 
@@ -103,3 +103,22 @@ def test_a_planted_step_to_three_times_the_rate_is_found_within_three_weeks(mu):
             found += 1
 
     assert found / trials >= {3.0: 0.65, 5.0: 0.9}[mu]
+
+
+def test_the_window_form_the_scan_uses_gives_the_same_signal_as_the_full_series():
+    rng = random.Random(18)
+    params = Params(baseline_weeks=20, window_weeks=6, shift=3.0, threshold=4.0, min_count=3)
+    series = [([rng.randrange(4) for _ in range(20)] + [rng.randrange(9) for _ in range(6)],
+               [rng.choice([0, 500, 1000]) for _ in range(26)]) for _ in range(300)]
+
+    pairs = [(detect(counts, exposure, params),
+              detect_window(sum(counts[:20]), counts[20:], exposure, params))
+             for counts, exposure in series]
+
+    assert all(full == window for full, window in pairs)
+    assert sum(1 for full, _w in pairs if full is not None) > 10  # signals were compared too
+
+
+def test_a_window_of_the_wrong_length_is_refused():
+    with pytest.raises(ValueError, match="window_weeks"):
+        detect_window(8, [1, 2], [100] * 7, P)

@@ -7,10 +7,12 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from quality.models import Alert
+from quality.models import Alert, DefectWeek
 from quality.tests.factories import rising_batch_history
-from quality.warning import alerts_scan, last_complete_week
+from quality.warning import alerts_scan, last_complete_week, scan
 
 pytestmark = pytest.mark.usefixtures("fault_codes")
 AS_OF = datetime.date(2026, 11, 29)  # a Sunday: the week of 23 November is the last complete
@@ -79,3 +81,20 @@ def test_defect_trends_prints_a_weekly_rate(history):
     rows = json.loads(out.getvalue())["rows"]
     assert [(r["week"], r["failures"], r["units"], r["rate"]) for r in rows] == [
         ("2026-11-02", 10, 20000, 0.5), ("2026-11-09", 10, 20000, 0.5)]
+
+
+def test_the_scan_reads_the_roll_up_once_however_many_series_it_holds(history):
+    with CaptureQueriesContext(connection) as few:
+        before = scan(as_of=AS_OF)
+    DefectWeek.objects.bulk_create(
+        DefectWeek(week=datetime.date(2026, 11, 23) - datetime.timedelta(weeks=w), model=history,
+                   fault_code_id=code, failures=2)
+        for code in ("PWR-01", "BAT-01", "BAT-02") for w in range(26))
+
+    with CaptureQueriesContext(connection) as many:
+        after = scan(as_of=AS_OF)
+
+    reads = [q["sql"] for q in many.captured_queries if "quality_defectweek" in q["sql"]]
+    assert len(reads) == 1 and "GROUP BY" in reads[0]
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(after) == len(before) == 2
