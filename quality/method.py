@@ -78,8 +78,9 @@ def detect_window(baseline_failures: int, window: Sequence[int], exposure: Seque
     base = params.baseline_weeks
     if len(window) != params.window_weeks or len(exposure) != base + params.window_weeks:
         raise ValueError("a window holds window_weeks values, exposure baseline + window")
-    base_exposure = sum(exposure[:base])
-    if base_exposure <= 0 or sum(1 for e in exposure[:base] if e > 0) < base / 2:
+    baseline = exposure[:base]
+    base_exposure = sum(baseline)
+    if base_exposure <= 0 or base - baseline.count(0) < base / 2:
         return None  # too young a series: no baseline to compare with
     rate = (baseline_failures + 0.5) / base_exposure
     log_k, drift = math.log(params.shift), params.shift - 1

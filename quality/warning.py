@@ -74,8 +74,9 @@ def scan(*, as_of: datetime.date, params: Params | None = None) -> list[Finding]
     shipped = shipped_by_month(model_ids=model_ids)
     exposures = {model_id: in_field_series(shipped.get(model_id, {}), weeks)
                  for model_id in model_ids}
+    ordered = sorted(batches.items())
     by_model = defaultdict(list)
-    for (model_id, fault, batch_id), series in sorted(batches.items()):
+    for (model_id, fault, batch_id), series in ordered:
         by_model[(model_id, fault)].append((batch_id, series))
     findings = []
     for key in sorted(live):
@@ -85,11 +86,15 @@ def scan(*, as_of: datetime.date, params: Params | None = None) -> list[Finding]
             findings.append(Finding(key[0], key[1], None, weeks, series.baseline, series.window,
                                     signal, _contributors(by_model[key], signal)))
     starts = _batch_starts({key[2] for key in batches})
-    for key, series in sorted(batches.items()):
+    in_field: dict[datetime.date | None, list[float]] = {}  # one exposure list per start week
+    for key, series in ordered:
         if key[:2] not in live:
             continue
         start = starts.get(key[2])
-        exposure = [1.0 if start is not None and week >= start else 0.0 for week in weeks]
+        if start not in in_field:
+            in_field[start] = [1.0 if start is not None and week >= start else 0.0
+                               for week in weeks]
+        exposure = in_field[start]
         signal = detect_window(series.baseline, series.window, exposure, params)
         if signal is not None:
             findings.append(Finding(key[0], key[1], key[2], weeks, series.baseline,
