@@ -78,13 +78,17 @@ def scan(*, as_of: datetime.date, params: Params | None = None) -> list[Finding]
     by_model = defaultdict(list)
     for (model_id, fault, batch_id), series in ordered:
         by_model[(model_id, fault)].append((batch_id, series))
-    findings = []
+    signals = {}
     for key in sorted(live):
         series = models[key]
         signal = detect_window(series.baseline, series.window, exposures[key[0]], params)
         if signal is not None:
-            findings.append(Finding(key[0], key[1], None, weeks, series.baseline, series.window,
-                                    signal, _contributors(by_model[key], signal)))
+            signals[key] = signal
+    names = dict(Batch.objects.filter(
+        pk__in=[b for key in signals for b, _s in by_model[key]]).values_list("pk", "code"))
+    findings = [Finding(key[0], key[1], None, weeks, models[key].baseline, models[key].window,
+                        signal, _contributors(by_model[key], signal, names))
+                for key, signal in signals.items()]
     starts = _batch_starts({key[2] for key in batches})
     in_field: dict[datetime.date | None, list[float]] = {}  # one exposure list per start week
     for key, series in ordered:
@@ -130,13 +134,13 @@ def _batch_starts(batch_ids) -> dict[int, datetime.date]:
     return starts
 
 
-def _contributors(rows: list[tuple[int, _Series]], signal: Signal) -> list[dict]:
+def _contributors(rows: list[tuple[int, _Series]], signal: Signal,
+                  names: dict[int, str]) -> list[dict]:
     """The batches that contribute most to a model series' signal: observed in the signal
     weeks against their share of the baseline failures."""
     if not rows:
         return []
     total_base = sum(series.baseline for _b, series in rows) + 0.5 * len(rows)
-    names = dict(Batch.objects.filter(pk__in=[b for b, _s in rows]).values_list("pk", "code"))
     found = []
     for batch_id, series in rows:
         share = (series.baseline + 0.5) / total_base
