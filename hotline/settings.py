@@ -455,7 +455,10 @@ PARTNERS_WEBHOOK_DISABLE_AFTER = env.int("PARTNERS_WEBHOOK_DISABLE_AFTER", 20, m
 PARTNERS_WEBHOOK_ALLOW_PRIVATE = env.bool("PARTNERS_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].insert(
     0, "partners.auth.DistributorKeyAuthentication")
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["partners.auth.KeyRateThrottle"]
+# Keys get their own rate; users (tokens, sessions) and anonymous clients keep DRF's.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle",
+                                              "partners.auth.UserExceptKeyRateThrottle",
+                                              "partners.auth.KeyRateThrottle"]
 CELERY_BEAT_SCHEDULE |= {
     "partners-webhooks-retry": {"task": "partners.tasks.webhooks_retry_due", "schedule": 60.0},
     "partners-idempotency-purge": {"task": "partners.tasks.idempotency_purge",
