@@ -10,7 +10,7 @@ class CarriersConfig(AppConfig):
     verbose_name = _("Carriers")
     default_auto_field = "django.db.models.BigAutoField"
     nav_items = (
-        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40),
+        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40, group="logistics"),
     )
     # Dotted paths to `callback(shipment, event)`, told of every status change after commit.
     # Carriers itself subscribes nobody; consumers (the swap workflow) add theirs in their own

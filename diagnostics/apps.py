@@ -9,5 +9,6 @@ class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = _("Diagnostics")
     default_auto_field = "django.db.models.BigAutoField"
-    nav_items = (NavItem(_("Scripts"), "diagnostics:scripts", VIEW_SCRIPTS, order=60),)
+    nav_items = (NavItem(_("Scripts"), "diagnostics:scripts", VIEW_SCRIPTS, order=60,
+                         group="quality"),)
     case_panels = ("diagnostics.panels.case_panel",)

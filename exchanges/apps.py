@@ -10,9 +10,10 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Exchanges")
     default_auto_field = "django.db.models.BigAutoField"
     nav_items = (
-        NavItem(_("Visits"), "exchanges:visit_day", WORK_VISIT_ROUNDS, order=40),
-        NavItem(_("Swap exceptions"), "exchanges:swap_queue", CHANGE_SWAPS, order=42),
-        NavItem(_("Returned units"), "exchanges:swap_returns", INSPECT_SWAPS, order=43),
+        NavItem(_("Visits"), "exchanges:visit_day", WORK_VISIT_ROUNDS, order=40, group="logistics"),
+        NavItem(_("Swap exceptions"), "exchanges:swap_queue", CHANGE_SWAPS, order=42, group="logistics"),
+        NavItem(_("Returned units"), "exchanges:swap_returns", INSPECT_SWAPS, order=43,
+                group="logistics"),
     )
     case_panels = ("exchanges.decisions.views.decision_panel", "exchanges.swaps.views.swap_panel")
     customer_panels = ("exchanges.swaps.views.customer_ledger_panel",)

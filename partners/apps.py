@@ -15,7 +15,8 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # Supervisors manage every distributor's access; a distributor's users see their own.
     nav_items = (
-        NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88),
+        NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88,
+                group="admin"),
         NavItem(_("Partner access"), "partners:home", "hotline.follow_distributor_cases",
                 order=88),
     )

@@ -11,7 +11,8 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
     default_auto_field = "django.db.models.BigAutoField"
-    nav_items = (NavItem(_("Payments"), "payments:list", MANAGE_PAYMENTS, order=75),)
+    nav_items = (NavItem(_("Payments"), "payments:list", MANAGE_PAYMENTS, order=75,
+                         group="cases"),)
     # Dotted paths to `callback(payment, kind)`; payments subscribes nobody itself: the apps
     # that ask for money (exchanges for quotes) add theirs in their own AppConfig.
     payment_subscribers = ()
