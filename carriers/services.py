@@ -24,6 +24,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop as N_
 
 from carriers import labels
 from carriers.domain import (
@@ -184,7 +185,7 @@ def _confirm(shipment: Shipment, booked: BookedShipment, adapter, actor) -> Ship
     shipment.save()
     TrackingEvent.objects.create(
         shipment=shipment, status=TrackingStatus.BOOKED, raw_code="BOOKED",
-        raw_text=f"Booked with {adapter.name}", occurred_at=now,
+        raw_text=N_("Booked with %(carrier)s") % {"carrier": adapter.name}, occurred_at=now,
         source=TrackingEvent.Source.BOOKING, dedupe_key=f"booked-{booked.tracking_number}"[:64],
         applied=True)
     record_event(shipment, action="booked", actor=actor, actor_label=adapter.code,

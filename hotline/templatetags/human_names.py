@@ -2,7 +2,7 @@
 
 from django import template
 
-from hotline import names
+from hotline import i18n, names
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def message_name(key: str) -> str:
 @register.filter
 def state_name(value: str) -> str:
     return names.state_name(value)
+
+
+@register.filter
+def stored_text(text) -> str:
+    """A sentence stored in English (a reason, a tracking text), in the reader's language."""
+    return i18n.stored_text(text)
