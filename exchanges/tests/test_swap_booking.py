@@ -112,3 +112,21 @@ def test_a_configured_tracking_page_is_used_for_every_carrier(settings):
 
     assert tracking_url(Shipment(carrier="sandbox", tracking_number="HS1")) == (
         "https://track.example.com/sandbox/HS1")
+
+
+@pytest.mark.parametrize("booked_at, ships_on", [
+    (datetime.datetime(2026, 12, 5, 11, 0), datetime.date(2026, 12, 7)),  # a Saturday
+    (datetime.datetime(2026, 12, 6, 11, 0), datetime.date(2026, 12, 7)),  # a Sunday
+    (datetime.datetime(2026, 12, 4, 18, 0), datetime.date(2026, 12, 7)),  # Friday after the cut-off
+    (datetime.datetime(2026, 12, 7, 10, 0), datetime.date(2026, 12, 7)),  # Monday before it
+])
+def test_the_shipment_leaves_on_the_promise_s_working_day(run, _frozen, booked_at, ships_on):
+    from exchanges.tests.swapkit import PARIS
+
+    _frozen.move_to(booked_at.replace(tzinfo=PARIS))
+
+    swap = booked_swap(run)
+
+    assert swap.outbound.ship_date == ships_on
+    assert swap.outbound.ship_date.weekday() < 5
+    assert swap.promised_by.date() > swap.outbound.ship_date
