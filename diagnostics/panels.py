@@ -20,6 +20,8 @@ def case_panel(request, case) -> Panel | None:
     if in_progress is None and case.status in DIAGNOSABLE_CASE_STATES:
         scripts = selectors.scripts_for_case(case=case)
     recommendation = selectors.case_recommendation(case=case)
+    if not (runs or scripts or recommendation or case.status in DIAGNOSABLE_CASE_STATES):
+        return None  # nothing was, nor may be, diagnosed by script here: no empty card
     return Panel("diagnostics/_case_panel.html", {
         "case": case, "runs": runs, "in_progress": in_progress, "scripts": scripts,
         "recommendation": recommendation,

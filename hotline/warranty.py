@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,8 +63,11 @@ def warranty_status(*, handset, fault_code=None, on: datetime.date | None = None
     return WarrantyStatus(state, end, warranty_reason(state=state, end=end, fault_code=fault_code))
 
 
-def warranty_reason(*, state: str, end: datetime.date | None, fault_code=None) -> str:
-    """Return the warranty line for `state`, in the active language."""
+def warranty_reason(*, state: str, end: datetime.date | None, fault_code=None,
+                    readable: bool = False) -> str:
+    """Return the warranty line for `state`, in the active language; the date in ISO form
+    (stored in a decision's reasons) or `readable` ("13 mai 2028") for a page."""
+    day = (formats.date_format(end, "j F Y") if readable else end.isoformat()) if end else ""
     if state == WarrantyState.NOT_COVERED:
         return _("%(code)s is liquid or physical damage, which the warranty never covers.") % {
             "code": getattr(fault_code, "code", "?")}
@@ -72,8 +75,8 @@ def warranty_reason(*, state: str, end: datetime.date | None, fault_code=None) -
         return _("The purchase date is unknown: the warranty applies once a proof of purchase "
                  "gives it.")
     if state == WarrantyState.IN_WARRANTY:
-        return _("Under warranty until %(end)s.") % {"end": end.isoformat()}
-    return _("The warranty ended on %(end)s.") % {"end": end.isoformat()}
+        return _("Under warranty until %(end)s.") % {"end": day}
+    return _("The warranty ended on %(end)s.") % {"end": day}
 
 
 def warranty_of_inputs(inputs: dict, fault_code=None) -> WarrantyStatus | None:
@@ -83,5 +86,5 @@ def warranty_of_inputs(inputs: dict, fault_code=None) -> WarrantyStatus | None:
     if not data:
         return None
     end = datetime.date.fromisoformat(data["end"]) if data.get("end") else None
-    return WarrantyStatus(data["state"], end, warranty_reason(state=data["state"], end=end,
-                                                              fault_code=fault_code))
+    return WarrantyStatus(data["state"], end, warranty_reason(
+        state=data["state"], end=end, fault_code=fault_code, readable=True))

@@ -31,12 +31,15 @@ def decision_panel(request, case: Case) -> Panel:
     diagnoses = list(case.diagnoses.select_related("fault_code", "recorded_by")[:5])
     # The manual diagnosis is a fallback: folded away once a script runs or ran, or once there
     # is a diagnosis or a decision to work from.
-    scripted = ScriptRun.objects.filter(case=case).exclude(status=RunStatus.ABANDONED).exists()
+    can_diagnose = case.status in (CaseStatus.OPEN, CaseStatus.DIAGNOSING)
+    scripted = (can_diagnose and decision is None and not diagnoses and ScriptRun.objects.filter(
+        case=case).exclude(status=RunStatus.ABANDONED).exists())
     return Panel("exchanges/_case_panel.html", {
         "case": case,
-        "can_diagnose": case.status in (CaseStatus.OPEN, CaseStatus.DIAGNOSING),
-        "diagnosis_open": decision is None and not diagnoses and not scripted,
-        "can_propose": case.status == CaseStatus.DIAGNOSING and bool(diagnoses or scripted),
+        "can_diagnose": can_diagnose,
+        "diagnosis_open": can_diagnose and decision is None and not diagnoses and not scripted,
+        "can_propose": case.status == CaseStatus.DIAGNOSING and bool(diagnoses or scripted
+                                                                      or decision),
         "diagnosis_form": DiagnosisForm(prefix="dx"),
         "propose_form": ProposeForm(prefix="pr"),
         "diagnoses": diagnoses,
