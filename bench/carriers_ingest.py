@@ -58,9 +58,9 @@ def run(count: int, per: int) -> None:
     settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier"]
     settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {"webhook_secret": "bench"}}
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="hotline-bench-media-")
-    from carriers.registry import carriers_all
+    from carriers.registry import REGISTRY
 
-    carriers_all.cache_clear()
+    REGISTRY.cache_clear()
     customer = Address(name="Camille Dupont", street="12 rue de la Paix", postcode="75002",
                        city="Paris", country="FR", phone="+33612345678")
     warehouse = Address.from_dict(settings.HOTLINE_WAREHOUSE)

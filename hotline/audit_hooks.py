@@ -56,6 +56,7 @@ def audit_publish(event) -> None:
     wanted = [s.path for s in audit_subscribers() if s.wants(action=event.action, data=event.data)]
     if not wanted:
         return
+    # Imported here: apps' AppConfigs import this module before the models are ready.
     from hotline.outbox import outbox_enqueue
 
     for path in wanted:
@@ -66,7 +67,7 @@ def audit_publish(event) -> None:
 
 def audit_subscriber_call(*, event_id: int, subscriber: str) -> None:
     """Call one subscriber with its AuditEvent."""
-    from hotline.models import AuditEvent
+    from hotline.models import AuditEvent  # (see audit_publish)
 
     event = AuditEvent.objects.filter(pk=event_id).first()
     if event is not None:  # the case (and its events) may have been deleted since

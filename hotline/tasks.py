@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from hotline import outbox
+from hotline.audit_hooks import audit_subscriber_call as call
 from hotline.notifications import DeliveryFailed
 from hotline.notifications import notification_deliver as deliver
 from hotline.services import case_close_due
@@ -31,6 +32,4 @@ def notification_deliver(self, *, notification_id: int) -> None:
 @shared_task(name="hotline.tasks.audit_subscriber_call", ignore_result=True)
 def audit_subscriber_call(*, event_id: int, subscriber: str) -> None:
     """Hand one audit event to one subscriber (see hotline.audit_hooks)."""
-    from hotline.audit_hooks import audit_subscriber_call as call
-
     call(event_id=event_id, subscriber=subscriber)

@@ -12,7 +12,7 @@ from hotline.errors import NotFound
 from quality.capabilities import VIEW_QUALITY
 from quality.forms import FilterForm
 from quality.models import Alert
-from quality.tables import TABLES
+from quality.tables import RECORDS_PAGE_MAX, TABLES, record_row, records_queryset
 from quality.views import filters_from
 from quality.warning import alert_json
 
@@ -20,7 +20,9 @@ FILTERS = [OpenApiParameter(name, str, description=text) for name, text in (
     ("start", "YYYY-MM-DD (default: 26 weeks before end)"), ("end", "YYYY-MM-DD (default: today)"),
     ("model", "handset model id"), ("fault", "fault code"), ("country", "ISO 3166 alpha-2"),
     ("by", "grouping of rates (model, fault_code, batch, production_month, months_in_service) "
-           "or of NFF (fault_code, script, end_node)"), ("status", "alerts: open, acknowledged, resolved"))]
+           "or of NFF (fault_code, script, end_node)"), ("status", "alerts: open, acknowledged, resolved"),
+    ("page", "records: page number, from 1"),
+    ("page_size", "records: rows per page, 1 to 1,000 (default 500)"))]
 
 
 class TableApi(APIView):
@@ -40,9 +42,38 @@ class TableApi(APIView):
         f = filters_from(form)
         params = {"by": request.query_params.get("by", ""),
                   "status": request.query_params.get("status", "")}
+        if name == "records":
+            return self._records(request, f)
         rows = spec.rows(f, params)
         return Response({"table": name, "start": f.start, "end": f.end, "count": len(rows),
                          "results": rows})
+
+    def _records(self, request, f):
+        """Defect records, a page at a time (`page`, `page_size` up to 1,000): never cut."""
+        errors = {}
+        numbers = {}
+        for field, default, high in (("page", 1, None), ("page_size", 500, RECORDS_PAGE_MAX)):
+            raw = request.query_params.get(field, str(default))
+            try:
+                value = int(raw)
+            except ValueError:
+                value = 0
+            if value < 1 or (high and value > high) or value > 10**9:
+                errors[field] = [f"a whole number from 1 to {high or 10**9}"]
+            numbers[field] = value
+        if errors:
+            return Response({"errors": errors}, status=400)
+        records = records_queryset(f)
+        count = records.count()
+        page, size = numbers["page"], numbers["page_size"]
+        rows = [record_row(r) for r in records[(page - 1) * size:page * size]]
+        following = None
+        if page * size < count:
+            query = request.query_params.copy()
+            query["page"] = str(page + 1)
+            following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return Response({"table": "records", "start": f.start, "end": f.end, "count": count,
+                         "page": page, "page_size": size, "next": following, "results": rows})
 
 
 class AlertApi(APIView):

@@ -22,6 +22,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from hotline.models import HandsetModel
 from quality import selectors
 from quality.models import Alert, AlertStatus
+from quality.notify import qa_recipients
 from quality.selectors import Filters
 from quality.warning import last_complete_week
 
@@ -142,8 +143,6 @@ def _alerts_section(styles) -> list:
 
 def report_send(*, as_of: datetime.date) -> int:
     """E-mail the report to the QA group; return how many messages were sent."""
-    from quality.notify import qa_recipients
-
     recipients = qa_recipients()
     if not recipients:
         return 0

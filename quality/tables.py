@@ -28,6 +28,8 @@ class Table:
     percent: tuple[str, ...] = ()  # columns holding a 0..1 share, shown as a percentage
 
 
+RECORDS_PAGE_MAX = 1000  # rows per page of the records API
+
 RATE_COLUMNS = (("label", _("Group")), ("failures", _("Failures")), ("units", _("Units in field")),
                 ("rate", _("Per 1,000 units")))
 RATE_BY = (("model", _("model")), ("fault_code", _("fault code")), ("batch", _("batch")),
@@ -37,15 +39,26 @@ NFF_BY = (("fault_code", _("fault code")), ("script", _("diagnostic script")),
           ("end_node", _("script end node")))
 
 
+def record_row(r) -> dict:
+    """One defect record as QA sees it (no customer data): page, API and CSV alike."""
+    return {"occurred_on": r.occurred_on, "model": str(r.model), "imei": r.imei,
+            "fault_code": r.fault_code_id, "category": r.category,
+            "batch": r.batch.code if r.batch_id else "", "production_month": r.production_month,
+            "months_in_service": r.months_in_service, "country": r.country, "region": r.region,
+            "source": r.get_source_display(), "verdict": r.get_verdict_display(),
+            "script": r.script, "end_node": r.end_node, "component": r.component,
+            "root_cause": r.root_cause}
+
+
+def records_queryset(f: Filters):
+    """Every record of the filters, newest first: paginated or streamed, never cut."""
+    return selectors._records(f, start=f.start).select_related("model", "batch")
+
+
 def _records(f: Filters, params: dict) -> list[dict]:
-    rows = selectors._records(f, start=f.start).select_related("model", "batch")[:5000]
-    return [{"occurred_on": r.occurred_on, "model": str(r.model), "imei": r.imei,
-             "fault_code": r.fault_code_id, "category": r.category,
-             "batch": r.batch.code if r.batch_id else "", "production_month": r.production_month,
-             "months_in_service": r.months_in_service, "country": r.country, "region": r.region,
-             "source": r.get_source_display(), "verdict": r.get_verdict_display(),
-             "script": r.script, "end_node": r.end_node, "component": r.component,
-             "root_cause": r.root_cause} for r in rows]
+    # The records table is paginated by its callers (page, API, CSV stream); this is its
+    # first page, for callers that want a list.
+    return [record_row(r) for r in records_queryset(f)[:RECORDS_PAGE_MAX]]
 
 
 def _alerts(f: Filters, params: dict) -> list[dict]:

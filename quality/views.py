@@ -22,7 +22,7 @@ from quality.forms import AlertActionForm, FilterForm, UploadForm
 from quality.models import Alert, AlertStatus
 from quality.report import report_pdf
 from quality.selectors import Filters
-from quality.tables import TABLES, to_csv
+from quality.tables import TABLES, record_row, records_queryset, to_csv
 from quality.warning import last_complete_week
 
 IMPORTERS = {"field_returns": imports.import_field_returns, "batches": imports.import_batches,
@@ -118,7 +118,7 @@ class _Echo:
 
 
 def _records(request, spec, form, f):
-    records = selectors._records(f, start=f.start).select_related("model", "batch")
+    records = records_queryset(f)
     if request.GET.get("format") == "csv":
         writer = csv.writer(_Echo())
         keys = [key for key, _h in spec.columns]
@@ -126,12 +126,7 @@ def _records(request, spec, form, f):
         def lines():
             yield writer.writerow(keys)
             for r in records.iterator(chunk_size=2000):
-                row = {"occurred_on": r.occurred_on, "model": str(r.model), "imei": r.imei,
-                       "fault_code": r.fault_code_id, "batch": r.batch.code if r.batch_id else "",
-                       "months_in_service": r.months_in_service, "country": r.country,
-                       "region": r.region, "source": r.source, "verdict": r.verdict,
-                       "script": r.script, "end_node": r.end_node, "component": r.component,
-                       "root_cause": r.root_cause}
+                row = record_row(r)
                 yield writer.writerow(["" if row[k] is None else row[k] for k in keys])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

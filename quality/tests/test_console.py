@@ -10,7 +10,7 @@ from django.urls import reverse
 from hotline.tests.factories import UserFactory
 from quality.models import Alert, DefectRecord
 from quality.tables import TABLES
-from quality.tests.factories import catalogue_model
+from quality.tests.factories import catalogue_model, records
 
 pytestmark = pytest.mark.usefixtures("fault_codes")
 
@@ -167,3 +167,35 @@ def test_the_monday_report_is_mailed_to_the_qa_group(qa, db):
 
     assert mail.outbox[0].to == ["qa1@hotline.example"]
     assert mail.outbox[0].attachments[0][0] == "quality-report-2026-11-23.pdf"
+
+
+def test_the_records_api_pages_through_every_record_and_never_cuts(qa_client):
+    model = catalogue_model()
+    records(model, "CHG-01", datetime.date(2026, 3, 2), 7, rollup=False)
+    url = reverse("api-quality-table", args=["records"]) + "?start=2026-01-01&end=2026-06-30"
+    first = qa_client.get(url + "&page_size=3").json()
+    assert (first["count"], first["page"], len(first["results"])) == (7, 1, 3)
+    seen = [row["imei"] for row in first["results"]]
+    following = first["next"]
+    while following:
+        body = qa_client.get(following).json()
+        seen += [row["imei"] for row in body["results"]]
+        following = body["next"]
+    assert len(seen) == 7
+    assert {"name", "phone", "email", "street"}.isdisjoint(first["results"][0])
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=abc", "page_size=1001", "page_size=-1"])
+def test_a_bad_records_page_is_refused_naming_the_field(qa_client, query):
+    response = qa_client.get(reverse("api-quality-table", args=["records"]) + "?" + query)
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()["errors"]
+
+
+def test_the_records_csv_streams_every_record(qa_client):
+    model = catalogue_model()
+    records(model, "CHG-01", datetime.date(2026, 3, 2), 4, rollup=False)
+    response = qa_client.get(reverse("quality:table", args=["records"])
+                             + "?start=2026-01-01&end=2026-06-30&format=csv")
+    lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    assert len(lines) == 1 + 4
