@@ -44,8 +44,10 @@ def _demo_runs(*, stdout) -> None:
         paths = t.all_paths(version.tree)
         path = paths[(index * 7) % len(paths)]
         customer = customers[index % len(customers)]
+        # Past cases, beside the handset's case at work today: a second case on purpose.
         case = hotline_services.case_open(customer=customer, handset=customer.handsets.first(),
-                                          symptom=version.symptom, description=DEMO_DESCRIPTION)
+                                          symptom=version.symptom, description=DEMO_DESCRIPTION,
+                                          second=True)
         run = run_start(case=case, version=version, actor=operator)
         for step, (_node, answer, value) in enumerate(path[:-1]):
             if index % 6 == 5 and step == len(path) - 2:

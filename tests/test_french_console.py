@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from hotline.models import Case
 from tests.french_sweep import report, sweep
@@ -23,6 +24,13 @@ KNOWN = {
     r"^/calls/report/": "the SLA report (branch supervisor) abbreviates service level as SL",
     r"^/quality/alerts/": "the alert method's parameters (baseline=52w window=8w) are codes",
 }
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """The French walk leaves no French behind for the next tests of this worker."""
+    yield
+    translation.activate("en")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,12 +5,20 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from exchanges.tests.factories import diagnosing_case
 from hotline.models import CaseStatus
 from hotline.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.usefixtures("fault_codes", "prices")
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """The French pages asked for here leave no French behind for the next tests."""
+    yield
+    translation.activate("en")
 
 
 def _page(client, case, language="en"):
