@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hotline_ci
 REDIS_URL ?= redis://127.0.0.1:6379/14
+# `make run PORT=8001`: the port served on; links in the demo's messages follow it
+# (settings derive SITE_URL from PORT unless SITE_URL is set).
+PORT ?= 8000
+export PORT
 
 .PHONY: install run test test-integration test-browser test-all lint messages demo clean fuzz-api
 
@@ -22,12 +26,14 @@ messages: $(STAMP)
 	  (cd $$app && ../$(BIN)/python ../manage.py compilemessages --verbosity 0); \
 	done
 
+# Quiet on purpose: the demo's e-mails and SMS go to var/log/outbox.log, its logs at WARNING.
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	@echo "Preparing the database (var/) and the demo data; this takes a minute or two..."
+	@$(BIN)/python manage.py migrate --noinput --verbosity 0
+	@LOG_LEVEL=WARNING $(BIN)/python manage.py load_demo
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q -m "not integration and not browser" -n 2

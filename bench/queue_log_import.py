@@ -83,7 +83,8 @@ def main() -> None:
     print(f"queue_log: {lines:,} lines, {report.added:,} events, "
           f"{Call.objects.count():,} calls")
     print(f"  import (project): {lines / first.wall:,.0f} lines/s ({first.wall:.1f} s wall, "
-          f"{first.cpu:.1f} s CPU)")
+          f"{first.cpu:.1f} s CPU of this process = {lines / max(first.cpu, 1e-9):,.0f} lines "
+          f"per CPU-second: the figure a shared machine distorts least)")
     print(f"  re-import, nothing new: {lines / again.wall:,.0f} lines/s ({again.wall:.1f} s)")
     print(f"  floor (split + bulk insert): {lines / floor_wall:,.0f} lines/s ({floor_wall:.1f} s)")
     print(f"  ratio import/floor throughput: {floor_wall / first.wall:.2f}x")

@@ -2,6 +2,9 @@
 
 The default forecast for an interval is the average, over the same weekday of the last few
 weeks, of the calls offered in that interval, with the average handle time of those calls.
+A past day with no call at all is a day without data (before the hotline or its telephony
+feed started, or a closed day), not a day of zero calls: the average runs over the days that
+have calls, so one week of history forecasts that week's counts, not a quarter of them.
 Counting runs in the database, grouped by interval; a day has at most 96 intervals.
 """
 
@@ -35,9 +38,26 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
+@dataclass(frozen=True)
+class Forecast:
+    """A day's forecast: (interval start, calls, AHT) per interval, and the past days it
+    averages (those of the `weeks` asked that have calls)."""
+
+    intervals: list[tuple[datetime.datetime, float, float | None]]
+    days_with_data: int
+    weeks: int
+
+
 def forecast_day(*, day: datetime.date, interval_seconds: int = 1800, weeks: int = 4,
                  queue: str | None = None) -> list[tuple[datetime.datetime, float, float | None]]:
     """Return (interval start, calls, AHT) for each interval of `day`."""
+    return forecast_of(day=day, interval_seconds=interval_seconds, weeks=weeks,
+                       queue=queue).intervals
+
+
+def forecast_of(*, day: datetime.date, interval_seconds: int = 1800, weeks: int = 4,
+                queue: str | None = None) -> Forecast:
+    """Return the forecast of `day`, averaged over the past same weekdays that have calls."""
     if 86400 % interval_seconds:
         raise StaffingError("the interval must divide a day (900, 1800 or 3600 seconds)")
     past = [day - datetime.timedelta(weeks=k) for k in range(1, weeks + 1)]
@@ -58,8 +78,10 @@ def forecast_day(*, day: datetime.date, interval_seconds: int = 1800, weeks: int
             .annotate(n=Count("pk"), handled=Count("pk", filter=answered),
                       handle=Sum(handle, filter=answered)).order_by())
     by_offset: dict[int, list[float]] = {}
+    days_with_data: set[datetime.date] = set()
     for row in rows:
         local = timezone.localtime(datetime.datetime.fromtimestamp(row["bucket"], datetime.UTC))
+        days_with_data.add(local.date())
         offset = local.hour * 3600 + local.minute * 60 + local.second
         sums = by_offset.setdefault(offset, [0, 0, 0.0])
         sums[0] += row["n"]
@@ -67,21 +89,26 @@ def forecast_day(*, day: datetime.date, interval_seconds: int = 1800, weeks: int
         sums[2] += row["handle"] or 0.0
     result = []
     start = day_start(day)
+    averaged = len(days_with_data)
     for offset in range(0, 86400, interval_seconds):
         n, handled, handle = by_offset.get(offset, (0, 0, 0.0))
         at = timezone.localtime(start + datetime.timedelta(seconds=offset))
-        result.append((at, n / weeks, handle / handled if handled else None))
-    return result
+        result.append((at, n / averaged if averaged else 0.0, handle / handled if handled else None))
+    return Forecast(intervals=result, days_with_data=averaged, weeks=weeks)
 
 
 def plan_day(*, day: datetime.date, interval_seconds: int = 1800, target: float = 0.8,
              answer_within: float | None = None, shrinkage: float = 0.0,
              max_occupancy: float | None = None, weeks: int = 4, queue: str | None = None,
-             default_aht: float = 300) -> list[PlannedInterval]:
+             default_aht: float = 300, forecast: Forecast | None = None) -> list[PlannedInterval]:
     """Return each interval's forecast, operators needed and operators rostered (answered
-    within the service-level threshold of the settings unless `answer_within` is given)."""
+    within the service-level threshold of the settings unless `answer_within` is given); a
+    caller that needs the forecast itself too (how many days it averages) passes it in."""
     answer_within = sl_threshold() if answer_within is None else answer_within
-    forecast = forecast_day(day=day, interval_seconds=interval_seconds, weeks=weeks, queue=queue)
+    if forecast is None:
+        forecast = forecast_of(day=day, interval_seconds=interval_seconds, weeks=weeks,
+                               queue=queue)
+    forecast = forecast.intervals
     known = [aht for _at, _n, aht in forecast if aht]
     fallback = sum(known) / len(known) if known else default_aht
     shifts = list(Shift.objects.filter(

@@ -3,10 +3,11 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calls.erlang import LIMITS
-from calls.metrics import GROUPS, INTERVALS, short_abandon_threshold, sl_threshold
-from hotline.forms import BoundedDateField
+from calls.metrics import GROUPS, INTERVALS, short_abandon_threshold, sl_target, sl_threshold
+from hotline.forms import BoundedDateField, DateInput
 from hotline.models import Symptom
 
 
@@ -29,8 +30,9 @@ GROUP_LABELS = {"interval": _("interval"), "queue": _("queue"), "operator": _("o
 
 
 class ReportForm(forms.Form):
-    start = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = BoundedDateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=pgettext_lazy("period", "From"), widget=DateInput())
+    end = BoundedDateField(label=_("To (included)"), widget=DateInput(),
+                           help_text=_("The report runs to the end of this day."))
     queue = forms.CharField(label=_("Queue"), required=False, max_length=80)
     interval = forms.ChoiceField(label=_("Interval"), initial="1h",
                                  choices=[(key, INTERVAL_LABELS[key]) for key in INTERVALS])
@@ -56,11 +58,11 @@ class ReportForm(forms.Form):
 
 
 class PlannerForm(forms.Form):
-    day = BoundedDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Day"), widget=DateInput())
     interval = forms.TypedChoiceField(label=_("Interval"), coerce=int, initial=1800,
                                       choices=[(900, _("15 minutes")), (1800, _("30 minutes")),
                                                (3600, _("hour"))])
-    target = forms.FloatField(label=_("Target service level"), initial=0.8, min_value=0.01,
+    target = forms.FloatField(label=_("Target service level"), initial=sl_target, min_value=0.01,
                               max_value=0.99)
     answer_within = forms.IntegerField(label=_("Answered within (s)"), initial=sl_threshold,
                                        min_value=0, max_value=LIMITS["answer_within"][1])

@@ -299,7 +299,8 @@ def agent_state_follow(state: AgentState, call: Call) -> None:
     else:
         status = AgentStatus.PAUSED if state.paused else AgentStatus.AVAILABLE
         since = call.wrapup_done_at or call.ended_at
-    state.status, state.since, state.call = status, since, call
+    # the id only: the bulk path's new calls are not model instances
+    state.status, state.since, state.call_id = status, since, call.pk
 
 
 def _agent_state(agent_id: str, at: datetime.datetime) -> AgentState:

@@ -65,6 +65,11 @@ def sl_threshold() -> float:
     return settings.CALLS_SL_THRESHOLD
 
 
+def sl_target() -> float:
+    """Return the service-level target as a ratio (the setting CALLS_SL_TARGET is a percent)."""
+    return settings.CALLS_SL_TARGET / 100
+
+
 def short_abandon_threshold() -> float:
     """Return the short-abandon threshold in seconds: the one source is the setting."""
     return settings.CALLS_SHORT_ABANDON
@@ -323,6 +328,30 @@ def _interval_end(start: datetime.datetime, interval: str) -> datetime.datetime:
 
 def _epoch(value: datetime.datetime) -> int:
     return int(math.floor(value.timestamp()))
+
+
+def interval_volumes(*, start: datetime.datetime, end: datetime.datetime, size: int = 1800,
+                     threshold: float | None = None, queue: str | None = None) -> list[dict]:
+    """Return, per fixed interval of `size` seconds that has calls, its start (aware, local)
+    and its calls offered, answered, abandoned, service level and ASA: one GROUP BY query,
+    light enough for the wallboard's chart on every refresh (no percentile, no FCR)."""
+    threshold = sl_threshold() if threshold is None else threshold
+    params = Params(start=start, end=end, threshold=threshold, short_abandon=0, queue=queue)
+    answered = _answered()
+    bucket = ExpressionWrapper(F("queued_epoch") / size * size, output_field=IntegerField())
+    rows = (calls_for(params).annotate(_key=bucket).values("_key")
+            .annotate(offered=Count("pk"), answered=Count("pk", filter=answered),
+                      answered_within=Count("pk", filter=answered
+                                            & Q(wait_seconds__lte=threshold)),
+                      abandoned=Count("pk", filter=Q(outcome=Outcome.ABANDONED)),
+                      asa=Avg("wait_seconds", filter=answered))
+            .order_by("_key"))
+    tz = timezone.get_current_timezone()
+    return [{"start": datetime.datetime.fromtimestamp(row["_key"], tz=tz),
+             "offered": row["offered"], "answered": row["answered"],
+             "abandoned": row["abandoned"],
+             "service_level": _ratio(row["answered_within"], row["answered"]),
+             "asa": _seconds(row["asa"])} for row in rows]
 
 
 def waits_now(*, queue: str | None = None) -> dict:

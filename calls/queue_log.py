@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from calls.bulk import call_events_ingest_bulk
+from calls.bulk import agent_events_ingest_bulk, call_events_ingest_bulk, gc_paused
 from calls.ingest import CallEventError, agent_event_ingest, calls_close_open
 from calls.models import AgentEventKind, EventKind, ImportCheckpoint
 from hotline.timeutils import in_date_range
@@ -102,7 +102,9 @@ def parse_line(text: str) -> Line | None:
     text = text.strip()
     if not text:
         return None
-    fields = [part.strip() for part in text.split("|")]
+    fields = text.split("|")
+    if len(text.split(None, 1)) > 1:  # whitespace inside: strip each field
+        fields = [part.strip() for part in fields]
     if len(fields) < 5:
         raise MalformedLine(f"expected at least 5 fields separated by '|', got {len(fields)}")
     at = parse_time(fields[0])
@@ -144,7 +146,11 @@ class QueueLogImporter:
                 self._feed_batch(chunk)
 
     def _feed_batch(self, chunk: list[tuple[int, str]]) -> None:
+        """Parse the batch; agent events are applied in bulk before the batch's calls (as
+        they were applied line by line before the calls' flush), and a restart applies
+        both before it closes the open calls."""
         pending: dict[str, list[tuple[int, dict]]] = {}
+        agents: list[dict] = []
         for number, text in chunk:
             self.report.lines += 1
             try:
@@ -152,15 +158,32 @@ class QueueLogImporter:
                 if line is None:
                     continue
                 if line.event == "QUEUESTART":
+                    self._flush_agents(agents)
                     self._flush(pending)  # calls that ended before the restart keep their end
                 if line.event in CALL_EVENTS and line.event != "DID":
                     for event in self._call_events(line):
                         pending.setdefault(line.callid, []).append((number, event))
+                elif line.event in AGENT_EVENTS:
+                    agents.append(self._agent_event(line))
                 else:
                     self._apply(line)
             except (MalformedLine, CallEventError) as exc:
                 self.report.error(number, str(exc))
+        self._flush_agents(agents)
         self._flush(pending)
+
+    def _flush_agents(self, agents: list[dict]) -> None:
+        if agents:
+            added = agent_events_ingest_bulk(agents, source=SOURCE)
+            self.report.added += added
+            self.report.duplicates += len(agents) - added
+            agents.clear()
+
+    @staticmethod
+    def _agent_event(line: Line) -> dict:
+        key = f"{SOURCE}:agent:{line.agent}:{line.event}:{line.queue}:{line.at.timestamp()}"
+        return {"agent": line.agent, "kind": AGENT_EVENTS[line.event], "at": line.at,
+                "key": key}
 
     def _flush(self, pending: dict[str, list[tuple[int, dict]]]) -> None:
         if not pending:
@@ -195,10 +218,7 @@ class QueueLogImporter:
             self.report.lost += calls_close_open(before=line.at, source=SOURCE)
             return
         if event in AGENT_EVENTS:
-            kind = AGENT_EVENTS[event]
-            key = f"{SOURCE}:agent:{line.agent}:{event}:{line.queue}:{line.at.timestamp()}"
-            self._count(agent_event_ingest(agent=line.agent, kind=kind, at=line.at, key=key,
-                                           source=SOURCE))
+            self._count(agent_event_ingest(source=SOURCE, **self._agent_event(line)))
             return
         if event == "DID":
             self._dialled[line.callid] = line.data[0] if line.data else ""
@@ -270,7 +290,7 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
             if not chunk:
                 return importer.report
             offset += read
-            with transaction.atomic():
+            with transaction.atomic(), gc_paused():
                 importer._feed_batch(chunk)
                 checkpoint.offset, checkpoint.line = offset, number
                 checkpoint.save(update_fields=["offset", "line", "updated_at"])

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from calls.bulk import call_events_ingest_bulk
+from calls.bulk import agent_events_ingest_bulk, call_events_ingest_bulk
 from calls.erlang import staffing_required
-from calls.ingest import agent_event_ingest
 from calls.metrics import sl_threshold
 from hotline.models import Profile as UserProfile
 
@@ -152,10 +151,12 @@ def _store(pending: dict[str, list[dict]], report: SimulationReport) -> None:
 
 
 def _roster(on_duty: list[str], wanted: list[str], at, free, now, report) -> None:
+    """Log out the operators who leave, then log in those who arrive: one bulk batch."""
+    events = []
     for agent in [a for a in on_duty if a not in wanted]:
         leave = max(at, free.get(agent, at))
         if leave <= now:
-            agent_event_ingest(agent=agent, kind="logout", at=leave, source=SOURCE)
+            events.append({"agent": agent, "kind": "logout", "at": leave})
         on_duty.remove(agent)
     for agent in wanted:
         if agent not in on_duty:
@@ -163,7 +164,9 @@ def _roster(on_duty: list[str], wanted: list[str], at, free, now, report) -> Non
             free[agent] = max(free.get(agent, at), at)
             report.agents.add(agent)
             if at <= now:
-                agent_event_ingest(agent=agent, kind="login", at=at, source=SOURCE)
+                events.append({"agent": agent, "kind": "login", "at": at})
+    if events:
+        agent_events_ingest_bulk(events, source=SOURCE)
 
 
 def _caller(rng, profile, known_numbers) -> str:

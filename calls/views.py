@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from calls import forecast, metrics, selectors, services
+from calls import forecast, metrics, presentation, selectors, services
 from calls.capabilities import PLAN_STAFFING, VIEW_CALL_METRICS
 from calls.erlang import STAFFING_KEYS, StaffingError, staffing_answer
 from calls.forms import LinkCaseForm, OpenCaseForm, PlannerForm, ReportForm, StaffingForm
@@ -100,7 +100,11 @@ def call_link_case(request, pk):
 
 
 def _board(request) -> dict:
-    return wallboard_data(queue=request.GET.get("queue") or None)
+    board = wallboard_data(queue=request.GET.get("queue") or None)
+    board["charts"] = presentation.day_charts(
+        board["intervals"], day_start=board["day_start"], now=board["now"],
+        target=board["target"])
+    return board
 
 
 @capability_required(VIEW_CALL_METRICS)
@@ -115,44 +119,60 @@ def wallboard_figures(request):
 
 @capability_required(VIEW_CALL_METRICS)
 def report(request):
-    form = ReportForm(request.GET or None, initial=ReportForm.defaults())
-    if not request.GET:
-        form = ReportForm(ReportForm.defaults())
-    result = None
+    # What the query leaves out keeps its default: ?group=operator is this week by operator.
+    form = ReportForm({**ReportForm.defaults(), **request.GET.dict()})
+    result = rows = None
+    charts = []
     if form.is_valid():
         data = form.cleaned_data
         start = forecast.day_start(data["start"])
-        end = forecast.day_start(data["end"] + datetime.timedelta(days=1))
+        end = forecast.day_start(data["end"] + datetime.timedelta(days=1))  # the end day included
         result = metrics.sla_report(
             start=start, end=end, interval=data["interval"], threshold=data["threshold"],
             short_abandon=data["short_abandon"], queue=data["queue"] or None,
             group=data["group"])
-    return render(request, "calls/report.html", {"form": form, "report": result})
+        rows = presentation.report_rows(result)
+        charts = presentation.report_charts(result, target=metrics.sl_target())
+    return render(request, "calls/report.html", {
+        "form": form, "report": result, "rows": rows, "charts": charts,
+        "target": metrics.sl_target()})
 
 
 @capability_required(PLAN_STAFFING)
 def planner(request):
-    initial = {"day": timezone.localdate(), "interval": 1800, "target": 0.8,
+    initial = {"day": timezone.localdate(), "interval": 1800, "target": metrics.sl_target(),
                "answer_within": metrics.sl_threshold(), "shrinkage": 0.3, "weeks": 4}
-    form = PlannerForm(request.GET or initial)
-    plan = None
+    form = PlannerForm({**initial, **request.GET.dict()})
+    plan = history = None
     if form.is_valid():
         data = form.cleaned_data
         try:
+            history = forecast.forecast_of(day=data["day"], interval_seconds=data["interval"],
+                                           weeks=data["weeks"])
             plan = forecast.plan_day(
                 day=data["day"], interval_seconds=data["interval"], target=data["target"],
                 answer_within=data["answer_within"], shrinkage=data["shrinkage"],
-                max_occupancy=data.get("max_occupancy"), weeks=data["weeks"])
+                max_occupancy=data.get("max_occupancy"), weeks=data["weeks"], forecast=history)
         except StaffingError as exc:
             form.add_error(None, str(exc))
     open_hours = [row for row in plan or [] if row.calls or row.rostered]
+    chart = presentation.plan_chart(open_hours, day=form.cleaned_data["day"]) if open_hours else None
     return render(request, "calls/planner.html", {
-        "form": form, "plan": open_hours, "calculator": StaffingForm()})
+        "form": form, "plan": open_hours, "history": history, "chart": chart,
+        "calculator": StaffingForm()})
+
+
+def _with_defaults(form_class, query):
+    """Bind the form to the query, its fields' initial values filling what the query leaves
+    out (the planner's link with calls, AHT and target leaves shrinkage at its default)."""
+    defaults = {name: field.initial() if callable(field.initial) else field.initial
+                for name, field in form_class.base_fields.items() if field.initial is not None}
+    return form_class({**defaults, **query.dict()})
 
 
 @capability_required(PLAN_STAFFING)
 def staffing(request):
-    form = StaffingForm(request.GET or None)
+    form = _with_defaults(StaffingForm, request.GET) if request.GET else StaffingForm()
     result = None
     if form.is_valid():
         data = form.cleaned_data

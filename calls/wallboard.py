@@ -21,12 +21,17 @@ def wallboard(*, threshold: float | None = None, short_abandon: float | None = N
     start, end = local_day_bounds(now)
     today = metrics.sla_report(start=start, end=end, interval="day", threshold=threshold,
                                short_abandon=short_abandon, queue=queue, group="total")["total"]
+    intervals = metrics.interval_volumes(start=start, end=end, size=1800, threshold=threshold,
+                                         queue=queue)
     counts = dict(AgentState.objects.exclude(status=AgentStatus.LOGGED_OUT)
                   .values_list("status").annotate(n=Count("pk")).order_by())
     return {
         "now": timezone.localtime(now or timezone.now()),
         "queue": queue,
         "threshold": threshold,
+        "target": metrics.sl_target(),
+        "day_start": start,
+        "intervals": intervals,
         "waiting": metrics.waits_now(queue=queue),
         "today": today,
         "agents": {

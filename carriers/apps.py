@@ -11,7 +11,7 @@ class CarriersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     human_names = "carriers.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
-        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40),
+        NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40, group="logistics"),
     )
     # Dotted paths to `callback(shipment, event)`, told of every status change after commit.
     # Carriers itself subscribes nobody; consumers (the swap workflow) add theirs in their own

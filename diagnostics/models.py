@@ -6,6 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from hotline.models import Symptom
+
 
 class FaultCategory(models.TextChoices):
     POWER = "power", _("power")
@@ -129,6 +131,14 @@ class ScriptVersion(models.Model):
     @property
     def title(self) -> str:
         return self.title_fr if (get_language() or "en").startswith("fr") else self.title_en
+
+    @property
+    def symptom_label(self) -> str:
+        """Return the symptom's translated label (its code when it is not a known symptom)."""
+        try:
+            return str(Symptom(self.symptom).label)
+        except ValueError:
+            return self.symptom
 
     def applies_to(self, handset_model) -> bool:
         """Return whether this script may run on a handset of `handset_model` (None: unknown)."""

@@ -11,9 +11,10 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     human_names = "exchanges.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
-        NavItem(_("Visits"), "exchanges:visit_day", WORK_VISIT_ROUNDS, order=40),
-        NavItem(_("Swap exceptions"), "exchanges:swap_queue", CHANGE_SWAPS, order=42),
-        NavItem(_("Returned units"), "exchanges:swap_returns", INSPECT_SWAPS, order=43),
+        NavItem(_("Visits"), "exchanges:visit_day", WORK_VISIT_ROUNDS, order=40, group="logistics"),
+        NavItem(_("Swap exceptions"), "exchanges:swap_queue", CHANGE_SWAPS, order=42, group="logistics"),
+        NavItem(_("Returned units"), "exchanges:swap_returns", INSPECT_SWAPS, order=43,
+                group="logistics"),
     )
     case_panels = ("exchanges.decisions.views.decision_panel", "exchanges.swaps.views.swap_panel")
     customer_panels = ("exchanges.swaps.views.customer_ledger_panel",)

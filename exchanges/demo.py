@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from carriers.services import carriers_all, sandbox_advance
 from diagnostics.models import FaultCode
+from exchanges import demo_visits
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.decisions.warranty import warranty_status
 from exchanges.models import Decision, ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
@@ -67,6 +68,7 @@ def load(*, stdout) -> None:
     with transaction.atomic():
         _load_reference(stdout=stdout)
     _load_swaps(stdout=stdout)
+    demo_visits.load(stdout=stdout)
 
 
 def _imei_for(unit_number: int, model) -> str:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<str:number>/quote/decline/", quote_views.quote_decline, name="quote_decline"),
     path("visits/day/", visit_views.visit_day, name="visit_day"),
     path("visits/<int:pk>/book/", visit_views.visit_book, name="visit_book"),
+    path("visits/<int:pk>/report.pdf", visit_views.visit_report, name="visit_report"),
     path("visits/<int:pk>/swap/", visit_views.visit_switch_to_swap, name="visit_switch_to_swap"),
     path("visits/<int:pk>/<str:action>/", visit_views.visit_act, name="visit_act"),
     path("swaps/", swap_views.swap_queue, name="swap_queue"),

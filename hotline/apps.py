@@ -18,10 +18,11 @@ class HotlineConfig(AppConfig):
     wallboard_figures = ("hotline.figures.case_outcomes_today",)
     nav_items = (
         NavItem(_("Console"), "console:home", WORK_CASES, order=10),
-        NavItem(_("Cases"), "console:case_list", WORK_CASES, order=20),
-        NavItem(_("API"), "api-docs", VIEW_API_DOCS, order=90),
-        NavItem(_("Lockouts"), "console:lockouts", UNLOCK_LOGINS, order=95),
-        NavItem(_("Admin"), "admin:index", "", order=99, staff_only=True),
+        NavItem(_("Cases"), "console:case_list", WORK_CASES, order=20, group="cases"),
+        NavItem(_("API"), "api-docs", VIEW_API_DOCS, order=90, group="admin"),
+        NavItem(_("Lockouts"), "console:lockouts", UNLOCK_LOGINS, order=95, group="admin"),
+        NavItem(_("Site administration"), "admin:index", "", order=99,
+                staff_only=True, group="admin"),
     )
 
     def ready(self):

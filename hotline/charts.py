@@ -64,12 +64,13 @@ def format_percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f} %"
 
 
-def _config(*, title: str, labels: Sequence[str], height: int, formatter, max_labels: int) -> dict:
+def _config(*, title: str, labels: Sequence[str], height: int, formatter, max_labels: int,
+            width: int = 900) -> dict:
     every = max(1, -(-len(labels) // max_labels))  # ceil: at most max_labels labels on the x axis
     return {
         "title": str(title),
         "style": _style(),
-        "width": 900,
+        "width": width,  # the drawing's own units: a narrower chart keeps its text larger
         "height": height,
         "js": [],  # pygal's default pulls its tooltip script from a CDN: the console works offline
         "disable_xml_declaration": True,
@@ -113,10 +114,16 @@ def line_chart(
     y_max: float | None = None,
     height: int = 320,
     max_labels: int = 16,
+    width: int = 900,
+    y_labels: Sequence[float] | None = None,
 ) -> SafeString:
-    """Return an SVG line chart, with an optional dashed horizontal target line."""
+    """Return an SVG line chart, with an optional dashed horizontal target line (`y_labels`
+    places the value axis's labels, e.g. whole numbers for a count of people)."""
     formatter: Callable = format_percent if percent else _number
-    config = _config(title=title, labels=labels, height=height, formatter=formatter, max_labels=max_labels)
+    config = _config(title=title, labels=labels, height=height, formatter=formatter,
+                     max_labels=max_labels, width=width)
+    if y_labels is not None:
+        config["y_labels"] = list(y_labels)
     if target is not None:  # the target line is always the alarm colour, after the series' own
         config["style"] = _style([*PALETTE[: len(series)], TARGET_COLOUR])
     chart = pygal.Line(
@@ -147,6 +154,7 @@ def bar_chart(
     percent: bool = False,
     height: int = 320,
     max_labels: int = 16,
+    width: int = 900,
 ) -> SafeString:
     """Return an SVG bar chart (grouped, or stacked when stacked=True)."""
     formatter: Callable = format_percent if percent else _number
@@ -156,7 +164,8 @@ def bar_chart(
         (False, True): pygal.HorizontalBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(stacked, horizontal)]
-    config = _config(title=title, labels=labels, height=height, formatter=formatter, max_labels=max_labels)
+    config = _config(title=title, labels=labels, height=height, formatter=formatter,
+                     max_labels=max_labels, width=width)
     if horizontal:
         config.update(x_label_rotation=0, show_minor_x_labels=True, x_labels_major_every=1)
     chart = kind(**config)

@@ -91,9 +91,25 @@ def load(*, stdout) -> None:
                                description="Demo case")
 
 
-def print_logins(*, stdout) -> None:
+def print_logins(*, stdout, more: list[tuple[str, str]] = ()) -> None:
+    """Print one line per demo login (ours and `more`: the other apps' (role, username))."""
+    from django.conf import settings
+
     stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
-    for username, role, *_rest in DEMO_USERS:
-        stdout.write(f"  {role:<12} {username}\n")
-    stdout.write(f"  {'admin':<12} admin (Django admin)\n")
-    stdout.write("Console: http://127.0.0.1:8000/\n")
+    logins = [(role, username) for username, role, *_rest in DEMO_USERS] + list(more)
+    logins.append(("admin", "admin (superuser, Django admin)"))
+    for role, username in logins:
+        stdout.write(f"  {role:<18} {username}\n")
+    stdout.write(f"E-mails and SMS to customers are not sent: they are written to "
+                 f"{_shown_path(settings.OUTBOX_LOG_FILE)}\n")
+    stdout.write(f"Console: {settings.SITE_URL}/\n")
+
+
+def _shown_path(path) -> str:
+    """Return `path` relative to the working directory when it is inside it."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -17,6 +17,16 @@ def _date_bounds_message():
         "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO (yyyy-mm-dd): an <input type="date">
+    shows nothing for the French "29/11/2026" that a localised DateInput would render."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class BoundedDateField(forms.DateField):
     """A date inside the range the hotline computes with (hotline.timeutils)."""
 
@@ -84,7 +94,7 @@ class HandsetForm(forms.Form):
         help_text=_("Only needed when the IMEI's TAC is not in the catalogue."),
     )
     purchase_date = BoundedDateField(label=_("Purchase date"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=DateInput())
     firmware_version = forms.CharField(label=_("Firmware version"), required=False)
 
     def clean_imei(self):

@@ -1,7 +1,7 @@
 """Hotline settings: everything comes from the environment, through hotline.env.
 
 Embedded defaults (no variables set): SQLite under var/, Celery tasks run in-process, the
-sandbox courier, e-mail and SMS printed to the console.
+sandbox courier, e-mail and SMS written to var/log/outbox.log.
 """
 
 import re
@@ -20,7 +20,10 @@ DEBUG = env.bool("DEBUG", True)
 SECRET_KEY = env.secret_key("SECRET_KEY", debug=DEBUG, keep_in=VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+# The port `make run` serves on; links sent to customers follow it unless SITE_URL is set.
+PORT = env.int("PORT", 8000, min_value=1, max_value=65535)
+SITE_URL = env.url("SITE_URL", f"http://127.0.0.1:{PORT}",
+                   schemes=("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Customers' links that do not work get the styled 404, even under DEBUG (error_pages).
+    "hotline.error_pages.PublicErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +149,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", 20, min_value=1, max_value=10_000)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # each role lands on its first page
+# Customers' pages, reached from links in our messages: their error pages carry no console
+# menu and lead back to the case look-up (hotline.error_pages).
+HOTLINE_PUBLIC_PATHS = ("/track/", "/exchanges/quotes/", "/payments/sandbox/",
+                        "/payments/receipts/")
+HOTLINE_PUBLIC_HOME = "selfservice:lookup"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -171,14 +181,16 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default e-mails and SMS are not sent but appended to one file (hotline.message_log).
+OUTBOX_LOG_FILE = Path(env.str("OUTBOX_LOG_FILE", str(VAR_DIR / "log" / "outbox.log")))
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "hotline.message_log.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25, min_value=1, max_value=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Hotline <hotline@localhost>")
-SMS_BACKEND = env.str("SMS_BACKEND", "hotline.sms.ConsoleSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", "hotline.message_log.SmsBackend")
 
 # Celery: without a broker, tasks run in-process right after the transaction commits.
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", None, schemes=("redis", "rediss", "amqp", "memory"))
@@ -187,6 +199,12 @@ CELERY_RESULT_BACKEND = env.url(
     schemes=("redis", "rediss", "rpc", "cache", "db+postgresql"),
 )
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+if CELERY_TASK_ALWAYS_EAGER:
+    # Celery still takes a producer from its pool to serialise an eager task's arguments:
+    # with no broker URL that is an AMQP connection to nowhere ("No hostname was supplied"
+    # warning). The in-memory transport (named with a host, or kombu warns the same) serves
+    # that and never leaves the process.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -255,7 +273,10 @@ LOGGING = {
     "formatters": {"kv": {"()": "hotline.logging.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # In-process tasks: "Task ... succeeded" for every e-mail is noise, not news.
+                **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER
+                   else {})},
 }
 
 # One section per app below: each app reads only its own (and Django's) settings.
@@ -375,6 +396,9 @@ CALLS_CTI_TOKENS = env.list("CTI_TOKENS", [])
 # Service-level threshold and short-abandon threshold (seconds) of the wallboard and reports.
 CALLS_SL_THRESHOLD = env.int("CALLS_SL_THRESHOLD", 20, min_value=1)
 CALLS_SHORT_ABANDON = env.int("CALLS_SHORT_ABANDON", 5, min_value=0)
+# The service-level target (percent of calls answered within the threshold): the wallboard's
+# colour, the report's target line and the planner's default.
+CALLS_SL_TARGET = env.int("CALLS_SL_TARGET", 80, min_value=1, max_value=99)
 # A call still waiting (or still connected) this many hours later lost its exit event: the
 # calls.tasks.calls_close_stale beat task closes it as lost, so the wallboard stays true.
 CALLS_STALE_WAITING_HOURS = env.int("CALLS_STALE_WAITING_HOURS", 2, min_value=1)
@@ -395,6 +419,8 @@ CELERY_BEAT_SCHEDULE |= {
 EXCHANGES_VISIT_SLOT_MINUTES = env.int("VISIT_SLOT_MINUTES", 120, min_value=15)
 EXCHANGES_VISIT_TRAVEL_MINUTES = env.int("VISIT_TRAVEL_MINUTES", 30, min_value=0)
 EXCHANGES_VISIT_PROMISE_HOURS = env.int("VISIT_PROMISE_HOURS", 24, min_value=1)
+# A visit completed sooner than this after the arrival is refused (0: no minimum).
+EXCHANGES_VISIT_MIN_MINUTES_ON_SITE = env.int("VISIT_MIN_MINUTES_ON_SITE", 5, min_value=0)
 
 # Home swaps (exchanges/swaps/): stock, promise, exceptions, reminders (docs/swaps.md).
 # Days a backordered model is expected back in stock (the honest date told to the customer).

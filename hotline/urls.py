@@ -9,7 +9,11 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from hotline import health, views
+from hotline import error_pages, health, views
+
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -40,6 +44,7 @@ urlpatterns = [
          name="api-swagger"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 # Uploaded and generated files (courier labels, slips, proofs of purchase) carry customers'
 # names, addresses and phones: they are never served from MEDIA_URL, in any mode, only through

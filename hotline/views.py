@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -28,13 +30,23 @@ from hotline.panels import panels_for
 from hotline.workflow import allowed_transitions
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG one."""
+    return HttpResponsePermanentRedirect(static("hotline/favicon.svg"))
+
+
 @login_required
 def landing(request):
     """Send each user to the first page their role gives them."""
     items = [item for item in nav_for(request.user) if item["url_name"] != "admin:index"]
-    if has_capability(request.user, WORK_CASES) or not items:
+    if has_capability(request.user, WORK_CASES):
         return redirect("console:home")
-    return redirect(items[0]["url"])
+    if items:
+        return redirect(items[0]["url"])
+    if request.user.is_staff:
+        return redirect("admin:index")
+    # A new account nobody has given a role yet: say so rather than refuse.
+    return render(request, "hotline/no_role.html")
 
 
 @capability_required(WORK_CASES)

@@ -16,7 +16,8 @@ class PartnersConfig(AppConfig):
     human_names = "partners.names"  # timeline events and messages by name (hotline.names)
     # Supervisors manage every distributor's access; a distributor's users see their own.
     nav_items = (
-        NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88),
+        NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88,
+                group="admin"),
         NavItem(_("Partner access"), "partners:home", "hotline.follow_distributor_cases",
                 order=88),
     )

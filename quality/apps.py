@@ -13,9 +13,9 @@ class QualityConfig(AppConfig):
     human_names = "quality.names"  # timeline events and messages by name (hotline.names)
 
     nav_items = (
-        NavItem(_("Quality"), "quality:home", VIEW_QUALITY, order=30),
-        NavItem(_("Defect rates"), "quality:rates", VIEW_QUALITY, order=31),
-        NavItem(_("Alerts"), "quality:alerts", VIEW_QUALITY, order=32),
+        NavItem(_("Quality"), "quality:home", VIEW_QUALITY, order=30, group="quality"),
+        NavItem(_("Defect rates"), "quality:rates", VIEW_QUALITY, order=31, group="quality"),
+        NavItem(_("Alerts"), "quality:alerts", VIEW_QUALITY, order=32, group="quality"),
     )
     # Every diagnosis, visit finding and inspection (and any app's `defect` evidence) becomes
     # a defect record: see quality.hooks and docs/quality.md.

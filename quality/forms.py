@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from diagnostics.models import FaultCode
+from hotline.forms import DateInput
 from hotline.models import HandsetModel
 from quality.imports import COUNTRIES
 
@@ -16,9 +17,9 @@ class FilterForm(forms.Form):
     """The filters every QA table shares (all optional)."""
 
     start = forms.DateField(label=pgettext_lazy("period", "From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     end = forms.DateField(label=pgettext_lazy("period", "To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DateInput())
     model = forms.ModelChoiceField(label=_("Model"), queryset=HandsetModel.objects.all(),
                                    required=False, empty_label=_("all models"))
     fault = forms.ModelChoiceField(label=_("Fault code"), queryset=FaultCode.objects.all(),

@@ -16,11 +16,13 @@ class RepairsConfig(AppConfig):
     human_names = "repairs.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Service point"), "repairs:point_console", "repairs.change_referral",
-                order=30),
-        NavItem(_("Repair centre"), "repairs:queue", "repairs.work_repair", order=44),
-        NavItem(_("Parts"), "repairs:parts", "repairs.work_repair", order=45),
+                order=30, group="logistics"),
+        NavItem(_("Repair centre"), "repairs:queue", "repairs.work_repair", order=44,
+                group="logistics"),
+        NavItem(_("Parts"), "repairs:parts", "repairs.work_repair", order=45,
+                group="logistics"),
         NavItem(_("Service points"), "repairs:points", "repairs.change_servicepoint",
-                order=46),
+                order=46, group="logistics"),
     )
     case_panels = ("repairs.views.case_panel",)
     # Outcomes of the case workflow carried out here (hotline.fulfilment).

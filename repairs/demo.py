@@ -44,6 +44,7 @@ PARTS = [
     ("BGL", "Back glass", "back glass", "11.50"),
 ]
 STAFF_USER = "servicepoint"
+DEMO_LOGINS = [("service point", STAFF_USER)]  # printed by load_demo
 
 
 def load(*, stdout) -> None:

@@ -3,10 +3,13 @@ service point staff's own small console, made for a phone at the counter."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -131,4 +134,5 @@ def referral_act(request, reference, action):
             "reference": referral.reference, "status": referral.get_status_display()})
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("repairs:point_console")
+    # Back on the referral just worked, so its next step is at hand.
+    return redirect(reverse("repairs:point_console") + "?" + urlencode({"ref": reference}))

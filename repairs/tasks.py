@@ -33,9 +33,10 @@ def mail_in_return(self, order_id: int, key: str) -> None:
 def repairs_daily() -> dict:
     """Remind (then cancel) units never sent; expire referrals never dropped off; close
     delivered repairs after their follow-up."""
-    from repairs.services.mail_in import mail_in_remind
+    from repairs.services.mail_in import mail_in_close_delivered, mail_in_remind
     from repairs.services.referrals import referrals_expire
 
     done = mail_in_remind()
     done["referrals_expired"] = referrals_expire()
+    done["repairs_closed"] = mail_in_close_delivered()
     return done

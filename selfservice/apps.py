@@ -18,7 +18,7 @@ class SelfserviceConfig(AppConfig):
     human_names = "selfservice.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Customer questions"), "selfservice:followups", ANSWER_FOLLOWUPS,
-                order=44),
+                order=44, group="cases"),
     )
     case_panels = ("selfservice.views.case_followups_panel",)
     # Every customer message carries the signed link to the tracking page.

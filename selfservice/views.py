@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchanges.models import Swap, Visit
+from exchanges.visits.pdf import visit_report_pdf
 from hotline.capabilities import capability_required
 from hotline.errors import DomainError
 from hotline.panels import Panel
@@ -114,6 +115,23 @@ def confirm_window(request, token, visit_id):
     except SelfServiceError as exc:
         messages.error(request, exc.message)
     return redirect(_track_url(token) + "#visit")
+
+
+def visit_report(request, token, visit_id):
+    """The technician's visit report (PDF), in the customer's language: only through the case's
+    signed link, and only once the report is written."""
+    case = _case(token)
+    visit = get_object_or_404(
+        Visit.objects.select_related("case__customer", "technician", "fault_code",
+                                     "confirmed_fault_code"), pk=visit_id, case=case)
+    if not visit.has_report:
+        raise Http404(_("This visit has no report yet."))
+    with translation.override(_language(request, case)):
+        content = visit_report_pdf(visit=visit)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="visit-report-{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def rebook(request, token, swap_id):

@@ -176,3 +176,84 @@ def test_a_later_batch_with_an_older_call_does_not_move_the_agent_back():
     call_events_ingest_bulk(calls={"early": answered_call(0, agent="Agent/1004")}, source="cti")
 
     assert AgentState.objects.get(agent_id="Agent/1004").call.telephony_id == "late"
+
+
+AGENT_KINDS = ["login", "logout", "paused", "unpaused"]
+
+
+def agent_world():
+    from calls.models import AgentSession
+
+    states = {s.agent_id: (s.status, s.since, s.paused, s.operator_id)
+              for s in AgentState.objects.all()}
+    sessions = sorted((s.agent_id, s.started_at, s.ended_at, s.start_epoch, s.end_epoch)
+                      for s in AgentSession.objects.all())
+    return states, sessions
+
+
+def agent_events(draw_list):
+    return [{"agent": f"Agent/{100 + agent}", "kind": AGENT_KINDS[kind], "at": at(60 * minute),
+             "key": f"k{agent}-{kind}-{minute}"} for agent, kind, minute in draw_list]
+
+
+agent_event_lists = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3),
+                                       st.integers(0, 12)), min_size=1, max_size=25)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=agent_event_lists, second=agent_event_lists, call_between=st.booleans())
+def test_agent_events_in_bulk_give_what_one_by_one_gives(first, second, call_between):
+    """Logins, logouts, pauses in any order (late logins, repeats, duplicates), in two
+    batches: the same sessions and states as agent_event_ingest one after the other."""
+    from calls.bulk import agent_events_ingest_bulk
+    from calls.ingest import agent_event_ingest
+    from calls.models import AgentEvent, AgentSession
+
+    def reset():
+        AgentEvent.objects.all().delete()
+        AgentSession.objects.all().delete()
+        AgentState.objects.all().delete()
+        Call.objects.all().delete()
+
+    def busy():  # an answered call in progress: pauses must not end its on-call status
+        if call_between:
+            call_event_ingest(telephony_id="busy", kind="answered", at=at(300),
+                              agent="Agent/101")
+
+    reset()
+    for batch in (first, second):
+        for event in agent_events(batch):
+            agent_event_ingest(source="cti", **event)
+        busy()
+    expected = agent_world()
+    reset()
+    added = 0
+    for batch in (first, second):
+        added += agent_events_ingest_bulk(agent_events(batch), source="cti")
+        busy()
+    assert agent_world() == expected
+    assert added == AgentEvent.objects.count()
+
+
+def test_agent_events_in_bulk_open_and_close_sessions_and_store_each_key_once():
+    from calls.bulk import agent_events_ingest_bulk
+    from calls.models import AgentSession
+
+    Profile.objects.update_or_create(user=UserFactory(username="ann"),
+                                     defaults={"agent_id": "Agent/1"})
+    events = [{"agent": "Agent/1", "kind": "login", "at": at(0)},
+              {"agent": "Agent/1", "kind": "paused", "at": at(60)},
+              {"agent": "Agent/1", "kind": "logout", "at": at(120)},
+              {"agent": "Agent/1", "kind": "login", "at": at(180)}]
+    assert agent_events_ingest_bulk(events, source="sim") == 4
+    assert agent_events_ingest_bulk(events, source="sim") == 0
+    sessions = list(AgentSession.objects.order_by("started_at")
+                    .values_list("started_at", "ended_at"))
+    assert sessions == [(at(0), at(120)), (at(180), None)]
+    state = AgentState.objects.get(agent_id="Agent/1")
+    assert (state.status, state.since, state.paused) == (AgentStatus.AVAILABLE, at(180), False)
+    assert state.operator.username == "ann"
+    with pytest.raises(Exception, match="Unknown agent event"):
+        agent_events_ingest_bulk([{"agent": "Agent/1", "kind": "nap", "at": at(0)}],
+                                 source="sim")

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from calls.forecast import forecast_day, plan_day
+from calls.forecast import forecast_day, forecast_of, plan_day
 from calls.models import Call, CallEvent, Shift
 from calls.tests.factories import T0, make_call
 
@@ -18,12 +18,44 @@ def test_sla_report_prints_a_row_per_interval_and_the_total():
     make_call(queued=3600)
     out = StringIO()
 
-    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03",
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-02",
                  "--interval", "1h", stdout=out)
 
     lines = out.getvalue().splitlines()
     assert lines[2].startswith("2026-03-02T09:00:00+01:00")
     assert lines[-1].startswith("total")
+
+
+def test_sla_report_end_date_is_the_last_day_included():
+    make_call(queued=0)
+    make_call(queued=86400)  # the next day, 09:00
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-03", "--json",
+                 stdout=out)
+
+    report = json.loads(out.getvalue())
+    assert report["total"]["offered"] == 2
+    assert report["end"] == "2026-03-04T00:00:00+01:00"
+
+
+def test_sla_report_end_date_time_is_excluded():
+    make_call(queued=0)
+    make_call(queued=3600)  # 10:00, the end
+    out = StringIO()
+
+    call_command("sla_report", "--start", "2026-03-02", "--end", "2026-03-02T10:00", "--json",
+                 stdout=out)
+
+    assert json.loads(out.getvalue())["total"]["offered"] == 1
+
+
+def test_sla_report_help_says_the_end_day_is_included():
+    from calls.management.commands.sla_report import Command
+
+    parser = Command().create_parser("manage.py", "sla_report")
+
+    assert "the last day, included" in parser.format_help()
 
 
 def test_sla_report_json_uses_snake_case_seconds_and_fractions():
@@ -83,6 +115,37 @@ def test_the_forecast_averages_the_same_weekday_over_the_past_weeks():
 
     nine = [calls for start, calls, _aht in forecast if start.hour == 9 and start.minute == 0]
     assert nine == [3.0]
+
+
+def test_one_week_of_history_forecasts_that_weeks_count_not_a_quarter_of_it():
+    for n in range(12):  # 12 calls last Monday at 09:00, nothing the three Mondays before
+        make_call(queued=-7 * 86400 + n * 60)
+
+    forecast = forecast_of(day=T0.date(), interval_seconds=1800, weeks=4)
+
+    nine = [calls for start, calls, _aht in forecast.intervals
+            if start.hour == 9 and start.minute == 0]
+    assert nine == [12.0]
+    assert (forecast.days_with_data, forecast.weeks) == (1, 4)
+
+
+def test_a_quiet_interval_on_a_day_with_calls_still_counts_as_zero():
+    for n in range(4):  # two weeks ago: 4 calls at 09:00; last week: 2 calls at 11:00 only
+        make_call(queued=-14 * 86400 + n * 60)
+    for n in range(2):
+        make_call(queued=-7 * 86400 + 2 * 3600 + n * 60)
+
+    forecast = forecast_day(day=T0.date(), interval_seconds=1800, weeks=4)
+
+    by_time = {start.strftime("%H:%M"): calls for start, calls, _aht in forecast}
+    assert (by_time["09:00"], by_time["11:00"]) == (2.0, 1.0)
+
+
+def test_a_day_without_history_forecasts_no_calls():
+    forecast = forecast_of(day=T0.date(), interval_seconds=3600, weeks=4)
+
+    assert forecast.days_with_data == 0
+    assert {calls for _start, calls, _aht in forecast.intervals} == {0.0}
 
 
 def _history(calls_per_interval: int, weeks: int = 4) -> None:

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from calls.models import AgentSession, Call, CallEvent, Outcome
+from calls.models import AgentSession, AgentState, AgentStatus, Call, CallEvent, Outcome
 from calls.queue_log import MalformedLine, QueueLogImporter, parse_line
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +268,48 @@ def test_the_command_shows_a_progress_bar_with_the_rate_when_asked(tmp_path, cap
     call_command("import_queue_log", str(path), "--progress", stdout=io.StringIO())
 
     assert "lines/s" in capsys.readouterr().err
+
+
+AGENT_LOG = """1772438000|NONE|hotline|Agent/1001|ADDMEMBER|
+1772438000|NONE|hotline|Agent/1002|ADDMEMBER|
+1772438100|1772438100.1|hotline|NONE|ENTERQUEUE||0612345678|1
+1772438105|1772438100.1|hotline|Agent/1001|CONNECT|5|x|2
+1772438200|NONE|hotline|Agent/1002|PAUSE|
+1772438200|NONE|hotline|Agent/1002|PAUSE|
+1772438300|NONE|hotline|Agent/1002|UNPAUSE|
+1772438400|NONE|hotline|Agent/1001|PAUSE|
+1772438500|NONE|hotline|Agent/1002|REMOVEMEMBER|
+1772437900|NONE|hotline|Agent/1002|ADDMEMBER|
+1772438600|NONE|hotline|Agent/1003|AGENTLOGIN|
+"""
+
+
+def _agents_now():
+    from calls.models import AgentSession
+
+    return ({s.agent_id: (s.status, s.since, s.paused, s.call_id is not None)
+             for s in AgentState.objects.all()},
+            sorted(AgentSession.objects.values_list("agent_id", "started_at", "ended_at")))
+
+
+def test_agent_lines_of_a_file_give_what_they_give_line_by_line(tmp_path):
+    """A file's agent lines go in bulk, before the batch's calls: the same sessions, states
+    and counts as the same lines fed one at a time (--follow), a late login included."""
+    from calls.models import AgentEvent, AgentSession
+    from calls.queue_log import QueueLogImporter, import_file
+
+    importer = QueueLogImporter()
+    for number, text in enumerate(AGENT_LOG.splitlines(), start=1):
+        importer.feed_line(number, text)
+    expected, expected_counts = _agents_now(), (importer.report.added,
+                                                importer.report.duplicates)
+    for model in (AgentEvent, AgentSession, AgentState, Call):
+        model.objects.all().delete()
+    path = tmp_path / "queue_log"
+    path.write_text(AGENT_LOG)
+
+    report = import_file(path)
+
+    assert _agents_now() == expected
+    assert (report.added, report.duplicates) == expected_counts == (10, 1)
+    assert expected[0]["Agent/1001"][0] == AgentStatus.ON_CALL  # the pause waits for the call

@@ -187,3 +187,23 @@ def test_the_runs_of_a_case_are_listed_newest_first(api, run, operator):
     response = api.get(f"/api/v1/cases/{run.case.number}/diagnosis-runs/")
 
     assert [row["id"] for row in response.json()["results"]] == [newer.pk, run.pk]
+
+
+def test_a_diagnostic_step_reads_the_database_a_fixed_small_number_of_times(
+        api, run, sample, operator, django_assert_num_queries):
+    """One answer (issue 18): the run locked and read, the step stored, the run moved on and
+    read back with its path; the same count for any run, whatever the case or its history."""
+    from diagnostics.services import run_start
+    from hotline.tests.factories import CaseFactory, HandsetFactory, HandsetModelFactory
+
+    model = HandsetModelFactory(brand="Nordline", name="N7", family="N7")
+    others = [run_start(case=CaseFactory(handset=HandsetFactory(model=model),
+                                         symptom="battery_drain"), version=sample, actor=operator)
+              for _ in range(2)]
+    api.post(f"/api/v1/diagnosis-runs/{run.pk}/answer/", {"step": 0, "answer": "flat"})  # caches
+    for one in others:
+        with django_assert_num_queries(9):
+            response = api.post(f"/api/v1/diagnosis-runs/{one.pk}/answer/",
+                                {"step": 0, "answer": "flat"})
+        assert response.status_code == 200
+        assert response.json()["step"] == 1

@@ -95,6 +95,15 @@ def test_the_scripts_page_is_for_qa_and_supervisors(client, sample):
     assert b"Sample" in response.content
 
 
+def test_the_scripts_page_names_the_symptom_not_its_code(client, sample):
+    client.force_login(UserFactory(roles=["qa"]))
+
+    response = client.get(reverse("diagnostics:scripts"))
+
+    assert "<td>battery drains fast</td>" in response.text
+    assert "<td>battery_drain</td>" not in response.text
+
+
 def test_operators_do_not_see_the_scripts_page(operator_client, sample):
     response = operator_client.get(reverse("diagnostics:scripts"))
 

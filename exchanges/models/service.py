@@ -1,6 +1,8 @@
 """ServiceOrder and Visit: how a case's outcome is carried out (the swap is in
 exchanges.models.swaps, its stock in exchanges.models.stock)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -26,6 +28,13 @@ class AddressSnapshot(models.Model):
     @property
     def address_line(self) -> str:
         return f"{self.street}, {self.postcode} {self.city} ({self.country})"
+
+    @property
+    def map_url(self) -> str:
+        """Return the OpenStreetMap search page of the address (a plain link, no script)."""
+        query = ", ".join(part for part in (self.street, f"{self.postcode} {self.city}".strip(),
+                                            self.country) if part)
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
 
 class ServiceOrder(ConcurrentTransitionMixin, AddressSnapshot):
@@ -106,6 +115,9 @@ class Visit(ServiceOrder):
         related_name="+", verbose_name=_("fault code found on site"),
     )
     signed_by = models.CharField(_("customer's name (signature)"), max_length=120, blank=True)
+    signature_png = models.BinaryField(
+        _("customer's signature (PNG)"), null=True, blank=True, editable=False,
+        help_text=_("Drawn on the technician's screen; shown on the visit report."))
 
     objects = VisitQuerySet.as_manager()
 
@@ -137,6 +149,11 @@ class Visit(ServiceOrder):
 
     def __str__(self):
         return f"visit {self.pk} ({self.status})"
+
+    @property
+    def has_report(self) -> bool:
+        """Return whether the technician wrote the visit's report (fixed or escalated)."""
+        return self.status in (VisitStatus.COMPLETED, VisitStatus.ESCALATED)
 
     @property
     def time_on_site(self):

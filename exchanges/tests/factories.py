@@ -191,9 +191,9 @@ class VisitFactory(_ServiceOrderFactory):
         yes_declaration=factory.SubFactory(TechnicianFactory), no_declaration=None)
     slot_start = factory.Maybe(
         factory.LazyAttribute(lambda o: o.status not in ("requested", "cancelled")),
+        # The current hour: today (site time) at any time of day, so its steps are offered.
         yes_declaration=factory.LazyFunction(
-            lambda: timezone.now().replace(minute=0, second=0, microsecond=0)
-            + datetime.timedelta(hours=2)),
+            lambda: timezone.localtime().replace(minute=0, second=0, microsecond=0)),
         no_declaration=None)
     slot_end = factory.LazyAttribute(
         lambda o: o.slot_start + datetime.timedelta(hours=2) if o.slot_start else None)

@@ -1,6 +1,8 @@
 """The action tables: what the swap and visit tables offer in each state and to which role, and
 that the console and the API run the same entries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -153,3 +155,13 @@ def test_a_technician_may_not_book_a_visit():
 
     assert response.status_code == 403
     assert Swap.objects.count() == 0
+
+
+def test_the_visit_table_offers_no_step_before_the_day_of_the_slot(operator):
+    visit = VisitFactory(status="scheduled")
+    Visit.objects.filter(pk=visit.pk).update(slot_start=visit.slot_start + datetime.timedelta(days=1),
+                                             slot_end=visit.slot_end + datetime.timedelta(days=1))
+
+    offered = VISIT_ACTIONS.available_names(Visit.objects.get(pk=visit.pk), operator)
+
+    assert offered == set()

@@ -94,7 +94,8 @@ def test_the_technician_goes_on_site_completes_and_the_case_is_resolved_with_a_r
     visit_start_route(visit=visit, actor=technician.user)
     visit_arrive(visit=visit, actor=technician.user)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(
+            MONDAY_7AM + datetime.timedelta(hours=1)):
         visit_complete(visit=visit, actor=technician.user,
                                 work_done="Replaced the charging coil",
                                 parts_used="Coil QI-5", fault_code=fault("CHG-01"),
@@ -137,8 +138,9 @@ def test_the_visit_report_pdf_renders(operator, technician):
     visit = book_first(visit_case(operator, technician), operator)
     visit_start_route(visit=visit, actor=technician.user)
     visit_arrive(visit=visit, actor=technician.user)
-    visit_complete(visit=visit, actor=technician.user, work_done="Cleaned the port",
-                            signed_by="C. Dupont")
+    with time_machine.travel(MONDAY_7AM + datetime.timedelta(hours=1)):
+        visit_complete(visit=visit, actor=technician.user, work_done="Cleaned the port",
+                       signed_by="C. Dupont")
 
     content = visit_report_pdf(visit=Visit.objects.get(pk=visit.pk))
 

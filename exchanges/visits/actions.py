@@ -11,7 +11,12 @@ from diagnostics.models import FaultCode
 from exchanges.capabilities import WORK_VISITS
 from exchanges.models import Technician
 from exchanges.visits import services
-from exchanges.visits.forms import ReasonForm, VisitBookForm, VisitReportInput
+from exchanges.visits.forms import (
+    SIGNATURE_MAX_CHARS,
+    ReasonForm,
+    VisitBookForm,
+    VisitReportInput,
+)
 from hotline.actions import Action, ActionTable, when_allowed
 from hotline.capabilities import WORK_CASES
 
@@ -35,6 +40,10 @@ class VisitReportSerializer(serializers.Serializer):
                                               queryset=FaultCode.objects.filter(active=True))
     signed_by = serializers.CharField(required=False, allow_blank=True, default="",
                                       max_length=120)
+    signature = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SIGNATURE_MAX_CHARS,
+        help_text="The customer's signature drawn on the screen: a PNG data URL "
+                  "(data:image/png;base64,...).")
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -43,6 +52,15 @@ class ReasonSerializer(serializers.Serializer):
 
 def _text(data, key) -> str:
     return data.get(key) or ""
+
+
+def on_the_day(name: str):
+    """Offered when the machine allows `name` and the day of the visit's slot has come."""
+    allowed_now = when_allowed(name)
+
+    def offered(visit, allowed: set[str]) -> bool:
+        return allowed_now(visit, allowed) and services.visit_day_reached(visit)
+    return offered
 
 
 def _updated(visit, data) -> str:
@@ -59,27 +77,27 @@ VISIT_ACTIONS = ActionTable([
            % {"name": data["technician"]}),
     Action("start_route", _("On my way"),
            lambda visit, *, actor, data: services.visit_start_route(visit=visit, actor=actor),
-           FIELD, when=when_allowed("start_route"), done=_updated),
+           FIELD, when=on_the_day("start_route"), done=_updated),
     Action("arrive", _("Arrived"),
            lambda visit, *, actor, data: services.visit_arrive(visit=visit, actor=actor),
-           FIELD, when=when_allowed("arrive"), done=_updated),
+           FIELD, when=on_the_day("arrive"), done=_updated),
     Action("complete", _("Fixed: send the report"),
            lambda visit, *, actor, data: services.visit_complete(
                visit=visit, actor=actor, work_done=_text(data, "work_done"),
                parts_used=_text(data, "parts_used"), signed_by=_text(data, "signed_by"),
-               fault_code=data.get("fault_code")),
-           FIELD, when=when_allowed("complete"), form=VisitReportInput,
+               signature=_text(data, "signature"), fault_code=data.get("fault_code")),
+           FIELD, when=on_the_day("complete"), form=VisitReportInput,
            serializer=VisitReportSerializer, done=_updated),
     Action("escalate", _("Not fixable: order a swap"),
            lambda visit, *, actor, data: services.visit_escalate(
                visit=visit, actor=actor, findings=_text(data, "work_done"),
                fault_code=data.get("fault_code")),
-           FIELD, when=when_allowed("escalate"), form=VisitReportInput,
+           FIELD, when=on_the_day("escalate"), form=VisitReportInput,
            serializer=VisitReportSerializer, done=_updated),
     Action("no_access", _("No access"),
            lambda visit, *, actor, data: services.visit_no_access(
                visit=visit, actor=actor, reason=_text(data, "work_done")),
-           FIELD, when=when_allowed("report_no_access"), form=VisitReportInput,
+           FIELD, when=on_the_day("report_no_access"), form=VisitReportInput,
            serializer=VisitReportSerializer, done=_updated),
     Action("switch_to_swap", _("Order a swap instead"),
            lambda visit, *, actor, data: services.visit_switch_to_swap(

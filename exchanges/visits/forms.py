@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.models import FaultCode
 from exchanges.models import Technician
+from exchanges.visits.signature import DATA_URL_PREFIX, MAX_BYTES
 from hotline.forms import BoundedDateTimeField
+
+# base64 takes 4 characters for 3 bytes.
+SIGNATURE_MAX_CHARS = len(DATA_URL_PREFIX) + (MAX_BYTES + 2) // 3 * 4
 
 
 class VisitReportForm(forms.Form):
@@ -15,8 +19,11 @@ class VisitReportForm(forms.Form):
                                  max_length=1000)
     fault_code = forms.ModelChoiceField(label=gettext_lazy("Fault code found"), required=False,
                                         queryset=FaultCode.objects.filter(active=True))
-    signed_by = forms.CharField(label=gettext_lazy("Customer's name (signature)"),
+    signed_by = forms.CharField(label=gettext_lazy("Customer's name"),
                                 required=False, max_length=120)
+    # The drawing pad (exchanges/static/exchanges/signature.js) fills it with a PNG data URL.
+    signature = forms.CharField(required=False, max_length=SIGNATURE_MAX_CHARS,
+                                widget=forms.HiddenInput)
 
 
 class VisitBookForm(forms.Form):

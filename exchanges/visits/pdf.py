@@ -1,4 +1,5 @@
-"""The technician's visit report as a PDF (reportlab), attached to the completion e-mail."""
+"""The technician's visit report as a PDF (reportlab): attached to the completion e-mail,
+and downloadable from the console and the customer's tracking page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from exchanges.models import Visit
 
@@ -37,7 +39,7 @@ def visit_report_pdf(*, visit) -> bytes:
         [_("Fault found"), Paragraph(f"{found.code} {found.description}", styles["Normal"])],
         [_("Work done"), Paragraph(visit.work_done or "—", styles["Normal"])],
         [_("Parts used"), Paragraph(visit.parts_used or "—", styles["Normal"])],
-        [_("Signed by the customer"), visit.signed_by or "—"],
+        [_("Signed by the customer"), _signature(visit)],
     ]
     table = Table(rows, colWidths=[50 * mm, 124 * mm])
     table.setStyle(TableStyle([
@@ -47,6 +49,20 @@ def visit_report_pdf(*, visit) -> bytes:
     ]))
     doc.build([Paragraph(_("Visit report"), styles["Title"]), Spacer(1, 4 * mm), table])
     return buffer.getvalue()
+
+
+def _signature(visit):
+    """The drawn signature (with the name typed beside it, if any), else the typed name."""
+    if not visit.signature_png:
+        return visit.signed_by or "—"
+    png = bytes(visit.signature_png)
+    width, height = ImageReader(io.BytesIO(png)).getSize()
+    shown_width = 60 * mm
+    drawing = Image(io.BytesIO(png), width=shown_width,
+                    height=shown_width * height / width if width else 20 * mm)
+    drawing.hAlign = "LEFT"
+    return [drawing, Paragraph(visit.signed_by, getSampleStyleSheet()["Normal"])] \
+        if visit.signed_by else drawing
 
 
 def visit_report_attachment(*, visit_id: int) -> tuple[str, bytes, str]:

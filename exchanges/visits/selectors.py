@@ -108,6 +108,16 @@ def visits_of_day(*, day: datetime.date, technician_user=None) -> QuerySet[Visit
     return visits
 
 
+def next_visit_day(*, after: datetime.date, technician_user=None) -> datetime.date | None:
+    """The next local day after `after` with a booked visit (`technician_user`'s when given)."""
+    _start, end = local_day_bounds(day=after)
+    visits = Visit.objects.holding_slots().filter(slot_start__gte=end)
+    if technician_user is not None:
+        visits = visits.filter(technician__user=technician_user)
+    first = visits.order_by("slot_start").values_list("slot_start", flat=True).first()
+    return timezone.localtime(first).date() if first is not None else None
+
+
 def visits_unbooked() -> QuerySet[Visit]:
     """Visits waiting for a slot (new, or after no access), oldest decision first."""
     return (Visit.objects.filter(status__in=[V.REQUESTED, V.NO_ACCESS])

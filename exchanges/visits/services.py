@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.errors import VisitError
 from exchanges.models import Technician, Visit, VisitStatus
 from exchanges.stock.selectors import stock_available
+from exchanges.visits.signature import signature_png
 from exchanges.visits.slots import slot_length, technician_day_slots
 from hotline.errors import StaleObject
 from hotline.notifications import notification_send
@@ -23,6 +27,35 @@ def _window(visit: Visit) -> dict:
             "start": local(visit.slot_start).strftime("%H:%M"),
             "end": local(visit.slot_end).strftime("%H:%M"),
             "technician": visit.technician.name}
+
+
+def visit_day_reached(visit: Visit, *, now=None) -> bool:
+    """Return whether the day of the visit's slot has come (site time): its steps start then."""
+    if visit.slot_start is None:
+        return False
+    return (timezone.localdate(now or timezone.now())
+            >= timezone.localtime(visit.slot_start).date())
+
+
+def _guard_slot_day(visit: Visit) -> None:
+    """Refuse a technician's step before the day of the booked slot."""
+    if not visit_day_reached(visit):
+        raise VisitError(
+            _("This visit is booked for %(day)s: it cannot be started before that day.")
+            % {"day": formats.date_format(timezone.localtime(visit.slot_start), "l j F")},
+            code="before_slot_day")
+
+
+def _guard_time_on_site(visit: Visit, *, now) -> None:
+    """Refuse a completion that leaves no time for the work (the arrival was tapped late)."""
+    minimum = datetime.timedelta(minutes=settings.EXCHANGES_VISIT_MIN_MINUTES_ON_SITE)
+    if visit.on_site_at is not None and now - visit.on_site_at < minimum:
+        raise VisitError(
+            _("You arrived at %(time)s: a visit lasts at least %(minutes)s minutes on site. "
+              "Complete it once the work is done.")
+            % {"time": formats.time_format(timezone.localtime(visit.on_site_at), "H:i"),
+               "minutes": settings.EXCHANGES_VISIT_MIN_MINUTES_ON_SITE},
+            code="too_short_on_site")
 
 
 def visit_schedule(*, visit: Visit, technician: Technician, start, actor=None) -> Visit:
@@ -56,6 +89,7 @@ def visit_schedule(*, visit: Visit, technician: Technician, start, actor=None) -
 
 def visit_start_route(*, visit: Visit, actor=None) -> Visit:
     """The technician leaves: the customer is told the window."""
+    _guard_slot_day(visit)
     with transaction.atomic():
         transition(visit, "start_route", actor=actor, at=timezone.now())
         notification_send(case=visit.case, template="visit_en_route", context=_window(visit))
@@ -63,6 +97,8 @@ def visit_start_route(*, visit: Visit, actor=None) -> Visit:
 
 
 def visit_arrive(*, visit: Visit, actor=None) -> Visit:
+    """The technician is at the customer's: the time on site runs from now."""
+    _guard_slot_day(visit)
     return transition(visit, "arrive", actor=actor, at=timezone.now())
 
 
@@ -72,15 +108,23 @@ def _report(visit: Visit, *, work_done, parts_used, fault_code, signed_by) -> No
 
 
 def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str = "",
-                   fault_code=None, signed_by: str = "") -> Visit:
-    """Record the visit report, resolve the case and send the report (PDF) to the customer."""
+                   fault_code=None, signed_by: str = "", signature: str = "") -> Visit:
+    """Record the visit report, resolve the case and send the report (PDF) to the customer.
+
+    The customer signs on the screen (`signature`, a PNG data URL); their typed name is the
+    fallback when the screen cannot take a drawing."""
     if not work_done.strip():
         raise VisitError(_("Describe the work done."), field="work_done")
-    if not signed_by.strip():
-        raise VisitError(_("The customer signs with their name."), field="signed_by")
+    drawn = signature_png(signature) if signature else None
+    if drawn is None and not signed_by.strip():
+        raise VisitError(_("The customer signs on the screen, or types their name."),
+                         field="signature")
+    _guard_slot_day(visit)
+    _guard_time_on_site(visit, now=timezone.now())
     with transaction.atomic():
         _report(visit, work_done=work_done, parts_used=parts_used, fault_code=fault_code,
                 signed_by=signed_by)
+        visit.signature_png = drawn
         transition(visit, "complete", actor=actor, at=timezone.now(),
                    data={"fault_code": visit.confirmed_fault_code_id,
                          "changed": visit.confirmed_fault_code_id != visit.fault_code_id})
@@ -97,6 +141,7 @@ def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) 
     """The fault cannot be fixed on site: order a swap carrying the technician's findings."""
     if not findings.strip():
         raise VisitError(_("Describe what you found: the swap carries it."), field="findings")
+    _guard_slot_day(visit)
     with transaction.atomic():
         _report(visit, work_done=findings, parts_used="", fault_code=fault_code, signed_by="")
         visit.findings = findings
@@ -107,6 +152,7 @@ def visit_escalate(*, visit: Visit, actor=None, findings: str, fault_code=None) 
 
 def visit_no_access(*, visit: Visit, actor=None, reason: str = "") -> Visit:
     """Nobody let the technician in: the visit waits to be scheduled again."""
+    _guard_slot_day(visit)
     return transition(visit, "report_no_access", actor=actor, at=timezone.now(), reason=reason)
 
 

@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exchanges.capabilities import DISPATCH_VISITS, WORK_VISIT_ROUNDS, WORK_VISITS
-from exchanges.models import Visit
+from exchanges.capabilities import DISPATCH_VISITS, VIEW_VISITS, WORK_VISIT_ROUNDS, WORK_VISITS
+from exchanges.models import Visit, VisitStatus
 from exchanges.visits import selectors
 from exchanges.visits.actions import VISIT_ACTIONS
 from exchanges.visits.forms import VisitReportForm
+from exchanges.visits.pdf import visit_report_pdf
+from exchanges.visits.services import visit_day_reached
 from exchanges.visits.slots import visit_slots
 from hotline.actions import console_run
 from hotline.capabilities import WORK_CASES, capability_required, has_capability
@@ -58,6 +61,22 @@ def visit_act(request, pk, action):
     return redirect(target)
 
 
+@capability_required(VIEW_VISITS)
+def visit_report(request, pk):
+    """The visit report PDF, for the staff and the visit's technician; none before the report."""
+    visit = get_object_or_404(
+        Visit.objects.select_related("case__customer", "technician", "fault_code",
+                                     "confirmed_fault_code"), pk=pk)
+    if not (may_work_on(request.user, visit) or has_capability(request.user, DISPATCH_VISITS)):
+        raise PermissionDenied(_("This visit is not yours."))
+    if not visit.has_report:
+        raise Http404(_("This visit has no report yet."))
+    response = HttpResponse(visit_report_pdf(visit=visit), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="visit-report-{visit.case.number}.pdf"')
+    return response
+
+
 @require_POST
 @capability_required(WORK_CASES)
 def visit_switch_to_swap(request, pk):
@@ -78,9 +97,12 @@ def visit_day(request):
     supervisor = has_capability(request.user, DISPATCH_VISITS)
     visits = selectors.visits_of_day(day=day,
                                      technician_user=None if supervisor else request.user)
-    rows = [{"visit": visit, "actions": VISIT_ACTIONS.available_names(visit, request.user)}
+    rows = [{"visit": visit, "actions": VISIT_ACTIONS.available_names(visit, request.user),
+             "not_yet": visit.status == VisitStatus.SCHEDULED and not visit_day_reached(visit)}
             for visit in visits]
     context = {"day": day, "rows": rows, "supervisor": supervisor,
+               "next_visit_day": None if rows else selectors.next_visit_day(
+                   after=day, technician_user=None if supervisor else request.user),
                "report_form": VisitReportForm(),
                "previous": day - datetime.timedelta(days=1),
                "next": day + datetime.timedelta(days=1)}

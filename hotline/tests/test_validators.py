@@ -99,3 +99,44 @@ def test_postcodes_are_normalised(typed, country, expected):
 def test_it_refuses_a_postcode_that_does_not_fit_the_country(typed, country):
     with pytest.raises(ValidationError, match=country):
         normalise_postcode(typed, country)
+
+
+def _full_path(typed: str, region: str) -> str | None:
+    """The generic phonenumbers path that normalise_phone skips for French numbers."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(typed, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9),
+       st.sampled_from(["0", "+33"]), st.sampled_from(["FR", "DE", "BE"]))
+def test_french_numbers_fast_path_gives_what_phonenumbers_gives(digits, prefix, region):
+    from hotline.validators import _french_fast
+
+    typed = prefix + digits
+    fast = _french_fast(typed, region)
+    if fast is not None:  # taken: the very number the full path builds, and valid
+        assert fast == _full_path(typed, region)
+    expected = _full_path(typed, region)
+    if expected is None:
+        with pytest.raises(ValidationError):
+            normalise_phone(typed, region)
+    else:
+        assert normalise_phone(typed, region) == expected
+
+
+def test_french_numbers_fast_path_is_taken_only_for_french_national_or_e164():
+    from hotline.validators import _french_fast
+
+    assert _french_fast("0612345678", "FR") == "+33612345678"
+    assert _french_fast("+33612345678", "DE") == "+33612345678"
+    assert _french_fast("0612345678", "DE") is None  # a German national number
+    assert _french_fast("0012345678", "FR") is None
+    assert _french_fast("06 12 34 56 78", "FR") is None  # the full path reads spaces
+    assert _french_fast("0６12345678", "FR") is None  # non-ASCII digits: the full path

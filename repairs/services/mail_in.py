@@ -18,7 +18,7 @@ from exchanges.swaps.promise import PromiseRules, promise_compute
 from hotline.errors import CaseError
 from hotline.models import Case
 from hotline.outbox import outbox_enqueue
-from hotline.services import sequence_next
+from hotline.services import case_follow_up_window, sequence_next
 from hotline.workflow import record_event, transition
 from repairs.models import RepairKind, RepairOrder, RepairResult, RepairStatus
 from repairs.services import parts as parts_service
@@ -277,6 +277,23 @@ def mail_in_remind(*, now: datetime.datetime | None = None) -> dict:
                               if order.inbound_id else "")
                 done["reminded"] += 1
     return done
+
+
+def mail_in_close_delivered(*, now: datetime.datetime | None = None) -> int:
+    """Close the repairs delivered longer ago than the case's follow-up window (a repeat
+    contact within it still finds them open); return how many were closed."""
+    before = (now or timezone.now()) - case_follow_up_window()
+    closed = 0
+    due = RepairOrder.objects.filter(status=R.DELIVERED, finished_at__lte=before)
+    for pk in due.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            order = _locked(RepairOrder(pk=pk))
+            if order.status != R.DELIVERED:
+                continue
+            transition(order, "close", actor_label="scheduler", check_permission=False,
+                       reason="delivered, follow-up window over")
+            closed += 1
+    return closed
 
 
 def mail_in_lose(*, order: RepairOrder, actor_label: str, reason: str = "") -> RepairOrder:

@@ -14,7 +14,13 @@ from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
 from hotline.services import sequence_next
 from hotline.workflow import transition
-from repairs.models import Referral, ReferralOutcome, ReferralStatus, ServicePoint
+from repairs.models import (
+    OPEN_REFERRAL_STATES,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    ServicePoint,
+)
 from repairs.services.findings import findings_publish
 from repairs.services.points import service_point_proposals
 
@@ -68,8 +74,12 @@ def referral_create(*, case: Case, service_point: ServicePoint, decision=None, a
                           "pick one of the proposed service points.") % {"point": service_point},
                         field="service_point")
     day = _slot(service_point, slot_start)
+    reference = referral_reference()
+    for previous in _earlier_referrals(case):  # one open referral per case: the new one
+        transition(previous, "cancel", actor=actor, check_permission=False,
+                   reason=f"replaced by referral {reference}", data={"replaced_by": reference})
     referral = Referral.objects.create(
-        reference=referral_reference(), case=case, decision=decision,
+        reference=reference, case=case, decision=decision,
         service_point=service_point, fault_code=getattr(decision, "fault_code", None),
         drop_off_day=day, slot_start=slot_start,
         created_by=actor if actor is not None and actor.is_authenticated else None)
@@ -81,6 +91,21 @@ def referral_create(*, case: Case, service_point: ServicePoint, decision=None, a
         "slot_start": slot_start.isoformat() if slot_start else None})
     notification_send(case=case, template="referral_booked", context=_message(referral))
     return referral
+
+
+def _earlier_referrals(case: Case) -> list[Referral]:
+    """The case's open referrals a new one replaces: those still awaiting the drop-off. One
+    whose handset is already at a service point must be handed back first."""
+    earlier = list(Referral.objects.select_for_update().filter(
+        case=case, status__in=OPEN_REFERRAL_STATES).select_related("service_point"))
+    for previous in earlier:
+        if previous.status != ReferralStatus.AWAITING_DROP_OFF:
+            raise CaseError(
+                _("The handset is at %(point)s (referral %(reference)s): it is handed back "
+                  "before the case is referred elsewhere.")
+                % {"point": previous.service_point, "reference": previous.reference},
+                code="referral_in_progress")
+    return earlier
 
 
 def _message(referral: Referral) -> dict:

@@ -301,3 +301,38 @@ def test_a_returned_units_findings_go_to_the_case_whose_swap_brought_it_back(run
 
     event = AuditEvent.objects.get(object_id=str(order.pk), action="repair_findings")
     assert event.case == case and event.data["defect"]["verdict"] == "confirmed"
+
+
+def delivered(run):
+    order = received(run)
+    part = stocked_part(order.model, on_hand=1)
+    orders.repair_diagnose(order=order)
+    orders.repair_plan(order=order, parts=[(part, 1)], component="battery",
+                       root_cause="cell swelling")
+    orders.repair_finish(order=order)
+    run(orders.repair_check, order=order, passed=True)
+    order.refresh_from_db()
+    courier_says(run, order.outbound, "delivered", hours=20)
+    order.refresh_from_db()
+    return order
+
+
+def test_a_delivered_repair_closes_by_itself_once_the_follow_up_window_is_over(run, _frozen,
+                                                                               settings):
+    from repairs.tasks import repairs_daily
+
+    settings.HOTLINE_CASE_FOLLOW_UP_DAYS = 7
+    order = delivered(run)
+    assert order.status == R.DELIVERED
+
+    _frozen.move_to(order.finished_at + datetime.timedelta(days=6))
+    early = repairs_daily()
+    still = RepairOrder.objects.get(pk=order.pk).status
+    _frozen.move_to(order.finished_at + datetime.timedelta(days=7, minutes=1))
+    done = repairs_daily()
+
+    assert (early["repairs_closed"], still) == (0, R.DELIVERED)
+    assert done["repairs_closed"] == 1
+    assert RepairOrder.objects.get(pk=order.pk).status == R.CLOSED
+    assert AuditEvent.objects.filter(object_id=str(order.pk), action="close",
+                                     actor_label="scheduler").exists()

@@ -160,3 +160,30 @@ def test_a_case_whose_handset_is_at_the_shop_is_not_cancelled():
 
     with pytest.raises(CaseError):
         case_cancel(case=case, actor=UserFactory(roles=["operator"]), reason="changed mind")
+
+
+def test_a_revised_referral_to_another_point_cancels_the_earlier_one():
+    case = referred_case()
+    first = referrals.referral_create(case=case, service_point=ServicePointFactory(name="First"))
+
+    second = referrals.referral_create(case=case,
+                                       service_point=ServicePointFactory(name="Second"))
+
+    first.refresh_from_db()
+    assert first.status == ReferralStatus.CANCELLED
+    assert second.status == ReferralStatus.AWAITING_DROP_OFF
+    assert case.audit_events.filter(action="cancel", reason__contains=second.reference).exists()
+    case.refresh_from_db()
+    assert case.status == "referred" and case.settled_at is None
+
+
+def test_no_new_referral_while_the_handset_is_at_a_service_point():
+    case = referred_case()
+    first = referrals.referral_create(case=case, service_point=ServicePointFactory(name="First"))
+    referrals.referral_receive(referral=first)
+
+    with pytest.raises(CaseError, match="handed back before"):
+        referrals.referral_create(case=case, service_point=ServicePointFactory(name="Second"))
+
+    first.refresh_from_db()
+    assert first.status == ReferralStatus.RECEIVED

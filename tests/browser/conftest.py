@@ -56,7 +56,9 @@ def login(page):
         page.goto("/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        # The login form's own button (a signed-in user's page also has the Log out button),
+        # and wait for the answer: a page.goto right after would cancel the post.
+        with page.expect_navigation():
+            page.click("form:has(input[name=username]) button[type=submit]")
 
     return do

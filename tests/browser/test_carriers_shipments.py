@@ -35,6 +35,7 @@ def test_an_operator_follows_a_swap_delivery_from_the_shipments_list(page, login
         services.sandbox_advance()
 
     login("olivia")
+    page.click("[data-navgroup='logistics'] > summary")  # the top bar's Logistics menu
     page.click("[data-nav='carriers:shipment_list']")
     page.select_option("select[name=status]", "delivery_failed")
     # Submit too: filtering must not depend on htmx having loaded before the change event.

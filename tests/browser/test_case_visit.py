@@ -1,4 +1,8 @@
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -8,6 +12,15 @@ from exchanges.tests.factories import ServicePriceFactory, TechnicianFactory, di
 from hotline.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# A Monday morning: the first free slot is that day, and a visit's steps start on its day.
+MONDAY_9AM = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture(autouse=True)
+def _monday_morning(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    with time_machine.travel(MONDAY_9AM, tick=True):
+        yield
 
 
 def test_an_operator_books_a_visit_and_the_technician_works_it_from_a_phone(
@@ -47,7 +60,9 @@ def test_an_operator_books_a_visit_and_the_technician_works_it_from_a_phone(
     sheet.get_by_test_id(f"visit-{visit.pk}").get_by_role("button", name="Arrived").click()
     card = sheet.get_by_test_id(f"visit-{visit.pk}")
     card.locator("textarea[name=work_done]").fill("Replaced the wireless charging coil")
-    card.locator("input[name=signed_by]").fill("Camille Dupont")
+    card.locator("input[name=signed_by]").fill("Camille Dupont")  # the typed fallback
+    Visit.objects.filter(pk=visit.pk).update(  # 40 minutes of work on site
+        on_site_at=timezone.now() - datetime.timedelta(minutes=40))
     card.get_by_role("button", name="Fixed: send the report").click()
 
     expect(sheet.get_by_test_id(f"visit-{visit.pk}")).to_contain_text("completed")

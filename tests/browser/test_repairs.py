@@ -32,8 +32,6 @@ def _courier_delivers(shipment):
         raw_text="delivered", location="Saint-Denis")])
 
 
-@pytest.mark.xfail(reason="known failure, not fixed this session: the walk stops at the "
-                          "service point proposals table (see the issue 15 note)", strict=False)
 def test_a_referral_goes_to_a_service_point_and_the_case_follows_it_to_the_hand_back(
         page, login, _browser, live_server):
     fault_codes_load()
@@ -82,8 +80,6 @@ def test_a_referral_goes_to_a_service_point_and_the_case_follows_it_to_the_hand_
     expect(page.get_by_test_id(f"referral-{referral.reference}")).to_contain_text("handed back")
 
 
-@pytest.mark.xfail(reason="known failure, not fixed this session: the walk stops at the "
-                          "service point proposals table (see the issue 15 note)", strict=False)
 def test_a_mail_in_repair_goes_from_the_prepaid_label_to_delivery(
         page, login, _browser, live_server):
     fault_codes_load()

@@ -67,6 +67,7 @@ def test_the_repair_centre_inspects_the_returned_unit_and_the_case_shows_the_ime
 
     login("quentin")
     page.goto("/exchanges/swaps/returns/")
+    page.click("[data-navgroup='logistics'] > summary")  # the top bar's Logistics menu
     expect(page.locator("[data-nav='exchanges:swap_returns']")).to_be_visible()
     page.get_by_test_id(f"return-swap-{swap.pk}").get_by_test_id("swap-inspect").click()
     page.fill("input[name=received_imei]", case.handset.imei)

@@ -110,3 +110,28 @@ def test_a_queue_log_file_imported_in_batches_twice_on_postgresql(tmp_path):
 
     assert (first.added, again.added, again.duplicates) == (90, 0, 90)
     assert Call.objects.filter(outcome=Outcome.ANSWERED, wait_seconds=9).count() == 30
+
+
+def test_agent_events_in_bulk_give_what_one_by_one_gives_on_postgresql():
+    """Late logins replace an open session (one open session per agent, a partial unique
+    index on PostgreSQL), logouts close it, pauses follow: as one by one."""
+    from calls.bulk import agent_events_ingest_bulk
+    from calls.ingest import agent_event_ingest
+    from calls.models import AgentEvent, AgentSession, AgentState
+    from calls.tests.test_bulk import agent_events, agent_world
+
+    batches = [[(0, 0, 5), (0, 2, 6), (1, 0, 3), (0, 0, 2), (1, 1, 8)],
+               [(0, 1, 9), (0, 0, 10), (1, 0, 1), (2, 3, 4), (0, 0, 10)]]
+    for batch in batches:
+        for event in agent_events(batch):
+            agent_event_ingest(source="cti", **event)
+    expected = agent_world()
+    for model in (AgentEvent, AgentSession, AgentState):
+        model.objects.all().delete()
+
+    added = sum(agent_events_ingest_bulk(agent_events(batch), source="cti")
+                for batch in batches)
+
+    assert agent_world() == expected
+    assert added == AgentEvent.objects.count() == 9
+    assert AgentSession.objects.filter(ended_at__isnull=True).count() == 2

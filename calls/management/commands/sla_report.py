@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from calls.metrics import GROUPS, sla_report
-from hotline.timeutils import parse_bounded_datetime
+from hotline.timeutils import parse_bounded_date, parse_bounded_datetime
 
 COLUMNS = [
     ("offered", "offered"), ("answered", "answd"), ("abandoned", "aband"),
@@ -23,13 +23,26 @@ def parse_moment(value: str, name: str) -> datetime.datetime:
     return moment
 
 
+def parse_end(value: str) -> datetime.datetime:
+    """Return the period's end: a date is the last day, included (as "To (included)" on the
+    report page); a date-time is the moment the period ends, excluded."""
+    day = parse_bounded_date(value)
+    if day is not None:
+        return parse_moment((day + datetime.timedelta(days=1)).isoformat(), "end")
+    return parse_moment(value, "end")
+
+
 class Command(BaseCommand):
     help = ("Print the service-level metrics per interval (or queue, or operator) and for the "
-            "whole period; docs/metrics.md defines each figure.")
+            "whole period; docs/metrics.md defines each figure. --start 2026-11-23 --end "
+            "2026-11-29 covers both days, as the report page's From and To (included).")
 
     def add_arguments(self, parser):
         parser.add_argument("--start", required=True, help="ISO date or date-time (local time)")
-        parser.add_argument("--end", required=True, help="ISO date or date-time, excluded")
+        parser.add_argument("--end", required=True,
+                            help="the last day, included (ISO date, as the report page's "
+                                 "'To (included)'), or an ISO date-time at which the period "
+                                 "ends, excluded")
         parser.add_argument("--queue")
         parser.add_argument("--agent", help="one operator's agent id, e.g. Agent/1001")
         parser.add_argument("--interval", default="30m",
@@ -46,7 +59,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         start = parse_moment(options["start"], "start")
-        end = parse_moment(options["end"], "end")
+        end = parse_end(options["end"])
         try:
             report = sla_report(start=start, end=end, interval=options["interval"],
                                 threshold=options["threshold"],

@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_reference", stdout=self.stdout)
+        more_logins = []
         for config in apps.get_app_configs():
             try:
                 module = import_module(f"{config.name}.demo")
@@ -21,5 +22,6 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(stdout=self.stdout)
+            more_logins += getattr(module, "DEMO_LOGINS", [])
             self.stdout.write(f"demo data: {config.label} loaded")
-        print_logins(stdout=self.stdout)
+        print_logins(stdout=self.stdout, more=more_logins)
