@@ -298,6 +298,11 @@ def _ingest_checked(carrier: str, event: CarrierEvent, source: str) -> str:
         return "duplicate"
 
 
+# Statuses that say the parcel has left its sender.
+_MOVING = {TrackingStatus.PICKED_UP, TrackingStatus.IN_TRANSIT, TrackingStatus.OUT_FOR_DELIVERY,
+           TrackingStatus.DELIVERED}
+
+
 def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
     shipment = (Shipment.objects.select_for_update()
                 .filter(carrier=carrier, tracking_number=event.tracking_number).first())
@@ -316,6 +321,12 @@ def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
         occurred_at=event.occurred_at, source=source, dedupe_key=key, applied=applies)
     shipment.last_event_at = timezone.now()
     fields = ["last_event_at", "updated_at"]
+    moved_on = timezone.localdate(event.occurred_at)
+    if status in _MOVING and moved_on < shipment.ship_date:
+        # The courier moved the parcel before the planned day: it shipped then, and its
+        # news never comes before its ship date.
+        shipment.ship_date = moved_on
+        fields.append("ship_date")
     changed = applies and (shipment.status != status or shipment.status_reason != reason)
     if applies:
         previous = shipment.status

@@ -1,14 +1,15 @@
-"""The demo is coherent in time: nothing it creates is dated in the future, and a case's
-timeline starts when the case was opened."""
+"""The demo is coherent in time: nothing it creates is dated in the future, a case's timeline
+starts when the case was opened, and no shipment has news from before its ship date."""
 
 import datetime
 import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from carriers.models import Shipment
 from hotline.models import AuditEvent, Case
 
 
@@ -23,8 +24,14 @@ def test_the_demo_dates_no_case_and_no_event_in_the_future(django_capture_on_com
     early = list(Case.objects.annotate(first=Min("audit_events__at"))
                  .filter(first__lt=F("created_at") - datetime.timedelta(seconds=1))
                  .values_list("number", flat=True))
+    news_before_shipping = [
+        shipment.tracking_number for shipment in Shipment.objects.annotate(
+            last=Max("events__occurred_at"))
+        if shipment.last and timezone.localdate(shipment.last) < shipment.ship_date]
 
     assert Case.objects.count() > 30
     assert future_cases == []
     assert future_events == 0
     assert early == []
+    assert Shipment.objects.exists()
+    assert news_before_shipping == []
