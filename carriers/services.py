@@ -298,9 +298,8 @@ def _ingest_checked(carrier: str, event: CarrierEvent, source: str) -> str:
         return "duplicate"
 
 
-# Statuses that say the parcel has left its sender.
-_MOVING = {TrackingStatus.PICKED_UP, TrackingStatus.IN_TRANSIT, TrackingStatus.OUT_FOR_DELIVERY,
-           TrackingStatus.DELIVERED}
+# Statuses that say the courier has acted on the parcel (anything after its booking).
+_MOVING = set(TrackingStatus.values) - {TrackingStatus.BOOKED}
 
 
 def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
@@ -323,8 +322,8 @@ def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
     fields = ["last_event_at", "updated_at"]
     moved_on = timezone.localdate(event.occurred_at)
     if status in _MOVING and moved_on < shipment.ship_date:
-        # The courier moved the parcel before the planned day: it shipped then, and its
-        # news never comes before its ship date.
+        # The courier acted on the parcel before the planned day (picked it up, tried to
+        # collect it): it shipped then, and its news never comes before its ship date.
         shipment.ship_date = moved_on
         fields.append("ship_date")
     changed = applies and (shipment.status != status or shipment.status_reason != reason)

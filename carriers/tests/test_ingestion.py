@@ -265,7 +265,7 @@ def test_a_booking_scan_does_not_move_the_ship_date():
     planned = timezone.localdate(T0) + datetime.timedelta(days=2)
     shipment = ShipmentFactory(ship_date=planned)
 
-    ingest(event(shipment.tracking_number, TrackingStatus.EXCEPTION, 5))
+    ingest(event(shipment.tracking_number, TrackingStatus.BOOKED, 5))
 
     shipment.refresh_from_db()
     assert shipment.ship_date == planned
