@@ -48,7 +48,7 @@ test-browser: install
 # A bounded schemathesis run over the whole API (operator and distributor tokens) on a
 # throwaway embedded instance; fails on any server error. FUZZ_SECONDS per identity.
 fuzz-api: install
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-90} bash tests/fuzz/api_fuzz.sh
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-20} bash tests/fuzz/api_fuzz.sh
 
 test-all: test test-integration test-browser fuzz-api
 

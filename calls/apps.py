@@ -10,6 +10,7 @@ class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "calls.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Screen pop"), "calls:screen_pop", WORK_CASES, order=15, group="calls"),
         NavItem(_("Wallboard"), "calls:wallboard", VIEW_CALL_METRICS, order=60, group="calls"),

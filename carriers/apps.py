@@ -9,6 +9,7 @@ class CarriersConfig(AppConfig):
     name = "carriers"
     verbose_name = _("Carriers")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "carriers.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40, group="logistics"),
     )

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop as N_
 
 from carriers import labels
 from carriers.base import BaseCarrier, luhn_digit
@@ -62,67 +63,67 @@ class Step:
     reason: str = ""
 
 
-_PICKUP = Step(3 * H, S.PICKED_UP, "SB-PU", "Parcel picked up from the sender", "origin")
-_HUB = Step(6 * H, S.IN_TRANSIT, "SB-HUB", "Sorted at the national hub", "hub")
-_DEPOT = Step(14 * H, S.IN_TRANSIT, "SB-DEP", "Arrived at the delivery depot", "depot")
-_OFD = Step(20 * H, S.OUT_FOR_DELIVERY, "SB-OFD", "Out for delivery", "depot")
+_PICKUP = Step(3 * H, S.PICKED_UP, "SB-PU", N_("Parcel picked up from the sender"), "origin")
+_HUB = Step(6 * H, S.IN_TRANSIT, "SB-HUB", N_("Sorted at the national hub"), "hub")
+_DEPOT = Step(14 * H, S.IN_TRANSIT, "SB-DEP", N_("Arrived at the delivery depot"), "depot")
+_OFD = Step(20 * H, S.OUT_FOR_DELIVERY, "SB-OFD", N_("Out for delivery"), "depot")
 
 OUTBOUND = {
     "normal": [_PICKUP, _HUB, _DEPOT, _OFD,
-               Step(23 * H, S.DELIVERED, "SB-DLV", "Delivered to the recipient", "door")],
+               Step(23 * H, S.DELIVERED, "SB-DLV", N_("Delivered to the recipient"), "door")],
     "late": [_PICKUP, _HUB,
-             Step(14 * H, S.IN_TRANSIT, "SB-DLY", "Delayed: missed the linehaul connection", "hub"),
-             Step(30 * H, S.IN_TRANSIT, "SB-DEP", "Arrived at the delivery depot", "depot"),
-             Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", "Out for delivery", "depot"),
-             Step(47 * H, S.DELIVERED, "SB-DLV", "Delivered to the recipient", "door")],
+             Step(14 * H, S.IN_TRANSIT, "SB-DLY", N_("Delayed: missed the linehaul connection"), "hub"),
+             Step(30 * H, S.IN_TRANSIT, "SB-DEP", N_("Arrived at the delivery depot"), "depot"),
+             Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", N_("Out for delivery"), "depot"),
+             Step(47 * H, S.DELIVERED, "SB-DLV", N_("Delivered to the recipient"), "door")],
     "recipient_absent": [
         _PICKUP, _HUB, _DEPOT, _OFD,
-        Step(22 * H, S.DELIVERY_FAILED, "SB-NH", "Recipient absent, card left", "door",
+        Step(22 * H, S.DELIVERY_FAILED, "SB-NH", N_("Recipient absent, card left"), "door",
              FailureReason.RECIPIENT_ABSENT),
-        Step(24 * H, S.HELD_AT_DEPOT, "SB-HLD", "Held at depot for redelivery", "depot"),
-        Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", "Out for delivery (second attempt)", "depot"),
-        Step(46 * H, S.DELIVERED, "SB-DLV", "Delivered to the recipient", "door")],
+        Step(24 * H, S.HELD_AT_DEPOT, "SB-HLD", N_("Held at depot for redelivery"), "depot"),
+        Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", N_("Out for delivery (second attempt)"), "depot"),
+        Step(46 * H, S.DELIVERED, "SB-DLV", N_("Delivered to the recipient"), "door")],
     "depot_hold": [
         _PICKUP, _HUB, _DEPOT,
-        Step(20 * H, S.HELD_AT_DEPOT, "SB-HLD", "Held at depot: awaiting collection", "depot"),
-        Step(50 * H, S.DELIVERED, "SB-COL", "Collected by the recipient at the depot", "depot")],
+        Step(20 * H, S.HELD_AT_DEPOT, "SB-HLD", N_("Held at depot: awaiting collection"), "depot"),
+        Step(50 * H, S.DELIVERED, "SB-COL", N_("Collected by the recipient at the depot"), "depot")],
     "return_to_sender": [
         _PICKUP, _HUB, _DEPOT, _OFD,
-        Step(22 * H, S.DELIVERY_FAILED, "SB-BA", "Address not found", "door",
+        Step(22 * H, S.DELIVERY_FAILED, "SB-BA", N_("Address not found"), "door",
              FailureReason.ADDRESS_PROBLEM),
-        Step(24 * H, S.HELD_AT_DEPOT, "SB-HLD", "Held at depot: address being checked", "depot"),
-        Step(72 * H, S.RETURNED_TO_SENDER, "SB-RTS", "Returned to the sender", "origin")],
+        Step(24 * H, S.HELD_AT_DEPOT, "SB-HLD", N_("Held at depot: address being checked"), "depot"),
+        Step(72 * H, S.RETURNED_TO_SENDER, "SB-RTS", N_("Returned to the sender"), "origin")],
     "lost": [_PICKUP, _HUB,
-             Step(30 * H, S.EXCEPTION, "SB-TRC", "Parcel not scanned at depot: search opened",
+             Step(30 * H, S.EXCEPTION, "SB-TRC", N_("Parcel not scanned at depot: search opened"),
                   "hub"),
-             Step(96 * H, S.LOST, "SB-LOST", "Declared lost after search", "hub")],
+             Step(96 * H, S.LOST, "SB-LOST", N_("Declared lost after search"), "hub")],
     "damaged": [
         _PICKUP, _HUB, _DEPOT, _OFD,
-        Step(21 * H, S.DELIVERY_FAILED, "SB-DMG", "Parcel damaged: not delivered", "door",
+        Step(21 * H, S.DELIVERY_FAILED, "SB-DMG", N_("Parcel damaged: not delivered"), "door",
              FailureReason.DAMAGED),
-        Step(70 * H, S.RETURNED_TO_SENDER, "SB-RTS", "Returned to the sender", "origin")],
+        Step(70 * H, S.RETURNED_TO_SENDER, "SB-RTS", N_("Returned to the sender"), "origin")],
     "refused": [
         _PICKUP, _HUB, _DEPOT, _OFD,
-        Step(22 * H, S.DELIVERY_FAILED, "SB-RD", "Delivery refused by the recipient", "door",
+        Step(22 * H, S.DELIVERY_FAILED, "SB-RD", N_("Delivery refused by the recipient"), "door",
              FailureReason.REFUSED),
-        Step(70 * H, S.RETURNED_TO_SENDER, "SB-RTS", "Returned to the sender", "origin")],
+        Step(70 * H, S.RETURNED_TO_SENDER, "SB-RTS", N_("Returned to the sender"), "origin")],
 }
 
 _COLLECTED = [
-    Step(23 * H, S.PICKED_UP, "SB-COLL", "Return parcel collected from the customer", "door"),
-    Step(28 * H, S.IN_TRANSIT, "SB-DEP", "Arrived at the collection depot", "depot"),
-    Step(36 * H, S.IN_TRANSIT, "SB-HUB", "Sorted at the national hub", "hub"),
-    Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", "Out for delivery to the returns centre", "hub"),
-    Step(47 * H, S.DELIVERED, "SB-DLV", "Delivered to the returns centre", "origin"),
+    Step(23 * H, S.PICKED_UP, "SB-COLL", N_("Return parcel collected from the customer"), "door"),
+    Step(28 * H, S.IN_TRANSIT, "SB-DEP", N_("Arrived at the collection depot"), "depot"),
+    Step(36 * H, S.IN_TRANSIT, "SB-HUB", N_("Sorted at the national hub"), "hub"),
+    Step(44 * H, S.OUT_FOR_DELIVERY, "SB-OFD", N_("Out for delivery to the returns centre"), "hub"),
+    Step(47 * H, S.DELIVERED, "SB-DLV", N_("Delivered to the returns centre"), "origin"),
 ]
 _NOT_COLLECTED = [Step(22 * H, S.EXCEPTION, "SB-NC",
-                       "Not collected: the delivery visit did not take place", "door")]
+                       N_("Not collected: the delivery visit did not take place"), "door")]
 #: What happens to the faulty unit collected in the same visit, by the delivery's scenario.
 COLLECTION = {
     "normal": _COLLECTED,
     "late": [Step(s.after + 24 * H, s.status, s.code, s.text, s.where) for s in _COLLECTED],
     "recipient_absent": [
-        Step(22 * H, S.EXCEPTION, "SB-NC", "Collection attempt failed: nobody home", "door"),
+        Step(22 * H, S.EXCEPTION, "SB-NC", N_("Collection attempt failed: nobody home"), "door"),
         *[Step(s.after + 23 * H, s.status, s.code, s.text, s.where) for s in _COLLECTED]],
     "depot_hold": _NOT_COLLECTED,
     "return_to_sender": _NOT_COLLECTED,
@@ -262,8 +263,8 @@ class SandboxCarrier(BaseCarrier):
         recipient = parcel.details.get("recipient", {})
         sender = parcel.details.get("sender", {})
         places = {"origin": f"{sender.get('city', '')} ({sender.get('country', '')})",
-                  "hub": "National hub",
-                  "depot": f"{recipient.get('city', '')} depot",
+                  "hub": N_("National hub"),
+                  "depot": N_("%(city)s depot") % {"city": recipient.get("city", "")},
                   "door": f"{recipient.get('postcode', '')} {recipient.get('city', '')}"}
         return [CarrierEvent(
             tracking_number=parcel.tracking_number, status=step.status,

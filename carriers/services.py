@@ -24,6 +24,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop as N_
 
 from carriers import labels
 from carriers.domain import (
@@ -184,7 +185,7 @@ def _confirm(shipment: Shipment, booked: BookedShipment, adapter, actor) -> Ship
     shipment.save()
     TrackingEvent.objects.create(
         shipment=shipment, status=TrackingStatus.BOOKED, raw_code="BOOKED",
-        raw_text=f"Booked with {adapter.name}", occurred_at=now,
+        raw_text=N_("Booked with %(carrier)s") % {"carrier": adapter.name}, occurred_at=now,
         source=TrackingEvent.Source.BOOKING, dedupe_key=f"booked-{booked.tracking_number}"[:64],
         applied=True)
     record_event(shipment, action="booked", actor=actor, actor_label=adapter.code,
@@ -297,6 +298,10 @@ def _ingest_checked(carrier: str, event: CarrierEvent, source: str) -> str:
         return "duplicate"
 
 
+# Statuses that say the courier has acted on the parcel (anything after its booking).
+_MOVING = set(TrackingStatus.values) - {TrackingStatus.BOOKED}
+
+
 def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
     shipment = (Shipment.objects.select_for_update()
                 .filter(carrier=carrier, tracking_number=event.tracking_number).first())
@@ -315,6 +320,12 @@ def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
         occurred_at=event.occurred_at, source=source, dedupe_key=key, applied=applies)
     shipment.last_event_at = timezone.now()
     fields = ["last_event_at", "updated_at"]
+    moved_on = timezone.localdate(event.occurred_at)
+    if status in _MOVING and moved_on < shipment.ship_date:
+        # The courier acted on the parcel before the planned day (picked it up, tried to
+        # collect it): it shipped then, and its news never comes before its ship date.
+        shipment.ship_date = moved_on
+        fields.append("ship_date")
     changed = applies and (shipment.status != status or shipment.status_reason != reason)
     if applies:
         previous = shipment.status

@@ -9,6 +9,7 @@ class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = _("Diagnostics")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "diagnostics.names"  # timeline events and messages by name (hotline.names)
     nav_items = (NavItem(_("Scripts"), "diagnostics:scripts", VIEW_SCRIPTS, order=60,
                          group="quality"),)
     case_panels = ("diagnostics.panels.case_panel",)

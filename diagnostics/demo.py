@@ -14,7 +14,7 @@ from diagnostics.scripts import tree as t
 from diagnostics.scripts.files import default_folder, script_files
 from diagnostics.services import run_abandon, run_answer, run_start, scripts_publish_files
 from hotline import services as hotline_services
-from hotline.models import Case, Customer
+from hotline.models import AuditEvent, Case, Customer
 
 DEMO_RUNS = 30
 DEMO_DESCRIPTION = "Demo diagnosis"
@@ -38,25 +38,35 @@ def _demo_runs(*, stdout) -> None:
         return
     versions = list(ScriptVersion.objects.current().filter(handset_models=[]))
     week_ago = timezone.now() - datetime.timedelta(days=7)
+    spacing = datetime.timedelta(days=6) / DEMO_RUNS  # all within the past week, none ahead
     for index in range(DEMO_RUNS):
         version = versions[index % len(versions)]
         paths = t.all_paths(version.tree)
         path = paths[(index * 7) % len(paths)]
         customer = customers[index % len(customers)]
+        # Past cases, beside the handset's case at work today: a second case on purpose.
         case = hotline_services.case_open(customer=customer, handset=customer.handsets.first(),
-                                          symptom=version.symptom, description=DEMO_DESCRIPTION)
+                                          symptom=version.symptom, description=DEMO_DESCRIPTION,
+                                          second=True)
         run = run_start(case=case, version=version, actor=operator)
         for step, (_node, answer, value) in enumerate(path[:-1]):
             if index % 6 == 5 and step == len(path) - 2:
                 run = run_abandon(run=run, reason="Customer had to hang up", actor=operator)
                 break
             run = run_answer(run=run, step=step, answer=answer, value=value, actor=operator)
-        _backdate(run, start=week_ago + datetime.timedelta(hours=index * 7), seed=index)
+        _backdate(run, start=week_ago + spacing * index, seed=index)
         # Past diagnoses only feed the QA figures: don't leave them open on the demo handsets.
         case.refresh_from_db()
         hotline_services.case_cancel(case=case, reason="Demo history: a past diagnosis")
-        Case.objects.filter(pk=case.pk).update(
-            created_at=ScriptRun.objects.get(pk=run.pk).started_at)
+        run = ScriptRun.objects.get(pk=run.pk)
+        Case.objects.filter(pk=case.pk).update(created_at=run.started_at)
+        # The case's timeline happened then too, in its order, within the run's time.
+        events = list(case.audit_events.order_by("at", "id").values_list("pk", flat=True))
+        for offset, pk in enumerate(events[:-1]):
+            AuditEvent.objects.filter(pk=pk).update(
+                at=run.started_at + datetime.timedelta(seconds=offset))
+        AuditEvent.objects.filter(pk=events[-1]).update(  # the cancellation, once the run ended
+            at=(run.node_entered_at or run.started_at) + datetime.timedelta(minutes=1))
     stdout.write(f"demo diagnosis runs: {DEMO_RUNS}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diagnostics import selectors
 from diagnostics.capabilities import RUN_SCRIPTS
-from diagnostics.models import RunStatus
+from diagnostics.models import Action, RunStatus
 from diagnostics.services import DIAGNOSABLE_CASE_STATES
 from hotline.capabilities import has_capability
 from hotline.panels import Panel
@@ -19,8 +19,12 @@ def case_panel(request, case) -> Panel | None:
     scripts = []
     if in_progress is None and case.status in DIAGNOSABLE_CASE_STATES:
         scripts = selectors.scripts_for_case(case=case)
+    recommendation = selectors.case_recommendation(case=case)
+    if not (runs or scripts or recommendation or case.status in DIAGNOSABLE_CASE_STATES):
+        return None  # nothing was, nor may be, diagnosed by script here: no empty card
     return Panel("diagnostics/_case_panel.html", {
         "case": case, "runs": runs, "in_progress": in_progress, "scripts": scripts,
-        "recommendation": selectors.case_recommendation(case=case),
+        "recommendation": recommendation,
+        "recommended_action": Action(recommendation.action).label if recommendation else "",
         "can_start": case.status in DIAGNOSABLE_CASE_STATES,
     }, order=10)

@@ -17,6 +17,7 @@ from diagnostics.presenters import run_view
 from hotline.capabilities import capability_required
 from hotline.errors import DomainError
 from hotline.models import Case
+from hotline.warranty import warranty_of_inputs, warranty_status
 
 
 def _run(pk) -> ScriptRun:
@@ -52,6 +53,9 @@ def _render_run(request, run, *, error: str = "", status: int = 200):
     context = {**run_view(run), "error": error, "abandon_form": AbandonForm()}
     if run.fault_code_id:
         context["advice"] = selectors.run_outcome_text(run)
+        # The one warranty answer (the decision asks the same): this handset, this fault.
+        warranty = warranty_status(handset=run.case.handset, fault_code=run.fault_code)
+        context["warranty"] = warranty_of_inputs({"warranty": warranty.as_dict()}, run.fault_code)
     template = "diagnostics/run.html#console" if request.htmx else "diagnostics/run.html"
     return render(request, template, context, status=status)
 

@@ -9,6 +9,7 @@ class ExchangesConfig(AppConfig):
     name = "exchanges"
     verbose_name = _("Exchanges")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "exchanges.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Visits"), "exchanges:visit_day", WORK_VISIT_ROUNDS, order=40, group="logistics"),
         NavItem(_("Swap exceptions"), "exchanges:swap_queue", CHANGE_SWAPS, order=42, group="logistics"),

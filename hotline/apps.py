@@ -12,6 +12,7 @@ class HotlineConfig(AppConfig):
     name = "hotline"
     verbose_name = _("Hotline")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "hotline.names"  # timeline events and messages by name (hotline.names)
 
     # The wallboard's figures are plugged in by the apps that own what they count.
     wallboard_figures = ("hotline.figures.case_outcomes_today",)

@@ -109,10 +109,14 @@ class CaseForm(forms.Form):
     symptom = forms.ChoiceField(label=_("Symptom"), choices=Symptom.choices)
     description = forms.CharField(label=_("What the customer says"), widget=forms.Textarea(
         attrs={"rows": 3}), required=False)
+    second = forms.BooleanField(
+        label=_("Open a second case although one is at work (supervisor)"), required=False)
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, customer, may_open_second: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handset"].queryset = customer.handsets.select_related("model")
+        if not may_open_second:
+            del self.fields["second"]
 
 
 class CancelForm(forms.Form):

@@ -8,13 +8,15 @@ notification (visible on the case page, with a retry button) and never rolls the
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 
 from django.apps import apps
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -82,7 +84,7 @@ def notification_render(*, notification: Notification) -> dict[str, str]:
     """Return the subject and body of the notification, in its language."""
     key = notification.template
     with translation.override(notification.language):
-        context = dict(notification.context)
+        context = {name: _localised(value) for name, value in notification.context.items()}
         if notification.channel == NotificationChannel.SMS:
             body = render_to_string(f"notifications/{key}_sms.txt", context).strip()
             return {"subject": "", "body": body + _footer(context, body, sms=True)}
@@ -92,6 +94,25 @@ def notification_render(*, notification: Notification) -> dict[str, str]:
                 f"notifications/{key}_subject.txt", context).split()),
             "body": body + _footer(context, body, sms=False) + "\n",
         }
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?\Z")
+
+
+def _localised(value):
+    """A date or date-time of the context (ISO, as stored) written in the active language:
+    "mardi 1 décembre 2026 12:00", "Tuesday 1 December 2026 12:00"."""
+    if not isinstance(value, str):
+        return value
+    if _ISO_DAY.match(value):
+        return formats.date_format(datetime.date.fromisoformat(value), "l j F Y")
+    if _ISO_TIME.match(value):
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "l j F Y H:i")
+    return value
 
 
 def _footer(context: dict, body: str, *, sms: bool) -> str:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from hotline.errors import CaseError
+from hotline.capabilities import OVERRIDE_DECISION, has_capability
+from hotline.errors import CaseError, PermissionRefused
 from hotline.models import (
     Address,
     Case,
@@ -29,6 +30,10 @@ from hotline.models import (
 from hotline.notifications import notification_send
 from hotline.validators import normalise_country, normalise_phone
 from hotline.workflow import actor_or_none, record_event, transition
+
+# A case at work: a second case for its handset is refused (see case_open).
+WORKING_CASE_STATES = [CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
+                       CaseStatus.IN_SERVICE]
 
 
 def sequence_next(*, name: str) -> int:
@@ -125,12 +130,20 @@ def case_follow_up_window() -> datetime.timedelta:
 def case_open(
     *, customer: Customer, symptom: str, handset: Handset | None = None, description: str = "",
     channel: str = CaseChannel.PHONE, distributor: Distributor | None = None, actor=None,
+    second: bool = False,
 ) -> Case:
     """Open a case with a fresh number, or reopen the handset's case still in its follow-up window.
 
     A repeat contact about the same handset within the window (the case advised, resolved,
-    declined or referred) reopens that case to diagnosing instead of opening a new one.
+    declined or referred) reopens that case to diagnosing instead of opening a new one. While
+    the handset has a case at work (open, diagnosing, awaiting consent, in service), a second
+    one is refused naming it (`code="open_case_exists"`), unless a supervisor asks for it
+    (`second`, the capability OVERRIDE_DECISION) or the system does (no actor: the demo's
+    past cases, imports).
     """
+    if second and actor is not None and not has_capability(actor, OVERRIDE_DECISION):
+        raise PermissionRefused(_("Only a supervisor may open a second case for a handset "
+                                  "that has one at work."), code="second_case_permission")
     if handset is not None and handset.owner_id not in (None, customer.pk):
         raise CaseError(_("This handset is registered to another customer."), field="handset")
     case = Case(customer=customer, handset=handset, symptom=symptom, description=description,
@@ -149,6 +162,13 @@ def case_open(
             if recent is not None:
                 return case_reopen(case=recent, actor=actor, symptom=symptom,
                                    description=description, channel=channel)
+            working = (Case.objects.filter(handset=handset, status__in=WORKING_CASE_STATES)
+                       .order_by("-created_at").first())
+            if working is not None and not second:
+                raise CaseError(_("Case %(number)s is still at work for this handset: continue "
+                                  "it (a supervisor may open a second case).")
+                                % {"number": working.number}, field="handset",
+                                code="open_case_exists")
         if handset is not None and handset.owner_id is None:
             handset.owner = customer
             handset.save(update_fields=["owner"])

@@ -470,6 +470,13 @@ CELERY_BEAT_SCHEDULE |= {
 PARTNERS_API_RATE = env.str("PARTNERS_API_RATE", "600/minute")
 if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", PARTNERS_API_RATE):
     raise env.error("PARTNERS_API_RATE", "write it like 600/minute (second, minute, hour, day)")
+# Webhook signing secrets are stored encrypted (hotline.encryption): Fernet keys, the first
+# encrypts; without any, a key derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = env.list("WEBHOOK_SECRET_KEY", [])
+for _key in WEBHOOK_SECRET_KEYS:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{43}=", _key):
+        raise env.error("WEBHOOK_SECRET_KEY", "expected Fernet keys (44 characters of url-safe "
+                        "base64, e.g. from Fernet.generate_key()), comma-separated")
 PARTNERS_IDEMPOTENCY_HOURS = env.int("PARTNERS_IDEMPOTENCY_HOURS", 48, min_value=24)
 PARTNERS_WEBHOOK_TIMEOUT = env.int("PARTNERS_WEBHOOK_TIMEOUT_SECONDS", 10, min_value=1,
                                    max_value=30)
@@ -481,7 +488,10 @@ PARTNERS_WEBHOOK_DISABLE_AFTER = env.int("PARTNERS_WEBHOOK_DISABLE_AFTER", 20, m
 PARTNERS_WEBHOOK_ALLOW_PRIVATE = env.bool("PARTNERS_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].insert(
     0, "partners.auth.DistributorKeyAuthentication")
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["partners.auth.KeyRateThrottle"]
+# Keys get their own rate; users (tokens, sessions) and anonymous clients keep DRF's.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle",
+                                              "partners.auth.UserExceptKeyRateThrottle",
+                                              "partners.auth.KeyRateThrottle"]
 CELERY_BEAT_SCHEDULE |= {
     "partners-webhooks-retry": {"task": "partners.tasks.webhooks_retry_due", "schedule": 60.0},
     "partners-idempotency-purge": {"task": "partners.tasks.idempotency_purge",

@@ -9,11 +9,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline import selectors, services
-from hotline.capabilities import WORK_CASES, capability_required, has_capability
+from hotline.capabilities import (
+    OVERRIDE_DECISION,
+    WORK_CASES,
+    capability_required,
+    has_capability,
+)
 from hotline.errors import DomainError
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
@@ -126,16 +133,26 @@ def handset_add(request, pk):
 def case_create(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     form = CaseForm(request.POST or None, customer=customer,
-                    initial={"handset": request.GET.get("handset")})
+                    initial={"handset": request.GET.get("handset")},
+                    may_open_second=has_capability(request.user, OVERRIDE_DECISION))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        handset = data["handset"]  # kept: a refusal on the field takes it out of cleaned_data
         try:
             case = services.case_open(
-                customer=customer, handset=data["handset"], symptom=data["symptom"],
+                customer=customer, handset=handset, symptom=data["symptom"],
                 description=data["description"], actor=request.user,
+                second=data.get("second", False),
             )
         except (ValidationError, DomainError) as exc:
             _add_errors(form, exc)
+            if getattr(exc, "code", "") == "open_case_exists":
+                working = handset.cases.filter(
+                    status__in=services.WORKING_CASE_STATES).order_by("-created_at").first()
+                messages.warning(request, format_html(
+                    '{} <a href="{}" data-testid="open-case-link">{}</a>',
+                    _("This handset already has a case at work:"),
+                    reverse("console:case_detail", args=[working.number]), working.number))
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("console:case_detail", number=case.number)

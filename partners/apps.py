@@ -13,6 +13,7 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "partners.names"  # timeline events and messages by name (hotline.names)
     # Supervisors manage every distributor's access; a distributor's users see their own.
     nav_items = (
         NavItem(_("Partners"), "partners:home", "partners.add_distributorkey", order=88,

@@ -15,7 +15,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
 from partners.models import DistributorKey, Scope
@@ -68,6 +68,16 @@ class KeyRateThrottle(SimpleRateThrottle):
         if isinstance(request.auth, DistributorKey):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
         return None
+
+
+class UserExceptKeyRateThrottle(UserRateThrottle):
+    """DRF's rate per user (API_RATE_USER), except for API keys: every key of a distributor
+    acts as the same API user, and each key has its own rate (KeyRateThrottle)."""
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, DistributorKey):
+            return None
+        return super().get_cache_key(request, view)
 
 
 class DistributorKeyScheme(OpenApiAuthenticationExtension):

@@ -11,6 +11,7 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "payments.names"  # timeline events and messages by name (hotline.names)
     nav_items = (NavItem(_("Payments"), "payments:list", MANAGE_PAYMENTS, order=75,
                          group="cases"),)
     # Dotted paths to `callback(payment, kind)`; payments subscribes nobody itself: the apps

@@ -10,6 +10,7 @@ class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = _("Quality")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "quality.names"  # timeline events and messages by name (hotline.names)
 
     nav_items = (
         NavItem(_("Quality"), "quality:home", VIEW_QUALITY, order=30, group="quality"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
@@ -90,7 +91,8 @@ def report_pdf(*, as_of: datetime.date) -> bytes:
                               str(model)))
     movers = selectors.top_movers(week=week, limit=10)
     story.append(Paragraph(_("Top movers week over week"), styles["Heading2"]))
-    story.append(_table([_("Model"), _("Fault code"), _("Week before"), _("Week"), _("Change")],
+    change = pgettext("difference between two figures", "Change")
+    story.append(_table([_("Model"), _("Fault code"), _("Week before"), _("Week"), change],
                         [[m["model"], m["fault_code"], m["last_week"], m["this_week"],
                           f"{m['change']:+d}"] for m in movers]))
     nff = selectors.nff_rates(f, by="fault_code")[:12]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quality import selectors
 from quality.models import Alert, AlertStatus
@@ -94,7 +95,7 @@ TABLES = {t.name: t for t in [
           lambda f, p: selectors.batch_comparison(f), chart=("batch", "rate")),
     Table("movers", _("Top movers week over week"),
           (("model", _("Model")), ("fault_code", _("Fault code")), ("last_week", _("Week before")),
-           ("this_week", _("Week")), ("change", _("Change"))),
+           ("this_week", _("Week")), ("change", pgettext_lazy("difference between two figures", "Change"))),
           lambda f, p: selectors.top_movers(week=f.end)),
     Table("nff", _("No fault found rates"),
           (("key", _("Group")), ("examined", _("Examined")), ("nff", _("No fault found")),

@@ -13,6 +13,7 @@ class RepairsConfig(AppConfig):
     name = "repairs"
     verbose_name = _("Repairs")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "repairs.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Service point"), "repairs:point_console", "repairs.change_referral",
                 order=30, group="logistics"),

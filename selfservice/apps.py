@@ -15,6 +15,7 @@ class SelfserviceConfig(AppConfig):
     name = "selfservice"
     verbose_name = _("Customer self-service")
     default_auto_field = "django.db.models.BigAutoField"
+    human_names = "selfservice.names"  # timeline events and messages by name (hotline.names)
     nav_items = (
         NavItem(_("Customer questions"), "selfservice:followups", ANSWER_FOLLOWUPS,
                 order=44, group="cases"),

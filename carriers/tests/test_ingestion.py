@@ -250,3 +250,22 @@ def test_polling_gives_up_on_shipments_booked_long_ago(settings, carriers_settin
 
     shipment.refresh_from_db()
     assert shipment.last_polled_at is None
+
+
+def test_a_parcel_picked_up_before_its_planned_day_shipped_that_day():
+    shipment = ShipmentFactory(ship_date=timezone.localdate(T0) + datetime.timedelta(days=2))
+
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 5))
+
+    shipment.refresh_from_db()
+    assert shipment.ship_date == timezone.localdate(T0 + datetime.timedelta(minutes=5))
+
+
+def test_a_booking_scan_does_not_move_the_ship_date():
+    planned = timezone.localdate(T0) + datetime.timedelta(days=2)
+    shipment = ShipmentFactory(ship_date=planned)
+
+    ingest(event(shipment.tracking_number, TrackingStatus.BOOKED, 5))
+
+    shipment.refresh_from_db()
+    assert shipment.ship_date == planned

@@ -149,6 +149,24 @@ def test_the_run_page_query_count_does_not_grow_with_the_path(operator_client, r
 
 def test_the_case_page_panel_stays_cheap(operator_client, run, django_assert_max_num_queries):
     # The case page is every app's panels together (diagnosis, decision, quote, swap, visit,
-    # shipments, calls, notifications): a query or two each, none per step or event.
-    with django_assert_max_num_queries(22):
+    # shipments, calls, notifications): a query or two each, none per step or event. (23: the
+    # decision panel asks whether a script ran, to fold the manual diagnosis away.)
+    with django_assert_max_num_queries(23):
         operator_client.get(reverse("console:case_detail", args=[run.case.number]))
+
+
+def test_the_run_result_gives_the_one_warranty_answer_of_an_old_handset(
+        operator_client, run, operator):
+    import datetime
+    import re
+
+    run.case.handset.purchase_date = datetime.date(2020, 1, 15)
+    run.case.handset.save(update_fields=["purchase_date"])
+    run_answer(run=run, step=0, answer="swollen", actor=operator)
+
+    page = operator_client.get(reverse("diagnostics:run", args=[run.pk])).content.decode()
+
+    warranty = re.search(r'data-testid="result-warranty">([^<]*)<', page).group(1)
+    assert "under warranty" not in warranty.lower()
+    assert "out of warranty" in warranty or "fault not covered" in warranty
+    assert "Covered by warranty" not in page

@@ -20,8 +20,8 @@ class DiagnosisForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    preference = forms.ChoiceField(label=_("Customer's preference"), choices=PREFERENCES,
-                                   required=False)
+    preference = forms.ChoiceField(label=_("Customer's preference for this proposal"),
+                                   choices=PREFERENCES, required=False)
 
 
 class ConfirmForm(forms.Form):

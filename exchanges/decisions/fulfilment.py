@@ -116,7 +116,10 @@ def service_order_create(*, case: Case, decision: Decision, quote: Quote | None 
         return provider.fulfil(case=case, decision=decision, quote=quote, actor=actor,
                                options={})
     order = order_service(case=case, decision=decision, quote=quote, actor=actor)
-    notification_send(case=case, template="outcome_booked",
-                      context={"outcome": decision.outcome, "paid": bool(quote),
-                               "address": order.address_line})
+    if decision.outcome != Action.SWAP:
+        # A swap tells its own milestones at once (promised or backordered, then booked with
+        # its tracking link): one message a milestone, never "we will send the date" after it.
+        notification_send(case=case, template="outcome_booked",
+                          context={"outcome": decision.outcome, "paid": bool(quote),
+                                   "address": order.address_line})
     return order

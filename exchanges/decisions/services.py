@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Action
@@ -26,7 +26,7 @@ from exchanges.models import (
 from exchanges.quotes.services import quote_create, quote_withdraw
 from exchanges.stock.selectors import stock_available
 from exchanges.visits.selectors import technicians_covering
-from hotline.errors import PermissionRefused, StaleObject
+from hotline.errors import DomainError, PermissionRefused, StaleObject
 from hotline.fulfilment import fulfilment_provider
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
@@ -182,7 +182,15 @@ def decision_propose(
     if recommendation is None:
         raise DecisionError(_("No diagnosis yet: run a guided script or record a diagnosis."),
                         code="no_diagnosis")
-    proposal = decision_evaluate(case=case, recommendation=recommendation, preference=preference)
+    try:
+        # Reasons are stored in English (msgids) and shown in the reader's language
+        # (hotline.i18n.stored_text), whoever decided in whichever language.
+        with translation.override("en"):
+            proposal = decision_evaluate(case=case, recommendation=recommendation,
+                                         preference=preference)
+    except DomainError:  # refused: say it again in the operator's language
+        decision_evaluate(case=case, recommendation=recommendation, preference=preference)
+        raise
     try:
         with transaction.atomic():
             decision = _record_proposal(case=case, actor=actor, recommendation=recommendation,

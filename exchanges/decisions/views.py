@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from diagnostics.models import RunStatus, ScriptRun
 from exchanges.decisions import selectors, services
 from exchanges.decisions.forms import ConfirmForm, DiagnosisForm, ProposeForm, ReasonForm
+from exchanges.decisions.warranty import warranty_of_inputs
 from exchanges.quotes.forms import SignedAcceptanceForm
 from exchanges.quotes.selectors import quote_current
 from exchanges.quotes.services import quote_link
@@ -26,13 +28,23 @@ def decision_panel(request, case: Case) -> Panel:
     initial = {}
     if decision is not None and decision.is_open:
         initial = {"outcome": decision.proposed_outcome}
+    diagnoses = list(case.diagnoses.select_related("fault_code", "recorded_by")[:5])
+    # The manual diagnosis is a fallback: folded away once a script runs or ran, or once there
+    # is a diagnosis or a decision to work from.
+    can_diagnose = case.status in (CaseStatus.OPEN, CaseStatus.DIAGNOSING)
+    scripted = (can_diagnose and decision is None and not diagnoses and ScriptRun.objects.filter(
+        case=case).exclude(status=RunStatus.ABANDONED).exists())
     return Panel("exchanges/_case_panel.html", {
         "case": case,
-        "can_diagnose": case.status in (CaseStatus.OPEN, CaseStatus.DIAGNOSING),
+        "can_diagnose": can_diagnose,
+        "diagnosis_open": can_diagnose and decision is None and not diagnoses and not scripted,
+        "can_propose": case.status == CaseStatus.DIAGNOSING and bool(diagnoses or scripted
+                                                                      or decision),
         "diagnosis_form": DiagnosisForm(prefix="dx"),
         "propose_form": ProposeForm(prefix="pr"),
-        "diagnoses": list(case.diagnoses.select_related("fault_code", "recorded_by")[:5]),
+        "diagnoses": diagnoses,
         "decision": decision,
+        "warranty": warranty_of_inputs(decision.inputs, decision.fault_code) if decision else None,
         "confirm_form": ConfirmForm(initial=initial, prefix="cf"),
         "can_override": request.user.has_perm("hotline.override_decision"),
         "can_revise": request.user.has_perm("hotline.override_decision") and case.status in (

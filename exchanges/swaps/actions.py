@@ -18,6 +18,7 @@ from exchanges.models import InspectionOutcome, SwapStatus, Warehouse
 from exchanges.swaps import services
 from exchanges.swaps.forms import InspectionForm, RebookForm
 from hotline.actions import Action, ActionTable, when_allowed
+from hotline.api.fields import BoundedDateField, CountryField, postcode_checked
 from hotline.models import ModelVariant
 
 STAFF = CHANGE_SWAPS
@@ -39,13 +40,14 @@ class RebookSerializer(ReasonSerializer):
     street2 = serializers.CharField(required=False, allow_blank=True, max_length=200)
     postcode = serializers.CharField(required=False, max_length=12)
     city = serializers.CharField(required=False, max_length=100)
-    country = serializers.CharField(required=False, max_length=2)
+    country = CountryField(required=False)
     access_notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
     recipient_name = serializers.CharField(required=False, max_length=120)
     recipient_phone = serializers.CharField(required=False, max_length=30)
-    ship_on = serializers.DateField(required=False)
+    ship_on = BoundedDateField(required=False)
 
     def validate(self, attrs):
+        postcode_checked(attrs)  # with the country given; else the service uses the swap's
         attrs["recipient"] = {key: attrs[key] for key in ADDRESS_FIELDS if key in attrs}
         return attrs
 

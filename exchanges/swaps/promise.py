@@ -4,7 +4,8 @@ Booked before the warehouse's carrier cut-off on a working day, a parcel leaves 
 arrives `transit_days` working days later before the carrier's delivery time; otherwise it
 leaves on the next working day. Working days skip weekends and the public holidays of the
 warehouse's country (for the departure) and of the destination (for the delivery), including
-regional ones a postcode implies (Alsace-Moselle in France, for instance).
+regional ones a postcode implies (Alsace-Moselle in France, for instance). The reasons are
+English sentences built from msgids, shown in the reader's language (hotline.i18n).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import gettext_noop as N_
 
 # Postcode prefixes that imply a holiday subdivision of the `holidays` package.
 _SUBDIVISION_BY_POSTCODE = {
@@ -99,11 +101,15 @@ def _next_working_day(day, *, country, subdiv, saturday_ok, reasons) -> datetime
     while True:
         name = holiday_name(day, country=country, subdiv=subdiv)
         if name:
-            reasons.append(f"{day.isoformat()} is a public holiday in {country}"
-                           f"{' (' + subdiv + ')' if subdiv else ''}: {name}")
-        elif day.weekday() == 6 or (day.weekday() == 5 and not saturday_ok):
-            reasons.append(f"{day.isoformat()} is a {day.strftime('%A')}: no delivery or "
-                           "dispatch")
+            reasons.append(N_("%(day)s is a public holiday in %(place)s: %(name)s") % {
+                "day": day.isoformat(), "place": f"{country} ({subdiv})" if subdiv else country,
+                "name": name})
+        elif day.weekday() == 6:
+            reasons.append(N_("%(day)s is a Sunday: no delivery or dispatch") % {
+                "day": day.isoformat()})
+        elif day.weekday() == 5 and not saturday_ok:
+            reasons.append(N_("%(day)s is a Saturday: no delivery or dispatch") % {
+                "day": day.isoformat()})
         else:
             return day
         day += datetime.timedelta(days=1)
@@ -119,12 +125,13 @@ def promise_compute(
     reasons: list[str] = []
     for place in dict.fromkeys([rules.warehouse_country.upper(), country.upper()]):
         if not holidays_known(place):
-            reasons.append(f"public holidays of {place or '?'} are not known: none counted")
+            reasons.append(N_("public holidays of %(place)s are not known: none counted")
+                           % {"place": place or "?"})
     local = at.astimezone(zoneinfo.ZoneInfo(rules.warehouse_tz))
     ship = local.date()
     if local.time() >= rules.cutoff:
-        reasons.append(f"booked after the {rules.cutoff:%H:%M} cut-off: ships the next "
-                       "working day")
+        reasons.append(N_("booked after the %(cutoff)s cut-off: ships the next working day")
+                       % {"cutoff": f"{rules.cutoff:%H:%M}"})
         ship += datetime.timedelta(days=1)
     ship = _next_working_day(ship, country=rules.warehouse_country.upper(), subdiv=None,
                              saturday_ok=False, reasons=reasons)

@@ -49,7 +49,7 @@ def swap_panel(request, case) -> Panel | None:
         })
     handset = case.handset
     if not swaps and handset is not None and handset.model_id and case.status in (
-            CaseStatus.DIAGNOSING, CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT):
+            CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT):
         # Loaded by HTMX after the page (a plain link without JavaScript): the case page stays
         # cheap, the stock and the promise are computed when looked at.
         context["options_url"] = reverse("exchanges:swap_options", args=[case.number])

@@ -9,8 +9,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from exchanges.models import Visit
 from exchanges.swaps.promise import PromiseRules, promise_compute
-from exchanges.tests.factories import WarehouseFactory, swap_case
+from exchanges.tests.factories import (
+    StockUnitFactory,
+    SwapFactory,
+    TechnicianFactory,
+    VisitFactory,
+    WarehouseFactory,
+    swap_case,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fault_codes")]
 EXTREMES = ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
@@ -117,3 +125,46 @@ def test_the_visit_day_sheet_shows_today_for_an_extreme_or_bad_date(client, supe
 
     assert response.status_code == 200
     assert "showing today" in response.content.decode()
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"country": "ZZ"}, "country"),
+    ({"country": "1"}, "country"),
+    ({"postcode": "ABCDE", "country": "FR"}, "postcode"),
+    ({"ship_on": "9999-12-31"}, "ship_on"),
+])
+def test_a_swap_rebook_over_the_api_refuses_a_bad_address_or_day_naming_it(api, body, field):
+    swap = SwapFactory(status="delivery_failed", unit=StockUnitFactory())
+
+    response = api.post(f"/api/v1/swaps/{swap.pk}/rebook/", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    swap.refresh_from_db()
+    assert (swap.status, swap.booking_attempt) == ("delivery_failed", 0)
+
+
+def test_a_swap_rebook_over_the_api_normalises_a_good_postcode(api):
+    swap = SwapFactory(status="delivery_failed", unit=StockUnitFactory())
+
+    response = api.post(f"/api/v1/swaps/{swap.pk}/rebook/",
+                        {"postcode": " 69003 ", "country": "fr", "city": "Lyon"}, format="json")
+
+    assert response.status_code == 200, response.content
+    swap.refresh_from_db()
+    assert (swap.postcode, swap.country) == ("69003", "FR")
+
+
+@pytest.mark.parametrize("start", EXTREMES)
+def test_the_visit_booking_api_refuses_an_extreme_date_naming_start(api, start):
+    visit = VisitFactory(status="requested")
+
+    by_case = api.post(f"/api/v1/cases/{visit.case.number}/visit/book/",
+                       {"technician_id": TechnicianFactory().pk, "start": start}, format="json")
+    by_action = api.post(f"/api/v1/visits/{visit.pk}/book/",
+                         {"technician_id": TechnicianFactory().pk, "start": start},
+                         format="json")
+
+    assert (by_case.status_code, by_action.status_code) == (400, 400)
+    assert "start" in by_case.json() and "start" in by_action.json()
+    assert Visit.objects.get(pk=visit.pk).status == "requested"

@@ -112,3 +112,45 @@ def test_a_configured_tracking_page_is_used_for_every_carrier(settings):
 
     assert tracking_url(Shipment(carrier="sandbox", tracking_number="HS1")) == (
         "https://track.example.com/sandbox/HS1")
+
+
+@pytest.mark.parametrize("booked_at, ships_on", [
+    (datetime.datetime(2026, 12, 5, 11, 0), datetime.date(2026, 12, 7)),  # a Saturday
+    (datetime.datetime(2026, 12, 6, 11, 0), datetime.date(2026, 12, 7)),  # a Sunday
+    (datetime.datetime(2026, 12, 4, 18, 0), datetime.date(2026, 12, 7)),  # Friday after the cut-off
+    (datetime.datetime(2026, 12, 7, 10, 0), datetime.date(2026, 12, 7)),  # Monday before it
+])
+def test_the_shipment_leaves_on_the_promise_s_working_day(run, _frozen, booked_at, ships_on):
+    from exchanges.tests.swapkit import PARIS
+
+    _frozen.move_to(booked_at.replace(tzinfo=PARIS))
+
+    swap = booked_swap(run)
+
+    assert swap.outbound.ship_date == ships_on
+    assert swap.outbound.ship_date.weekday() < 5
+    assert swap.promised_by.date() > swap.outbound.ship_date
+
+
+def test_ordering_a_swap_tells_each_milestone_once_with_the_date_and_the_tracking_link(run):
+    from collections import Counter
+
+    from exchanges.decisions.fulfilment import service_order_create
+    from exchanges.tests.factories import swap_case
+    from hotline.models import Notification
+    from hotline.notifications import notification_render
+
+    case, decision = swap_case()
+    case.customer.language = "fr"
+    case.customer.save(update_fields=["language"])
+
+    swap = run(service_order_create, case=case, decision=decision)
+
+    sent = Counter((n.template, n.channel) for n in Notification.objects.filter(case=case))
+    assert sent == Counter({("swap_promised", "email"): 1, ("swap_promised", "sms"): 1,
+                            ("swap_booked", "email"): 1, ("swap_booked", "sms"): 1})
+    sms = notification_render(notification=Notification.objects.get(
+        case=case, template="swap_booked", channel="sms"))["body"]
+    swap.refresh_from_db()
+    assert swap.outbound.tracking_number in sms or "/track/" in sms
+    assert "mardi 8 décembre 2026 12:00" in sms

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from exchanges.decisions.fulfilment import swap_request
-from exchanges.models import Swap
+from exchanges.models import Swap, Warehouse
 from exchanges.swaps import services as swaps_service
 from exchanges.tests.factories import (
     StockUnitFactory,
@@ -98,6 +98,23 @@ def test_the_operator_sees_another_warehouse_a_variant_a_backorder_and_a_visit(r
     assert options[0].warehouse.code == "LYS"
     assert options[0].promise.deliver_by.date() == datetime.date(2026, 12, 9)
     assert options[1].needs_consent
+
+
+def test_a_handset_of_no_variant_sees_each_warehouse_once_whatever_its_variants(run):
+    from hotline.tests.factories import ModelVariantFactory
+
+    case, _decision = swap_case(stock=1)
+    case.handset.variant = None
+    case.handset.save(update_fields=["variant"])
+    model, main = case.handset.model, Warehouse.objects.get()
+    StockUnitFactory(model=model, variant=ModelVariantFactory(model=model, colour="blue"), warehouse=main)
+    StockUnitFactory(model=model, variant=None, warehouse=main)
+
+    options = swaps_service.swap_stock_options(model=model, variant=None, postcode="75002", country="FR")
+
+    like_for_like = [option for option in options if option.kind == "like_for_like"]
+    assert [option.warehouse for option in like_for_like] == [main]
+    assert like_for_like[0].available == 3
 
 
 def test_an_equivalent_variant_is_reserved_only_with_the_consent_recorded(run, operator):

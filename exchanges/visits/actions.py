@@ -18,6 +18,7 @@ from exchanges.visits.forms import (
     VisitReportInput,
 )
 from hotline.actions import Action, ActionTable, when_allowed
+from hotline.api.fields import BoundedDateTimeField
 from hotline.capabilities import WORK_CASES
 
 STAFF = WORK_CASES
@@ -27,7 +28,7 @@ FIELD = WORK_VISITS
 class VisitBookSerializer(serializers.Serializer):
     technician_id = serializers.PrimaryKeyRelatedField(source="technician",
                                                        queryset=Technician.objects.all())
-    start = serializers.DateTimeField()
+    start = BoundedDateTimeField()
 
 
 class VisitReportSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from hotline.api.fields import BoundedDateField, CountryField
-from hotline.models import Address, Case, Customer, Handset, Symptom
+from hotline.models import Address, Customer, Symptom
 from hotline.validators import normalise_phone, normalise_postcode, validate_imei
 
 
@@ -15,27 +15,6 @@ def _django_validator(func):
             raise serializers.ValidationError(exc.messages) from None
 
     return run
-
-
-class HandsetOutputSerializer(serializers.ModelSerializer):
-    model = serializers.StringRelatedField()
-    warranty_end = serializers.DateField(read_only=True)
-
-    class Meta:
-        model = Handset
-        fields = ["imei", "model", "purchase_date", "warranty_end", "firmware_version"]
-
-
-class CaseOutputSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    customer = serializers.CharField(source="customer.full_name")
-    handset = HandsetOutputSerializer()
-    distributor = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Case
-        fields = ["number", "status", "status_label", "channel", "symptom", "description",
-                  "customer", "handset", "distributor", "created_at", "updated_at"]
 
 
 class AddressInputSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class AuditEvent(models.Model):
@@ -45,4 +46,4 @@ class AuditEvent(models.Model):
     def who(self) -> str:
         if self.actor_id:
             return self.actor.get_full_name() or self.actor.get_username()
-        return self.actor_label or "system"
+        return self.actor_label or gettext_noop("system")  # shown translated (hotline.i18n)

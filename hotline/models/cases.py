@@ -227,12 +227,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=[CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
-                CaseStatus.ADVISED, CaseStatus.REFERRED, CaseStatus.DECLINED,
-                CaseStatus.RESOLVED],
+                CaseStatus.REFERRED],
         target=CaseStatus.CANCELLED,
     )
     def cancel(self):
-        """Cancel the case."""
+        """Cancel the case. A settled case (advised, declined, resolved) has nothing left to
+        cancel: it closes after its follow-up window, or a repeat contact reopens it."""
         self.settled_at = None
 
     @transition(

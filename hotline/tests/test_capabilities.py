@@ -95,5 +95,5 @@ def test_a_refused_page_says_why_in_the_console_layout(operator_client):
     response = operator_client.get("/calls/wallboard/")
 
     assert response.status_code == 403
-    assert 'data-testid="forbidden"' in response.text
+    assert 'data-testid="error-page" data-status="403"' in response.text
     assert "Your role does not give access to this page." in response.text

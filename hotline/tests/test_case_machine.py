@@ -28,7 +28,6 @@ ALLOWED = {
     ("advised", "close"): "closed",
     ("advised", "reopen"): "diagnosing",
     ("advised", "revise"): "diagnosing",
-    ("advised", "cancel"): "cancelled",
     ("referred", "close"): "closed",
     ("referred", "reopen"): "diagnosing",
     ("referred", "revise"): "diagnosing",
@@ -37,10 +36,8 @@ ALLOWED = {
     ("referred", "settle_referral"): "referred",
     ("declined", "close"): "closed",
     ("declined", "reopen"): "diagnosing",
-    ("declined", "cancel"): "cancelled",
     ("resolved", "close"): "closed",
     ("resolved", "reopen"): "diagnosing",
-    ("resolved", "cancel"): "cancelled",
 }
 TRANSITIONS = sorted({name for _state, name in ALLOWED})
 PAIRS = [(state, name) for state in CaseStatus.values for name in TRANSITIONS]

@@ -139,3 +139,10 @@ def test_every_french_catalogue_is_complete(app):
 
     assert len(blocks) > 10
     assert fuzzy == [] and empty == []
+
+
+def test_a_webhook_secret_key_that_is_no_fernet_key_stops_start_up(tmp_path):
+    result = _start({"WEBHOOK_SECRET_KEY": "not-a-key"}, "check", tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "WEBHOOK_SECRET_KEY: expected Fernet keys" in result.stderr

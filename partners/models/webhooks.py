@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.encryption import decrypt, encrypt
+
 
 class EventType(models.TextChoices):
     STATUS_CHANGED = "case.status_changed", _("a case's public status changed")
@@ -26,8 +28,10 @@ class WebhookSubscription(models.Model):
                                     verbose_name=_("distributor"))
     url = models.URLField(_("receiver URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
-    secret = models.CharField(max_length=80, editable=False,
-                              help_text=_("Signs every delivery; shown once at creation."))
+    # Encrypted at rest (hotline.encryption); read and set through `secret`.
+    secret_encrypted = models.TextField(
+        _("signing secret (encrypted)"), editable=False,
+        help_text=_("Signs every delivery; shown once at creation."))
     is_active = models.BooleanField(_("active"), default=True)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     disabled_reason = models.CharField(_("why disabled"), max_length=300, blank=True)
@@ -43,6 +47,15 @@ class WebhookSubscription(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def secret(self) -> str:
+        """Return the signing secret (decrypted)."""
+        return decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = encrypt(value)
 
     @property
     def secret_hint(self) -> str:

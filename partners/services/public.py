@@ -32,18 +32,25 @@ def public_case_refresh(*, case_id: int) -> PublicCase | None:
     it went through since the last refresh (replayed from the audit trail, so a worker that
     runs late skips none)."""
     with transaction.atomic():
-        case = Case.objects.select_related("distributor", "handset").filter(pk=case_id).first()
+        # Lock the case: its transitions wait, and two refreshes of one case never race to
+        # create its public view or read a trail that moved between two statements.
+        case = (Case.objects.select_for_update(of=("self",))
+                .select_related("distributor", "handset").filter(pk=case_id).first())
         if case is None:
             return None
         public = PublicCase.objects.select_for_update().filter(case=case).first()
         status = public_status(case)
+        timeline = public_timeline(case)
         if public is None:
+            # The first word partners hear is the one the first change made (the case's
+            # opening when nothing has happened yet); every later one is replayed below, so
+            # a refresh that runs after several changes still reports each of them.
+            first = timeline[1] if len(timeline) > 1 else timeline[0]
             public = PublicCase.objects.create(case=case, distributor_id=case.distributor_id,
-                                               status=status)
-            _emit(case, EventType.STATUS_CHANGED, previous_status=None)
-            return public
+                                               status=first.status, changed_at=first.at)
+            _emit(case, EventType.STATUS_CHANGED, previous_status=None, entry=first)
         previous = public.status
-        news = [entry for entry in public_timeline(case) if entry.at > public.changed_at]
+        news = [entry for entry in timeline if entry.at > public.changed_at]
         for entry in news:
             if entry.status != previous:
                 _emit(case, EventType.STATUS_CHANGED, previous_status=previous, entry=entry)

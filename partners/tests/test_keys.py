@@ -6,9 +6,11 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from hotline.models import AuditEvent
 from hotline.tests.factories import DistributorFactory
+from partners.auth import UserExceptKeyRateThrottle
 from partners.errors import PartnerError
 from partners.models import DistributorKey
 from partners.services.keys import key_revoke, key_rotate
@@ -107,3 +109,32 @@ def test_each_key_has_its_own_rate_and_a_429_says_when_to_retry(key_client, sett
     assert answers == [200, 200, 429]
     assert int(throttled["Retry-After"]) > 0
     assert key_client(second).get(LIST).status_code == 200
+
+
+def test_each_user_has_its_own_rate_and_a_429_says_when_to_retry(monkeypatch, operator,
+                                                                   supervisor):
+    monkeypatch.setattr(UserExceptKeyRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    cache.clear()
+    client = APIClient()
+    client.force_authenticate(operator)
+
+    answers = [client.get(LIST).status_code for _i in range(3)]
+    throttled = client.get(LIST)
+
+    assert answers == [200, 200, 429]
+    assert int(throttled["Retry-After"]) > 0
+    other = APIClient()
+    other.force_authenticate(supervisor)
+    assert other.get(LIST).status_code == 200
+
+
+def test_keys_of_one_distributor_do_not_share_the_users_rate(key_client, monkeypatch):
+    monkeypatch.setattr(UserExceptKeyRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    cache.clear()
+    distributor = DistributorFactory()
+    _first, first = api_key(distributor)
+    _second, second = api_key(distributor)
+
+    answers = [key_client(secret).get(LIST).status_code for secret in (first, second) * 2]
+
+    assert answers == [200] * 4

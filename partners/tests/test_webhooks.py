@@ -8,14 +8,16 @@ import json
 import httpx
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from django.core import mail
 from django.utils import timezone
 
+from hotline.encryption import SecretUnreadable
 from hotline.signing import SignatureRejected, signature_make, signature_verify
 from hotline.tests.factories import DistributorFactory
 from hotline.workflow import transition
 from partners.errors import PartnerError
-from partners.models import DeliveryStatus, WebhookDelivery, WebhookEvent
+from partners.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 from partners.services import webhooks
 from partners.services.public import public_case_refresh
 from partners.tests.factories import case_opened_by
@@ -263,3 +265,50 @@ def test_the_same_courier_news_twice_is_one_event(hook, telco):
                                 dedupe_key="tracking:1")
 
     assert WebhookEvent.objects.count() == 1
+
+
+def test_the_signing_secret_is_stored_encrypted_and_still_signs(telco):
+    subscription, secret = webhooks.subscription_create(
+        distributor=telco, url=URL, events=["case.status_changed"])
+
+    stored = WebhookSubscription.objects.filter(pk=subscription.pk).values_list(
+        "secret_encrypted", flat=True).get()
+    assert secret not in stored and secret.removeprefix("whsec_") not in stored
+    assert WebhookSubscription.objects.get(pk=subscription.pk).secret == secret
+
+
+def test_a_configured_key_encrypts_and_a_rotated_one_still_decrypts(telco, settings):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.WEBHOOK_SECRET_KEYS = [old]
+    subscription, secret = webhooks.subscription_create(
+        distributor=telco, url=URL, events=["case.status_changed"])
+
+    settings.WEBHOOK_SECRET_KEYS = [new, old]
+    readable = WebhookSubscription.objects.get(pk=subscription.pk).secret
+    settings.WEBHOOK_SECRET_KEYS = [new]
+
+    assert readable == secret
+    with pytest.raises(SecretUnreadable):
+        WebhookSubscription.objects.get(pk=subscription.pk).secret  # noqa: B018
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_secrets_stored_in_plaintext(telco):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("partners", "0002_public_status_repair_words")]
+    after = [("partners", "0003_webhook_secret_encrypted")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    old_apps.get_model("partners", "WebhookSubscription").objects.create(
+        distributor_id=telco.pk, url=URL, events=["case.status_changed"], secret="whsec_plain")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.secret == "whsec_plain"
+    assert "whsec_plain" not in subscription.secret_encrypted

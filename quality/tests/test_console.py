@@ -199,3 +199,10 @@ def test_the_records_csv_streams_every_record(qa_client):
                              + "?start=2026-01-01&end=2026-06-30&format=csv")
     lines = b"".join(response.streaming_content).decode().strip().splitlines()
     assert len(lines) == 1 + 4
+
+
+def test_the_movers_change_column_reads_as_a_difference_in_french():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert str(dict(TABLES["movers"].columns)["change"]) == "Variation"

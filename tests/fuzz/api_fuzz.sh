@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bounded schemathesis run over the whole API (docs/reliability.md): a throwaway embedded
-# instance (SQLite, demo data) served by gunicorn on 127.0.0.1, fuzzed as an operator and as a
-# distributor; the run fails on any server error (5xx). Used by `make fuzz-api` and .ci/run.
-#   FUZZ_SECONDS  time budget per identity (default 120)
+# instance (SQLite, demo data) served by gunicorn on 127.0.0.1, fuzzed as an operator, as a
+# distributor's user and with a distributor's API key; the run fails on any server error
+# (5xx). Used by `make fuzz-api` and .ci/run.
+#   FUZZ_SECONDS  time budget per identity (default 120; three identities)
 #   FUZZ_PORT     port (default: a free one)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,14 +20,24 @@ trap cleanup EXIT
 
 # The embedded default, whatever the caller's environment points at.
 unset DATABASE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND CACHE_URL
-export HOTLINE_VAR_DIR="$WORK/var" DEBUG=true LOG_LEVEL=ERROR CTI_TOKENS=fuzz-cti-token \
+export DJANGO_SETTINGS_MODULE=tests.fuzz.settings HOTLINE_VAR_DIR="$WORK/var" DEBUG=true LOG_LEVEL=ERROR CTI_TOKENS=fuzz-cti-token \
   API_RATE_USER=100000/min API_RATE_ANON=100000/min API_RATE_CTI=100000/min
 mkdir -p "$HOTLINE_VAR_DIR"
 
+# Any step that fails says why (the work folder goes when the script ends).
+step() {
+  local name="$1"; shift
+  if ! "$@" > "$WORK/$name.log" 2>&1; then
+    echo "fuzz-api: $name failed:"; tail -40 "$WORK/$name.log"; exit 1
+  fi
+}
+started=$(date +%s)
 echo "fuzz-api: demo data in $HOTLINE_VAR_DIR"
-$BIN/python manage.py migrate --noinput -v 0
-$BIN/python manage.py load_demo > "$WORK/demo.log" 2>&1
-eval "$($BIN/python tests/fuzz/fuzz_ids.py 2>/dev/null | grep -E '^[A-Z_]+=[A-Za-z0-9-]+$')"
+step tables $BIN/python manage.py migrate --run-syncdb --noinput -v 0
+step demo $BIN/python manage.py load_demo
+step ids $BIN/python tests/fuzz/fuzz_ids.py
+eval "$(grep -E '^[A-Z_]+=[A-Za-z0-9._-]+$' "$WORK/ids.log")"
+echo "fuzz-api: instance ready in $(( $(date +%s) - started ))s"
 
 cat > "$WORK/schemathesis.toml" <<TOML
 [parameters]
@@ -41,13 +52,18 @@ for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" > /dev/null 2>&1 && break
   sleep 1
 done
+if ! curl -fsS "http://127.0.0.1:$PORT/healthz" > /dev/null 2>&1; then
+  echo "fuzz-api: the server did not start:"; tail -40 "$WORK/server.log"; exit 1
+fi
 
 status=0
-for who in operator distributor; do
-  token_var="TOKEN_${who^^}"
+# The operator's token, the distributor user's token and the distributor's API key.
+declare -A AUTH=([operator]="Token $TOKEN_OPERATOR" [distributor]="Token $TOKEN_DISTRIBUTOR"
+                 [distributor-key]="Api-Key $KEY_DISTRIBUTOR")
+for who in operator distributor distributor-key; do
   echo "fuzz-api: as $who, up to ${SECONDS_PER_IDENTITY}s"
   $BIN/st --config-file "$WORK/schemathesis.toml" --no-color run "http://127.0.0.1:$PORT/api/schema/" \
-    -H "Authorization: Token ${!token_var}" \
+    -H "Authorization: ${AUTH[$who]}" \
     --checks not_a_server_error --phases examples,coverage,fuzzing \
     --max-examples 25 --max-time "$SECONDS_PER_IDENTITY" -w 1 --seed 17 \
     --suppress-health-check all --warnings off \
@@ -59,4 +75,5 @@ for who in operator distributor; do
     break
   fi
 done
+echo "fuzz-api: done in $(( $(date +%s) - started ))s"
 exit "$status"

@@ -66,8 +66,6 @@ def wait_for(predicate, *, timeout=60):
     return False
 
 
-@pytest.mark.xfail(reason="known failure at the stop: the real worker delivers 2 of the 6 "
-                          "status events (see the issue 13 note)", strict=False)
 def test_a_worker_delivers_each_cases_events_in_order_through_failures(receiver):
     distributor = DistributorFactory(code="integration")
     subscription, secret = subscription_create(distributor=distributor, url=receiver,

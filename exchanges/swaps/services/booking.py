@@ -150,7 +150,10 @@ def _courier_book(swap: Swap, *, attempt: int, options: dict):
     sender, recipient, returns = _addresses(swap)
     replacement = Parcel(weight_kg=Decimal("0.6"), length_cm=20, width_cm=12, height_cm=8,
                          contents=f"Replacement handset {swap.variant or swap.model}")
-    ship_date = max(swap.ship_on or timezone.localdate(), timezone.localdate())
+    # The parcel leaves on the day the promise says: a working day of the warehouse's calendar
+    # (the next one after the cut-off, a weekend or a holiday), or the later day chosen.
+    ship_date = swap_promise(warehouse=swap.warehouse, postcode=swap.postcode, country=swap.country,
+                             at=dispatch_time(swap, timezone.now())).ships_on
     try:
         return shipment_book(
             carrier=swap.warehouse.carrier, sender=sender, recipient=recipient,

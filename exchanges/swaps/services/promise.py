@@ -86,7 +86,10 @@ def swap_stock_options(*, model, variant, postcode: str, country: str,
         counts = [(w if w is not None else main.pk, v, n) for w, v, n in counts]
     merged: dict = {}
     for w, v, n in counts:
-        merged[(w, v)] = merged.get((w, v), 0) + n
+        # A handset of no particular variant takes any unit: one like-for-like option per
+        # warehouse, whatever the variants in it (not one per variant, all alike).
+        key = (w, None if variant is None else v)
+        merged[key] = merged.get(key, 0) + n
     for (warehouse_id, variant_id), count in merged.items():
         warehouse = warehouses.get(warehouse_id)
         if warehouse is None:

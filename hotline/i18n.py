@@ -1,0 +1,71 @@
+"""Sentences stored in English, shown in the reader's language.
+
+Some sentences are written once and read later by people of other languages: a decision's
+reasons and warranty line, a promise's "why", a courier's tracking text. They are stored as
+the English text they were built from (a msgid of the catalogues, its `%(name)s` filled in).
+`stored_text` finds the msgid the sentence was built from (a plain msgid, or one whose
+placeholders match), and returns its translation with the same values, each value translated
+too when it is a msgid itself ("swap" -> "échange"). A sentence no msgid explains (free text,
+a real courier's own words) is returned as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.utils.translation import get_language, gettext, trans_real
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
+
+
+@cache
+def _patterns(language: str) -> list[tuple[re.Pattern, str]]:
+    """The catalogue's msgids with placeholders, as patterns, most specific first."""
+    catalog = trans_real.translation(language)._catalog
+    found = []
+    for msgid in catalog.keys():
+        if not isinstance(msgid, str) or "%(" not in msgid:
+            continue
+        parts, at, names = [], 0, set()
+        for match in _PLACEHOLDER.finditer(msgid):
+            name = match.group(1)
+            parts.append(re.escape(msgid[at:match.start()]))
+            if name in names:
+                parts.append(f"(?P={name})")
+            else:
+                parts.append(rf"(?P<{name}>-?\d+)" if match.group(2) == "d" else rf"(?P<{name}>.+?)")
+                names.add(name)
+            at = match.end()
+        parts.append(re.escape(msgid[at:]))
+        literal = len(_PLACEHOLDER.sub("", msgid))
+        found.append((literal, re.compile("".join(parts) + r"\Z", re.S), msgid))
+    found.sort(key=lambda item: -item[0])
+    return [(pattern, msgid) for _literal, pattern, msgid in found]
+
+
+def stored_text(text) -> str:
+    """Return `text`, a sentence stored in English, in the active language."""
+    text = str(text or "")
+    language = get_language() or "en"
+    if not text or language.startswith("en"):
+        return text
+    plain = gettext(text)
+    if plain != text:
+        return plain
+    for pattern, msgid in _patterns(language):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        values = {name: _value(value) for name, value in match.groupdict().items()}
+        try:
+            return gettext(msgid) % values
+        except (KeyError, TypeError, ValueError):
+            return text
+    return text
+
+
+def _value(value: str):
+    if value.lstrip("-").isdigit():
+        return int(value)
+    return gettext(value) if value else value

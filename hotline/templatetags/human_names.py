@@ -1,0 +1,28 @@
+"""`{% load human_names %}`: the human, translated names of events, messages and states."""
+
+from django import template
+
+from hotline import i18n, names
+
+register = template.Library()
+
+
+@register.filter
+def event_name(key: str) -> str:
+    return names.event_name(key)
+
+
+@register.filter
+def message_name(key: str) -> str:
+    return names.message_name(key)
+
+
+@register.filter
+def state_name(value: str) -> str:
+    return names.state_name(value)
+
+
+@register.filter
+def stored_text(text) -> str:
+    """A sentence stored in English (a reason, a tracking text), in the reader's language."""
+    return i18n.stored_text(text)

@@ -1,0 +1,89 @@
+"""Every machine name the console shows (a transition, a recorded event, a customer message, a
+state) has a human name in hotline.names, and the French console shows it in French."""
+
+import ast
+import pathlib
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.utils import translation
+from django_fsm import FSMFieldMixin
+
+from hotline import names
+
+APPS = ["hotline", "calls", "carriers", "diagnostics", "exchanges", "partners", "payments",
+        "quality", "repairs", "selfservice"]
+ROOT = pathlib.Path(settings.BASE_DIR)
+
+
+def _transition_names() -> set[str]:
+    found = set()
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, FSMFieldMixin):
+                found |= {t.name for t in field.get_all_transitions(model)}
+    return found
+
+
+def _recorded_event_names() -> set[str]:
+    """The `action=` of every record_event call in the apps' code (literal or a conditional of
+    literals)."""
+    found = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if {"tests", "migrations"} & set(path.parts):
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not (isinstance(node, ast.Call)
+                        and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_event"):
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg == "action":
+                        found |= {c.value for c in ast.walk(keyword.value)
+                                  if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return found
+
+
+def _message_names() -> set[str]:
+    return {path.name.removesuffix("_subject.txt")
+            for app in APPS for path in (ROOT / app / "templates" / "notifications").glob("*_subject.txt")}
+
+
+def test_every_transition_has_a_human_name():
+    missing = _transition_names() - set(names.event_names())
+
+    assert not missing, f"transitions without a name in hotline.names: {sorted(missing)}"
+
+
+def test_every_recorded_event_has_a_human_name():
+    recorded = _recorded_event_names()
+
+    assert {"opened", "swap_requested", "decision_confirmed"} <= recorded  # the scan works
+    missing = recorded - set(names.event_names())
+    assert not missing, f"recorded events without a name in hotline.names: {sorted(missing)}"
+
+
+def test_every_customer_message_has_a_human_name():
+    templates = _message_names()
+
+    assert {"swap_promised", "case_opened"} <= templates
+    missing = templates - set(names.message_names())
+    assert not missing, f"messages without a name in hotline.names: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("key, english, french", [
+    ("start_diagnosis", "Diagnosis started", "Diagnostic commencé"),
+    ("swap_requested", "Swap ordered", "Échange commandé"),
+])
+def test_an_event_is_named_in_the_user_language(key, english, french):
+    with translation.override("en"):
+        assert names.event_name(key) == english
+    with translation.override("fr"):
+        assert names.event_name(key) == french
+
+
+def test_a_message_and_a_state_are_named_in_french():
+    with translation.override("fr"):
+        assert names.message_name("swap_promised") == "Échange promis"
+        assert names.state_name("in_service") == "en intervention"

@@ -1,0 +1,131 @@
+"""Fault injection on the real PostgreSQL, Redis and a Celery worker (issue 17): the broker
+down while 200 swaps are decided, and 10,000 courier events delivered shuffled with 20 %
+duplicates. docs/reliability.md records what each shows and how long it takes."""
+
+import dataclasses
+import datetime
+import random
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db.models import Count
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from carriers import services as carrier_services
+from carriers.domain import CarrierEvent
+from carriers.models import Shipment, TrackingEvent
+from carriers.services import tracking_ingest
+from carriers.tests.factories import ShipmentFactory
+from exchanges.decisions.fulfilment import swap_request
+from exchanges.models import Swap
+from exchanges.tests.factories import swap_case
+from hotline.celery import app as celery_app
+from hotline.models import OutboxMessage
+from hotline.outbox import outbox_relay
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SWAPS = 200
+SHIPMENTS, EVENTS_EACH, DUPLICATES = 100, 10, 0.2
+
+
+@pytest.fixture
+def sandbox_only(settings):
+    from diagnostics.reference import fault_codes_load
+
+    settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {"webhook_secret": "s"}}
+    fault_codes_load()
+    return settings
+
+
+def test_swaps_decided_while_the_broker_is_down_are_each_booked_once_when_it_returns(
+        sandbox_only, monkeypatch):
+    cases = [swap_case(stock=1) for _index in range(SWAPS)]
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patch:  # every publish fails, as with Redis stopped
+        patch.setattr(celery_app.amqp, "send_task_message", broker_down)
+        swaps = [swap_request(case=case, decision=decision) for case, decision in cases]
+    waiting = OutboxMessage.objects.filter(task="exchanges.tasks.swap_book")
+    assert waiting.count() == SWAPS
+    assert not waiting.filter(dispatched_at__isnull=False).exists()
+    assert all(m.last_error.startswith("OperationalError") for m in waiting)
+    assert not Shipment.objects.exists()
+
+    OutboxMessage.objects.update(available_at=timezone.now())  # the relay's next turn
+    ids = [swap.pk for swap in swaps]
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=30):
+        outbox_relay(limit=5000)
+        outbox_relay(limit=5000)  # a second relay turn finds nothing left to send
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and \
+                Swap.objects.filter(pk__in=ids, status="booked").count() < SWAPS:
+            time.sleep(0.5)
+
+    assert Swap.objects.filter(pk__in=ids, status="booked").count() == SWAPS
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True,
+                                            task="exchanges.tasks.swap_book").exists()
+    per_swap = Shipment.objects.values("booking_key").annotate(n=Count("id"))
+    assert len(per_swap) == SWAPS  # one booking per swap ...
+    assert {row["n"] for row in per_swap} == {2}  # ... of a delivery and its collection
+
+
+def _timeline(tracking_number: str, start: datetime.datetime, rng: random.Random) -> list:
+    """Ten events of one parcel, an hour apart: the way there, a failed attempt, the end."""
+    middle = [("picked_up", ""), ("in_transit", ""), ("in_transit", ""), ("exception", ""),
+              ("in_transit", ""), ("out_for_delivery", ""),
+              ("delivery_failed", "recipient_absent"), ("held_at_depot", "")]
+    last = rng.choice([("delivered", ""), ("returned_to_sender", ""),
+                       ("out_for_delivery", ""), ("delivery_failed", "address_problem")])
+    steps = [*middle, last][:EVENTS_EACH - 1]
+    steps = [("in_transit", ""), *steps]
+    return [CarrierEvent(tracking_number=tracking_number, status=status, reason=reason,
+                         occurred_at=start + datetime.timedelta(hours=index),
+                         raw_code=status[:10].upper(), raw_text=f"{status} {index}",
+                         location=f"HUB {index}")
+            for index, (status, reason) in enumerate(steps)]
+
+
+def _ingest(events, batch=250):
+    for first in range(0, len(events), batch):
+        tracking_ingest(carrier="sandbox", events=events[first:first + batch], source="webhook")
+
+
+def test_shuffled_tracking_events_with_duplicates_end_in_the_same_states_as_in_order(
+        monkeypatch):
+    # These parcels belong to no swap: nobody is told (and no task is left in Redis).
+    monkeypatch.setattr(carrier_services, "subscribers", lambda: [])
+    rng = random.Random(17)
+    start = timezone.now() - datetime.timedelta(days=3)
+    booked = dict(status="booked", status_at=start - datetime.timedelta(hours=1),
+                  booked_at=start - datetime.timedelta(hours=1))
+    ordered = Shipment.objects.bulk_create(
+        [ShipmentFactory.build(tracking_number=f"IO{n:08d}", **booked) for n in range(SHIPMENTS)])
+    shuffled = Shipment.objects.bulk_create(
+        [ShipmentFactory.build(tracking_number=f"SH{n:08d}", **booked) for n in range(SHIPMENTS)])
+    in_order, stream = [], []
+    for index in range(SHIPMENTS):
+        timeline = _timeline(f"IO{index:08d}", start + datetime.timedelta(minutes=index), rng)
+        in_order += timeline
+        stream += [dataclasses.replace(e, tracking_number=f"SH{index:08d}") for e in timeline]
+    stream += rng.sample(stream, int(len(stream) * DUPLICATES))
+    rng.shuffle(stream)
+    assert len(in_order) == SHIPMENTS * EVENTS_EACH
+
+    _ingest(in_order)
+    _ingest(stream)
+
+    def states(shipments):
+        rows = Shipment.objects.filter(pk__in=[s.pk for s in shipments]).order_by("tracking_number")
+        return [(s.status, s.status_reason, s.status_at) for s in rows]
+
+    assert states(shuffled) == states(ordered)
+    assert {status for status, _reason, _at in states(ordered)} >= {"delivered",
+                                                                    "returned_to_sender"}
+    assert TrackingEvent.objects.filter(shipment__in=shuffled).count() == SHIPMENTS * EVENTS_EACH
+    assert TrackingEvent.objects.filter(shipment__in=ordered).count() == SHIPMENTS * EVENTS_EACH
