@@ -234,7 +234,13 @@ def case_cancel(*, case: Case, reason: str, actor=None) -> Case:
     name = "cancel_in_service" if case.status == CaseStatus.IN_SERVICE else "cancel"
     with transaction.atomic():
         transition(case, name, actor=actor, reason=reason)
-        for config in apps.get_app_configs():
-            for path in getattr(config, "case_cancelled_hooks", ()):
-                import_string(path)(case=case, actor=actor, reason=reason)
+        case_hooks_run("case_cancelled_hooks", case=case, actor=actor, reason=reason)
     return case
+
+
+def case_hooks_run(hooks: str, *, case: Case, actor=None, reason: str = "") -> None:
+    """Run every app's hooks of one kind (`case_cancelled_hooks`, `case_revised_hooks`: dotted
+    paths on their AppConfig) in the caller's transaction; a hook refuses by raising."""
+    for config in apps.get_app_configs():
+        for path in getattr(config, hooks, ()):
+            import_string(path)(case=case, actor=actor, reason=reason)

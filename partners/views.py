@@ -53,7 +53,7 @@ def home(request):
         keys=Count("api_keys", filter=Q(api_keys__revoked=False), distinct=True),
         hooks=Count("webhook_subscriptions", filter=Q(webhook_subscriptions__is_active=True),
                     distinct=True),
-        cases_opened=Count("cases", distinct=True))
+        cases_opened=Count("cases", distinct=True)).order_by("name", "pk")
     page = Paginator(distributors, 50).get_page(request.GET.get("page"))
     return render(request, "partners/home.html", {"page": page})
 

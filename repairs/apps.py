@@ -33,5 +33,6 @@ class RepairsConfig(AppConfig):
     # A damage quote raised during a repair is answered here (exchanges' quotes).
     quote_answered_hooks = ("repairs.services.mail_in.quote_answered",)
     case_cancelled_hooks = ("repairs.services.lifecycle.repairs_case_cancelled",)
+    case_revised_hooks = ("repairs.services.lifecycle.repairs_case_revised",)
     # Parcels of mail-in repairs (the prepaid label in, the repaired unit back).
     carrier_subscribers = ("repairs.tracking.on_shipment_event",)

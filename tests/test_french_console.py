@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from hotline.models import Case
+from tests.demo_time import check_the_demo_is_coherent_in_time
 from tests.french_sweep import report, sweep
 
 ROLES = ["operator", "supervisor", "qa", "technician", "distributor"]
@@ -34,9 +35,12 @@ def _english_after():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_console_page_of_the_demo_is_in_french(django_capture_on_commit_callbacks):
+def test_the_demo_is_coherent_in_time_and_every_console_page_is_in_french(
+        django_capture_on_commit_callbacks):
+    # Two checks over one loaded demo (loading it takes about a minute).
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=io.StringIO())
+    check_the_demo_is_coherent_in_time()
     numbers = list(Case.objects.values_list("number", flat=True))
     visited: list[str] = []
 

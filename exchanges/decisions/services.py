@@ -30,6 +30,7 @@ from hotline.errors import DomainError, PermissionRefused, StaleObject
 from hotline.fulfilment import fulfilment_provider
 from hotline.models import Case, CaseStatus
 from hotline.notifications import notification_send
+from hotline.services import case_hooks_run
 from hotline.workflow import actor_or_none, record_event, transition
 
 SERVICE_OUTCOMES = (Action.SWAP, Action.VISIT)
@@ -297,6 +298,8 @@ def case_revise(*, case: Case, actor, reason: str) -> Case:
     with transaction.atomic():
         transition(case, "revise", actor=actor, reason=reason)
         quote_withdraw(case=case, actor=actor, reason=reason)
+        # What other apps ordered for the decision (a referral to a service point) ends too.
+        case_hooks_run("case_revised_hooks", case=case, actor=actor, reason=reason)
         Decision.objects.filter(case=case).exclude(status=DecisionStatus.SUPERSEDED).update(
             status=DecisionStatus.SUPERSEDED)
     return case

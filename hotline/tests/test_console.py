@@ -142,10 +142,10 @@ def test_a_handset_with_an_unknown_tac_asks_for_the_model_on_the_form(operator_c
 
 
 def test_the_case_page_shows_the_timeline_and_cancels_with_a_reason(operator_client):
-    case = CaseFactory()
     from hotline.services import case_open  # a case opened through the service has an event
 
-    case = case_open(customer=case.customer, handset=case.handset, symptom="audio")
+    customer = CustomerFactory()
+    case = case_open(customer=customer, handset=HandsetFactory(owner=customer), symptom="audio")
 
     operator_client.post(reverse("console:case_cancel", args=[case.number]),
                          {"reason": "customer fixed it"})

@@ -26,3 +26,15 @@ def repairs_case_cancelled(*, case, actor=None, reason: str = "") -> None:
                               "repair instead of cancelling the case.")
                             % {"number": order.number}, code="repair_under_way")
         transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
+
+
+def repairs_case_revised(*, case, actor=None, reason: str = "") -> None:
+    """A supervisor took back the decision to refer (hook run in its transaction): a referral
+    not yet at the service point is cancelled; a handset already dropped off refuses it."""
+    reason = reason or "decision taken back"
+    for referral in Referral.objects.select_for_update().filter(case=case).open():
+        if referral.status != ReferralStatus.AWAITING_DROP_OFF:
+            raise CaseError(_("The handset is at the service point (%(reference)s): finish the "
+                              "referral before taking the decision back.")
+                            % {"reference": referral.reference}, code="referral_under_way")
+        transition(referral, "cancel", actor=actor, reason=reason, check_permission=False)

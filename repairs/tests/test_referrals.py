@@ -187,3 +187,33 @@ def test_no_new_referral_while_the_handset_is_at_a_service_point():
 
     first.refresh_from_db()
     assert first.status == ReferralStatus.RECEIVED
+
+
+def test_taking_back_a_referral_decision_cancels_the_referral_not_yet_dropped_off():
+    from exchanges.decisions.services import case_revise
+
+    case = referred_case()
+    referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
+
+    case_revise(case=case, actor=UserFactory(roles=["supervisor"]), reason="a swap after all")
+
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert referral.status == ReferralStatus.CANCELLED
+    assert case.status == "diagnosing"
+
+
+def test_a_decision_is_not_taken_back_while_the_handset_is_at_the_shop():
+    from exchanges.decisions.services import case_revise
+
+    case = referred_case()
+    referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
+    referrals.referral_receive(referral=referral)
+
+    with pytest.raises(CaseError, match="finish the referral"):
+        case_revise(case=case, actor=UserFactory(roles=["supervisor"]), reason="a swap after all")
+
+    referral.refresh_from_db()
+    case.refresh_from_db()
+    assert referral.status == ReferralStatus.RECEIVED
+    assert case.status == "referred"
