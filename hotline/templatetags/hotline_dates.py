@@ -16,3 +16,9 @@ def day_month(value) -> str:
 @register.filter
 def day_month_time(value) -> str:
     return format_local(value, "d MMM HH:mm") if value else ""
+
+
+@register.filter
+def weekday_day_month(value) -> str:
+    """"Mon 30 Nov" / "lun. 30 nov."."""
+    return format_local(value, "EEE d MMM") if value else ""

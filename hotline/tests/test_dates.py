@@ -27,3 +27,17 @@ def test_the_template_filters_format_dates_and_moments():
         text = template.render(Context({"moment": MOMENT, "day": datetime.date(2026, 12, 4)}))
 
     assert text == "1 déc. 12:00 / 4 déc."
+
+
+def test_weekday_day_month_speaks_the_readers_language():
+    import datetime
+
+    from django.utils import translation
+
+    from hotline.templatetags.hotline_dates import weekday_day_month
+
+    day = datetime.date(2026, 11, 30)
+    with translation.override("en"):
+        assert weekday_day_month(day) == "Mon 30 Nov"
+    with translation.override("fr"):
+        assert weekday_day_month(day) == "lun. 30 nov."
