@@ -87,6 +87,7 @@ def _config(*, title: str, labels: Sequence[str], height: int, formatter, max_la
         "print_values": False,
         "margin": 8,
         "margin_bottom": 24,
+        "margin_right": 36,  # room for the last x label, centred on the last point
     }
 
 

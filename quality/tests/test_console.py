@@ -206,3 +206,10 @@ def test_the_movers_change_column_reads_as_a_difference_in_french():
 
     with translation.override("fr"):
         assert str(dict(TABLES["movers"].columns)["change"]) == "Variation"
+
+
+def test_the_quality_home_movers_change_column_is_a_difference_in_french(qa_client):
+    qa_client.cookies["django_language"] = "fr"
+    page = qa_client.get(reverse("quality:home")).content.decode()
+    assert '<th class="num">Variation</th>' in page
+    assert '<th class="num">Changer</th>' not in page
