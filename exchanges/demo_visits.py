@@ -29,7 +29,7 @@ from hotline.workflow import transition
 TODAY = [
     # first, last, e-mail, phone, street, postcode, city, access notes, fault code
     ("Manon", "Girard", "manon.girard@example.org", "+33611220001", "5 rue Lepic", "75018",
-     "Paris", "Digicode 18A, 2nd floor left", "CHG-03"),
+     "Paris", "Digicode 18A, 2e étage gauche", "CHG-03"),
     ("Karim", "Haddad", "karim.haddad@example.org", "+33611220002",
      "22 avenue Aristide Briand", "92120", "Montrouge", "", "DSP-03"),
     ("Sophie", "Blanc", "sophie.blanc@example.org", "+33611220003", "9 rue de Paris", "93100",

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image, ImageDraw
 
 from exchanges import demo_visits
@@ -286,3 +287,14 @@ def test_a_day_without_visits_links_the_next_day_with_some(client, technician):
 
     assert b'data-testid="next-visit-day"' in response.content
     assert b"?date=2026-12-07" in response.content
+
+
+def test_the_french_day_sheet_names_the_phone_and_the_handset_apart(client, technician):
+    booked_visit(technician=technician, start=MONDAY_8AM)
+    client.force_login(technician.user)
+    client.cookies["django_language"] = "fr"
+
+    with translation.override("en"):  # the French request leaves no French behind
+        page = client.get(reverse("exchanges:visit_day") + "?date=2026-12-07").content.decode()
+
+    assert "<dt>Téléphone</dt>" in page and "<dt>Appareil</dt>" in page
