@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from hotline.api.permissions import HasCapability
@@ -23,6 +25,13 @@ FILTERS = [OpenApiParameter(name, str, description=text) for name, text in (
            "or of NFF (fault_code, script, end_node)"), ("status", "alerts: open, acknowledged, resolved"),
     ("page", "records: page number, from 1"),
     ("page_size", "records: rows per page, 1 to 1,000 (default 500)"))]
+
+
+class RecordsPage(serializers.Serializer):
+    """The records API's page: `page` from 1, `page_size` from 1 to 1,000 (default 500)."""
+
+    page = serializers.IntegerField(min_value=1, max_value=10**9, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=RECORDS_PAGE_MAX, default=500)
 
 
 class TableApi(APIView):
@@ -50,28 +59,16 @@ class TableApi(APIView):
 
     def _records(self, request, f):
         """Defect records, a page at a time (`page`, `page_size` up to 1,000): never cut."""
-        errors = {}
-        numbers = {}
-        for field, default, high in (("page", 1, None), ("page_size", 500, RECORDS_PAGE_MAX)):
-            raw = request.query_params.get(field, str(default))
-            try:
-                value = int(raw)
-            except ValueError:
-                value = 0
-            if value < 1 or (high and value > high) or value > 10**9:
-                errors[field] = [f"a whole number from 1 to {high or 10**9}"]
-            numbers[field] = value
-        if errors:
-            return Response({"errors": errors}, status=400)
+        paging = RecordsPage(data=request.query_params)
+        if not paging.is_valid():
+            return Response({"errors": paging.errors}, status=400)
+        page, size = paging.validated_data["page"], paging.validated_data["page_size"]
         records = records_queryset(f)
         count = records.count()
-        page, size = numbers["page"], numbers["page_size"]
         rows = [record_row(r) for r in records[(page - 1) * size:page * size]]
         following = None
         if page * size < count:
-            query = request.query_params.copy()
-            query["page"] = str(page + 1)
-            following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+            following = replace_query_param(request.build_absolute_uri(), "page", page + 1)
         return Response({"table": "records", "start": f.start, "end": f.end, "count": count,
                          "page": page, "page_size": size, "next": following, "results": rows})
 
