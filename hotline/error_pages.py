@@ -3,6 +3,8 @@
 The root URLconf names these as handler403/404/500. Under DEBUG Django shows its own
 technical 404 page (which lists every URL) instead; `PublicErrorPagesMiddleware` keeps the
 styled page on the customers' public paths (settings.HOTLINE_PUBLIC_PATHS) in every mode.
+Under the API (`/api/`) the answer is JSON, as the schema says (`{"detail": ...}`), in every
+mode: a program reads it, not a person.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 log = logging.getLogger(__name__)
@@ -28,9 +31,17 @@ BARE_500 = (
     "go back to <a href='/'>your start page</a>.</p></body></html>")
 
 
+API_PREFIX = "/api/"
+
+
 def is_public_path(path: str) -> bool:
     """Return whether `path` is a customer's page (no console menu, no login)."""
     return any(path.startswith(prefix) for prefix in settings.HOTLINE_PUBLIC_PATHS)
+
+
+def is_api_path(path: str) -> bool:
+    """Return whether `path` is under the API, whose errors are JSON."""
+    return path.startswith(API_PREFIX)
 
 
 def _context(request, status: int, exception=None) -> dict:
@@ -67,11 +78,15 @@ def permission_denied(request, exception=None):
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
+    if is_api_path(request.path):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return _render(request, "404.html", 404, exception)
 
 
 @requires_csrf_token
 def server_error(request):
+    if is_api_path(request.path):
+        return JsonResponse({"detail": _("Server error: it has been logged.")}, status=500)
     try:
         return _render(request, "500.html", 500)
     except Exception:
@@ -80,7 +95,8 @@ def server_error(request):
 
 
 class PublicErrorPagesMiddleware:
-    """Serve the styled 404 on customers' public paths even under DEBUG.
+    """Serve the styled 404 on customers' public paths (and JSON under the API) even under
+    DEBUG.
 
     A bad or expired link (a quote, a tracking page) must never show Django's technical page,
     which lists the project's URLs. Outside DEBUG the handler404 already does this.
@@ -91,7 +107,8 @@ class PublicErrorPagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (settings.DEBUG and response.status_code == 404 and is_public_path(request.path)
+        if (settings.DEBUG and response.status_code == 404
+                and (is_public_path(request.path) or is_api_path(request.path))
                 and getattr(request, "resolver_match", None) is None):
             # No view ran: the path matched no URL and Django answered with its debug page.
             return page_not_found(request)

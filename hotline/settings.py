@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_METADATA_CLASS": "hotline.api.metadata.Metadata",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hotline.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hotline.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

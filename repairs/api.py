@@ -40,8 +40,9 @@ class MeasuresApi(APIView):
 class RepairOrderOutputSerializer(serializers.ModelSerializer):
     model = serializers.StringRelatedField()
     fault_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    found_fault_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    found_fault_code = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                    allow_null=True)
+    case = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display")
 
     class Meta:

@@ -4,6 +4,7 @@ exceptions queue, the measures, and the exception actions. Thin views; the servi
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -56,22 +57,22 @@ class SwapOutputSerializer(serializers.Serializer):
     variant = serializers.CharField(source="variant.__str__", default=None)
     warehouse = serializers.CharField(source="warehouse.code", default=None)
     unit_imei = serializers.CharField(source="unit.imei", default=None)
-    decided_at = serializers.DateTimeField()
-    promised_by = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    promised_by = serializers.DateTimeField(allow_null=True)
     promise_reasons = serializers.ListField(child=serializers.CharField())
-    backorder_until = serializers.DateField()
+    backorder_until = serializers.DateField(allow_null=True)
     address = serializers.CharField(source="address_line")
     booking_attempt = serializers.IntegerField()
     booking_error = serializers.CharField()
     outbound = ShipmentRefSerializer(allow_null=True)
     collection = ShipmentRefSerializer(allow_null=True)
-    delivered_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
     on_time = serializers.BooleanField(allow_null=True)
-    hold_until = serializers.DateTimeField()
+    hold_until = serializers.DateTimeField(allow_null=True)
     hold_location = serializers.CharField()
     unreturned_charge = serializers.DecimalField(max_digits=10, decimal_places=2,
                                                  allow_null=True)
-    charged_at = serializers.DateTimeField()
+    charged_at = serializers.DateTimeField(allow_null=True)
     fees_total = serializers.DecimalField(max_digits=10, decimal_places=2)
     original_imei = serializers.CharField(source="original_handset.imei", default=None)
     replacement_imei = serializers.CharField(source="replacement_handset.imei", default=None)
@@ -145,6 +146,15 @@ class SwapMeasuresApi(APIView):
         return Response(selectors.swap_measures(**params.validated_data))
 
 
+class PromiseOutputSerializer(serializers.Serializer):
+    booked_at = serializers.DateTimeField()
+    ships_on = serializers.DateField()
+    deliver_by = serializers.DateTimeField()
+    hours_from_booking = serializers.FloatField()
+    within_24h = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class SwapPromiseApi(APIView):
     """The promise an operator would see (GET ?warehouse=PAR&postcode=75002&country=FR&at=)."""
 
@@ -157,14 +167,23 @@ class SwapPromiseApi(APIView):
         country = CountryField(default="FR")
         at = BoundedDateTimeField(required=False)
 
+        def validate_warehouse(self, code):
+            warehouse = Warehouse.objects.filter(code__iexact=code).first()
+            if warehouse is None:
+                raise serializers.ValidationError(_("No warehouse has this code."))
+            return warehouse
+
         def validate(self, data):
             return postcode_checked(data)
 
-    @extend_schema(parameters=[InputSerializer], responses={200: OpenApiTypes.OBJECT})
+    class OutputSerializer(PromiseOutputSerializer):
+        warehouse = serializers.CharField()
+
+    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer})
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        warehouse = get_object_or_404(Warehouse, code__iexact=data.validated_data["warehouse"])
+        warehouse = data.validated_data["warehouse"]
         promise = swap_services.swap_promise(
             warehouse=warehouse, postcode=data.validated_data["postcode"],
             country=data.validated_data["country"], at=data.validated_data.get("at"))
@@ -198,6 +217,26 @@ class HandsetLedgerApi(APIView):
         return Response(LedgerLinkSerializer(_ledger(handset), many=True).data)
 
 
+class SwapOptionOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["like_for_like", "equivalent_variant", "backorder",
+                                            "visit"])
+    label = serializers.CharField()
+    warehouse = serializers.CharField(allow_null=True)
+    variant = serializers.CharField(allow_null=True)
+    variant_id = serializers.IntegerField(allow_null=True)
+    available = serializers.IntegerField()
+    promise = PromiseOutputSerializer(allow_null=True)
+    needs_consent = serializers.BooleanField()
+    until = serializers.DateField(allow_null=True)
+
+
+class InspectionCountOutputSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    fault_code = serializers.IntegerField(allow_null=True, help_text="The fault code's id.")
+    count = serializers.IntegerField()
+    imei_mismatches = serializers.IntegerField()
+
+
 class SwapOptionsApi(APIView):
     """What can be offered before a swap is confirmed: like-for-like per warehouse with its
     promise, equivalent variants (consent needed), a backorder date, a technician visit."""
@@ -205,7 +244,7 @@ class SwapOptionsApi(APIView):
     permission_classes = [HasCapability]
     capability = VIEW_SWAPS
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: SwapOptionOutputSerializer(many=True)})
     def get(self, request, number):
         case = get_object_or_404(Case.objects.select_related("customer", "handset"),
                                  number=number)
@@ -226,7 +265,7 @@ class InspectionSummaryApi(APIView):
     capability = INSPECT_SWAPS
 
     @extend_schema(parameters=[*PAGE_PARAMETERS, OpenApiParameter("since", OpenApiTypes.DATETIME)],
-                   responses={200: OpenApiTypes.OBJECT})
+                   responses={200: InspectionCountOutputSerializer(many=True)})
     def get(self, request):
         params = PeriodInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from hotline.api.permissions import IsDistributorOrStaff, distributor_of
+from hotline.api.schema import ErrorSerializer
 from hotline.api.views import case_open_from_api
 from hotline.models import Case
 from partners import selectors
@@ -18,7 +19,6 @@ from partners.api.serializers import (
     CaseListQuerySerializer,
     CaseOpenSerializer,
     CasePublicSerializer,
-    ErrorSerializer,
 )
 from partners.errors import PartnerError
 from partners.models import PublicCase
@@ -29,13 +29,6 @@ from partners.services.idempotency import (
 )
 from partners.services.public import public_case_open
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Bad input; the field at fault.")),
-    401: OpenApiResponse(ErrorSerializer, description=_("No or bad credentials.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("Role or key scope refused.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Absent, or not yours.")),
-    429: OpenApiResponse(ErrorSerializer, description=_("Too many requests: see Retry-After.")),
-}
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description=_("Repeat the POST with the same key and body: you get the first answer; "
@@ -79,7 +72,7 @@ class CaseListCreateApi(PartnerApiMixin, generics.GenericAPIView):
     @extend_schema(
         parameters=[CaseListQuerySerializer,
                     OpenApiParameter("page_size", int, description=_("At most 200."))],
-        responses={200: CasePublicSerializer(many=True), **ERRORS})
+        responses={200: CasePublicSerializer(many=True)})
     def get(self, request):
         query = CaseListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -91,8 +84,7 @@ class CaseListCreateApi(PartnerApiMixin, generics.GenericAPIView):
     @extend_schema(request=CaseOpenSerializer, parameters=[IDEMPOTENCY],
                    responses={201: CasePublicSerializer, 200: CasePublicSerializer,
                               422: OpenApiResponse(ErrorSerializer, description=_(
-                                  "Business rule refused, or Idempotency-Key reused.")),
-                              **ERRORS})
+                                  "Business rule refused, or Idempotency-Key reused."))})
     def post(self, request):
         key = request.headers.get("Idempotency-Key")
         owner = idempotency_owner(distributor=self.distributor, user=request.user)
@@ -144,7 +136,7 @@ class CaseDetailApi(PartnerApiMixin, generics.GenericAPIView):
     serializer_class = CasePublicSerializer
     queryset = Case.objects.none()
 
-    @extend_schema(responses={200: CasePublicSerializer, **ERRORS})
+    @extend_schema(responses={200: CasePublicSerializer})
     def get(self, request, number):
         case = get_object_or_404(selectors.cases_visible(distributor=self.distributor),
                                  number=number)
@@ -157,7 +149,7 @@ class CaseByReferenceApi(PartnerApiMixin, generics.GenericAPIView):
     serializer_class = CasePublicSerializer
     queryset = Case.objects.none()
 
-    @extend_schema(responses={200: CasePublicSerializer, **ERRORS})
+    @extend_schema(responses={200: CasePublicSerializer})
     def get(self, request, reference):
         distributor = self.distributor
         if distributor is None:

@@ -101,12 +101,6 @@ class CaseListQuerySerializer(serializers.Serializer):
     cursor = serializers.CharField(required=False)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)
-
-
 class WebhookSubscriptionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = serializers.URLField(max_length=500)

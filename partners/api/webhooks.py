@@ -9,9 +9,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from partners.api.cases import ERRORS, PartnerApiMixin
+from hotline.api.schema import ErrorSerializer
+from partners.api.cases import PartnerApiMixin
 from partners.api.serializers import (
-    ErrorSerializer,
     WebhookDeliverySerializer,
     WebhookSubscriptionChangeSerializer,
     WebhookSubscriptionCreatedSerializer,
@@ -22,6 +22,11 @@ from partners.services import webhooks
 
 
 class DeliveryCursor(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+
+
+class SubscriptionCursor(CursorPagination):
     ordering = "-id"
     page_size = 50
 
@@ -42,14 +47,17 @@ class WebhookListCreateApi(WebhookApiMixin, generics.GenericAPIView):
 
     serializer_class = WebhookSubscriptionSerializer
     queryset = WebhookSubscription.objects.none()
+    pagination_class = SubscriptionCursor
+    allowed_params = frozenset({"cursor"})
 
-    @extend_schema(responses={200: WebhookSubscriptionSerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: WebhookSubscriptionSerializer(many=True)})
     def get(self, request):
         subscriptions = WebhookSubscription.objects.filter(distributor=self.distributor)
-        return Response(WebhookSubscriptionSerializer(subscriptions, many=True).data)
+        page = self.paginate_queryset(subscriptions.order_by("-id"))
+        return self.get_paginated_response(WebhookSubscriptionSerializer(page, many=True).data)
 
     @extend_schema(request=WebhookSubscriptionSerializer,
-                   responses={201: WebhookSubscriptionCreatedSerializer, **ERRORS})
+                   responses={201: WebhookSubscriptionCreatedSerializer})
     def post(self, request):
         serializer = WebhookSubscriptionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -66,12 +74,12 @@ class WebhookDetailApi(WebhookApiMixin, generics.GenericAPIView):
     serializer_class = WebhookSubscriptionSerializer
     queryset = WebhookSubscription.objects.none()
 
-    @extend_schema(responses={200: WebhookSubscriptionSerializer, **ERRORS})
+    @extend_schema(responses={200: WebhookSubscriptionSerializer})
     def get(self, request, pk):
         return Response(WebhookSubscriptionSerializer(self.subscription(pk)).data)
 
     @extend_schema(request=WebhookSubscriptionChangeSerializer,
-                   responses={200: WebhookSubscriptionSerializer, **ERRORS})
+                   responses={200: WebhookSubscriptionSerializer})
     def patch(self, request, pk):
         subscription = self.subscription(pk)
         serializer = WebhookSubscriptionChangeSerializer(data=request.data)
@@ -80,7 +88,7 @@ class WebhookDetailApi(WebhookApiMixin, generics.GenericAPIView):
                                      **serializer.validated_data)
         return Response(WebhookSubscriptionSerializer(subscription).data)
 
-    @extend_schema(responses={204: OpenApiResponse(description=_("Deleted.")), **ERRORS})
+    @extend_schema(responses={204: OpenApiResponse(description=_("Deleted."))})
     def delete(self, request, pk):
         webhooks.subscription_delete(subscription=self.subscription(pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -92,7 +100,7 @@ class WebhookTestApi(WebhookApiMixin, generics.GenericAPIView):
     serializer_class = WebhookDeliverySerializer
     queryset = WebhookDelivery.objects.none()
 
-    @extend_schema(request=None, responses={202: WebhookDeliverySerializer, **ERRORS})
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     def post(self, request, pk):
         delivery = webhooks.webhook_test_send(subscription=self.subscription(pk),
                                               actor=request.user)
@@ -109,7 +117,7 @@ class WebhookDeliveryListApi(WebhookApiMixin, generics.GenericAPIView):
     pagination_class = DeliveryCursor
     allowed_params = frozenset({"cursor"})
 
-    @extend_schema(responses={200: WebhookDeliverySerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
     def get(self, request, pk):
         deliveries = (self.subscription(pk).deliveries.select_related("event", "case")
                       .order_by("-id"))
@@ -126,8 +134,7 @@ class WebhookRedeliverApi(WebhookApiMixin, generics.GenericAPIView):
     @extend_schema(request=None, responses={
         202: WebhookDeliverySerializer,
         400: OpenApiResponse(ErrorSerializer, description=_("Still pending, or the "
-                                                             "subscription is disabled.")),
-        **{k: v for k, v in ERRORS.items() if k != 400}})
+                                                             "subscription is disabled."))})
     def post(self, request, pk):
         delivery = get_object_or_404(WebhookDelivery.objects.select_related("subscription"),
                                      pk=pk, subscription__distributor=self.distributor)
