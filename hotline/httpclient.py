@@ -26,7 +26,11 @@ def _default_describe(response: httpx.Response) -> tuple[str, list[str]]:
 
 
 class RemoteError(Exception):
-    """A failed call to a remote API; `permanent` tells whether a retry could help."""
+    """A failed call to a remote API; `permanent` tells whether a retry could help.
+
+    HttpClient sets `failure` on what it raises (whatever the adapter's error class):
+    "timeout", "unreachable" (no connection) or "status" (an answer outside `ok`).
+    """
 
     def __init__(self, message: str, *, permanent: bool, status_code: int | None = None,
                  details: list[str] | None = None):
@@ -72,9 +76,12 @@ class HttpClient:
                 response = self.client.request(method, path, **kwargs)
             except httpx.TimeoutException as exc:
                 problem, wait = f"{self.service} timed out ({type(exc).__name__})", None
+                failure = "timeout"
             except httpx.TransportError as exc:
                 problem, wait = f"{self.service} unreachable ({type(exc).__name__}: {exc})", None
+                failure = "unreachable"
             else:
+                failure = "status"
                 if response.status_code in ok:
                     return response
                 message, details = self.describe_error(response)
@@ -82,17 +89,18 @@ class HttpClient:
                     log.warning("remote request refused", extra={
                         "service": self.service, "method": method, "path": path,
                         "status": response.status_code, "detail": message})
-                    raise self.error(message, permanent=True,
-                                       status_code=response.status_code, details=details)
+                    raise _with_failure(self.error(
+                        message, permanent=True, status_code=response.status_code,
+                        details=details), failure)
                 problem = message
                 wait = _retry_after(response) if response.status_code == 429 else None
                 if attempt > self.retries:
-                    raise self.error(f"{problem} (gave up after {attempt} attempts)",
-                                       permanent=False, status_code=response.status_code,
-                                       details=details)
+                    raise _with_failure(self.error(
+                        f"{problem} (gave up after {attempt} attempts)", permanent=False,
+                        status_code=response.status_code, details=details), failure)
             if attempt > self.retries:
-                raise self.error(f"{problem} (gave up after {attempt} attempts)",
-                                   permanent=False)
+                raise _with_failure(self.error(
+                    f"{problem} (gave up after {attempt} attempts)", permanent=False), failure)
             delay = min(self.max_wait, wait if wait is not None
                         else self.backoff * 2 ** (attempt - 1))
             log.info("remote request retried", extra={
@@ -102,6 +110,11 @@ class HttpClient:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _with_failure(error: Exception, failure: str) -> Exception:
+    error.failure = failure
+    return error
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -16,7 +16,7 @@ documents a code itself keeps its own entry.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -31,52 +31,55 @@ class ErrorSerializer(serializers.Serializer):
     """An error answer: what went wrong, in the request's language."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(required=False, help_text=_("A stable code, for programs."))
-    field = serializers.CharField(required=False, help_text=_("The field or parameter at fault."))
+    code = serializers.CharField(required=False,
+                                 help_text=gettext_lazy("A stable code, for programs."))
+    field = serializers.CharField(required=False,
+                                  help_text=gettext_lazy("The field or parameter at fault."))
 
 
-# A 400 names the fields at fault: each holds its messages (a list), or an object for a
-# nested field, or a list of objects for a list of nested items.
-VALIDATION_ERROR = {
-    "type": "object",
-    "description": str(_("The fields at fault, each with its messages; or a detail with the "
-                         "field at fault.")),
-    "properties": {
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "field": {"type": "string"},
-        "non_field_errors": {"type": "array", "items": {"type": "string"}},
-    },
-    "additionalProperties": {
-        "anyOf": [
-            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
-            {"type": "object"},
-        ],
-    },
-}
+def validation_error() -> dict:
+    """Return the body of a 400: the fields at fault, each with its messages (a list), or an
+    object for a nested field, or a list of objects for a list of nested items."""
+    return {
+        "type": "object",
+        "description": gettext("The fields at fault, each with its messages; or a detail with "
+                               "the field at fault."),
+        "properties": {
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "field": {"type": "string"},
+            "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        },
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+                {"type": "object"},
+            ],
+        },
+    }
 
-RETRY_AFTER = {
-    "Retry-After": {
-        "schema": {"type": "integer", "minimum": 0},
-        "description": str(_("Seconds to wait before trying again.")),
-    },
-}
+
+def retry_after() -> dict:
+    """Return the header a 429 carries."""
+    return {"Retry-After": {"schema": {"type": "integer", "minimum": 0},
+                            "description": gettext("Seconds to wait before trying again.")}}
 
 
 def error_responses() -> dict[int, OpenApiResponse]:
-    """Return every documented error answer, by status code."""
+    """Return every documented error answer, by status code, in the active language."""
     return {
-        400: OpenApiResponse(VALIDATION_ERROR, description=_(
+        400: OpenApiResponse(validation_error(), description=gettext(
             "Bad input: the fields or parameters at fault.")),
-        401: OpenApiResponse(ErrorSerializer, description=_("No or bad credentials.")),
-        403: OpenApiResponse(ErrorSerializer, description=_(
+        401: OpenApiResponse(ErrorSerializer, description=gettext("No or bad credentials.")),
+        403: OpenApiResponse(ErrorSerializer, description=gettext(
             "Your role or your key's scopes do not allow this.")),
-        404: OpenApiResponse(ErrorSerializer, description=_(
+        404: OpenApiResponse(ErrorSerializer, description=gettext(
             "Absent, or not yours (or no such page of a list).")),
-        409: OpenApiResponse(ErrorSerializer, description=_(
+        409: OpenApiResponse(ErrorSerializer, description=gettext(
             "Not allowed in the current state, or changed by someone else meanwhile.")),
-        422: OpenApiResponse(ErrorSerializer, description=_("A business rule refused it.")),
-        429: OpenApiResponse(ErrorSerializer, description=_(
+        422: OpenApiResponse(ErrorSerializer, description=gettext(
+            "A business rule refused it.")),
+        429: OpenApiResponse(ErrorSerializer, description=gettext(
             "Too many requests: try again after Retry-After seconds.")),
     }
 
@@ -94,7 +97,7 @@ class AutoSchema(SpectacularAutoSchema):
                 responses[str(code)] = self._get_response_for_code(
                     errors[code], str(code), direction=direction)
         if "429" in responses:
-            responses["429"].setdefault("headers", {}).update(RETRY_AFTER)
+            responses["429"].setdefault("headers", {}).update(retry_after())
         return responses
 
     def error_codes(self) -> list[int]:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from hotline.api.serializers import CaseCreateInputSerializer
 from partners.models import DeliveryStatus
-from partners.models.webhooks import SUBSCRIBABLE_EVENTS
+from partners.models.webhooks import SUBSCRIBABLE_EVENTS, DeliveryFailure, DisableReason
 from partners.status import PublicStatus
 
 
@@ -108,7 +108,9 @@ class WebhookSubscriptionSerializer(serializers.Serializer):
                                    allow_empty=False)
     is_active = serializers.BooleanField(read_only=True)
     disabled_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    disabled_reason = serializers.CharField(read_only=True)
+    disabled_code = serializers.ChoiceField(choices=DisableReason.choices, read_only=True,
+                                            allow_blank=True)
+    disabled_reason = serializers.CharField(source="disabled_label", read_only=True)
     secret_hint = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -136,6 +138,12 @@ class WebhookDeliverySerializer(serializers.Serializer):
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     response_status = serializers.IntegerField(allow_null=True)
     duration_ms = serializers.IntegerField(allow_null=True)
-    response_excerpt = serializers.CharField(allow_blank=True)
-    error = serializers.CharField(allow_blank=True)
+    response_excerpt = serializers.CharField(allow_blank=True, help_text=_(
+        "The start of the receiver's answer, as received."))
+    error_code = serializers.ChoiceField(choices=DeliveryFailure.choices, allow_blank=True,
+                                         help_text=_("Why the last attempt failed (stable)."))
+    error = serializers.CharField(source="error_label", allow_blank=True, help_text=_(
+        "Why the last attempt failed, in the request's language."))
+    error_detail = serializers.CharField(source="error", allow_blank=True, help_text=_(
+        "The technical detail of a failure (the network error), as it came."))
     created_at = serializers.DateTimeField()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.encryption import decrypt, encrypt
@@ -18,6 +19,24 @@ class EventType(models.TextChoices):
 
 
 SUBSCRIBABLE_EVENTS = [EventType.STATUS_CHANGED, EventType.TRACKING]
+
+
+class DisableReason(models.TextChoices):
+    """Why a subscription was switched off (shown in the reader's language)."""
+
+    BY_HAND = "by_hand", _("switched off by hand")
+    FAILURES = "failures", _("too many failed attempts in a row")
+    GAVE_UP = "gave_up", _("a delivery failed for days")
+
+
+class DeliveryFailure(models.TextChoices):
+    """Why an attempt failed, stored as a code so that each reader sees it in their language
+    (the receiver's own answer is kept as received, in the response excerpt)."""
+
+    HTTP_STATUS = "http_status", _("the receiver answered with an error status")
+    TIMEOUT = "timeout", _("no answer in time")
+    UNREACHABLE = "unreachable", _("the receiver could not be reached")
+    REFUSED = "refused", _("the receiver's URL was refused")
 
 
 class WebhookSubscription(models.Model):
@@ -35,6 +54,8 @@ class WebhookSubscription(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     disabled_reason = models.CharField(_("why disabled"), max_length=300, blank=True)
+    disabled_code = models.CharField(_("why disabled (code)"), max_length=10, blank=True,
+                                     choices=DisableReason.choices)
     consecutive_failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -60,6 +81,18 @@ class WebhookSubscription(models.Model):
     @property
     def secret_hint(self) -> str:
         return f"{self.secret[:10]}…"
+
+    @property
+    def disabled_label(self) -> str:
+        """Return why it is off, in the active language."""
+        if self.disabled_code == DisableReason.FAILURES:
+            return ngettext("%(count)s delivery failed in a row.",
+                            "%(count)s deliveries failed in a row.",
+                            self.consecutive_failures) % {"count": self.consecutive_failures}
+        if self.disabled_code == DisableReason.GAVE_UP:
+            return gettext("A delivery failed for %(days)s days.") % {
+                "days": settings.PARTNERS_WEBHOOK_RETRY_DAYS}
+        return self.disabled_reason
 
 
 class WebhookEvent(models.Model):
@@ -121,6 +154,9 @@ class WebhookDelivery(models.Model):
                                                        blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     response_excerpt = models.CharField(_("response"), max_length=500, blank=True)
+    error_code = models.CharField(_("failure"), max_length=12, blank=True,
+                                  choices=DeliveryFailure.choices)
+    # The technical detail of a failure, as it came (an exception, an address).
     error = models.CharField(_("error"), max_length=500, blank=True)
     redelivery_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="+")
@@ -138,6 +174,12 @@ class WebhookDelivery(models.Model):
         return f"{self.event_id} -> {self.subscription_id} ({self.status})"
 
     @property
+    def error_label(self) -> str:
+        """Return what went wrong, in the active language ('' when nothing did)."""
+        return failure_label(self.error_code, status=self.response_status,
+                             fallback=self.error)
+
+    @property
     def next_attempt(self):
         """When it will be tried next; None once delivered or given up."""
         return self.next_attempt_at if self.status == DeliveryStatus.PENDING else None
@@ -153,6 +195,9 @@ class DeliveryAttempt(models.Model):
                                                        blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     response_excerpt = models.CharField(_("response"), max_length=500, blank=True)
+    error_code = models.CharField(_("failure"), max_length=12, blank=True,
+                                  choices=DeliveryFailure.choices)
+    # The technical detail of a failure, as it came (an exception, an address).
     error = models.CharField(_("error"), max_length=500, blank=True)
 
     class Meta:
@@ -162,3 +207,26 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery_id} {self.response_status or self.error}"
+
+    @property
+    def error_label(self) -> str:
+        """Return what went wrong, in the active language ('' when nothing did)."""
+        return failure_label(self.error_code, status=self.response_status,
+                             fallback=self.error)
+
+
+
+def failure_label(code: str, *, status: int | None, fallback: str = "") -> str:
+    """Return a delivery failure in the active language; an attempt logged before failures
+    had codes keeps its stored text."""
+    if code == DeliveryFailure.HTTP_STATUS:
+        return gettext("The receiver answered HTTP %(status)s.") % {"status": status}
+    if code == DeliveryFailure.TIMEOUT:
+        return gettext("The receiver did not answer within %(seconds)s seconds.") % {
+            "seconds": settings.PARTNERS_WEBHOOK_TIMEOUT}
+    if code == DeliveryFailure.UNREACHABLE:
+        return gettext("The receiver could not be reached (connection refused or lost).")
+    if code == DeliveryFailure.REFUSED:
+        return gettext("Hotline refused the receiver's URL (not https, a private address, or a "
+                       "host name that does not resolve).")
+    return fallback

@@ -43,11 +43,12 @@ from partners.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from partners.models.webhooks import SUBSCRIBABLE_EVENTS
+from partners.models.webhooks import SUBSCRIBABLE_EVENTS, DeliveryFailure, DisableReason
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = datetime.timedelta(hours=12)
 EXCERPT = 500
+ANY_STATUS = tuple(range(100, 600))
 
 
 # --- subscriptions ------------------------------------------------------------------------
@@ -82,7 +83,9 @@ def subscription_update(*, subscription: WebhookSubscription, actor=None, url=No
         subscription.disabled_at = None if is_active else timezone.now()
         subscription.disabled_reason = "" if is_active else _("Switched off by %(who)s.") % {
             "who": getattr(actor, "username", "") or _("the distributor")}
-        fields += ["is_active", "consecutive_failures", "disabled_at", "disabled_reason"]
+        subscription.disabled_code = "" if is_active else DisableReason.BY_HAND
+        fields += ["is_active", "consecutive_failures", "disabled_at", "disabled_reason",
+                   "disabled_code"]
     if fields:
         with transaction.atomic():
             subscription.save(update_fields=fields)
@@ -253,7 +256,7 @@ def _attempt(delivery: WebhookDelivery, *, now) -> bool:
                "Hotline-Event-Id": str(delivery.event_id),
                "Hotline-Event-Type": delivery.event.type}
     started = time.monotonic()
-    status_code, excerpt, error = None, "", ""
+    status_code, excerpt, failure, error = None, "", "", ""
     try:
         receiver_check(subscription.url)
         parts = urlsplit(subscription.url)
@@ -262,24 +265,32 @@ def _attempt(delivery: WebhookDelivery, *, now) -> bool:
                             timeout=settings.PARTNERS_WEBHOOK_TIMEOUT)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
+            # Every answer comes back here, whatever its status: its code and body are logged
+            # as received.
             response = client.request("POST", path, content=body, headers=headers,
-                                      ok=tuple(range(200, 300)))
+                                      ok=ANY_STATUS)
         finally:
             client.close()
         status_code, excerpt = response.status_code, response.text[:EXCERPT]
+        if not 200 <= status_code < 300:
+            failure = DeliveryFailure.HTTP_STATUS
     except RemoteError as exc:
-        status_code, error = exc.status_code, str(exc)[:EXCERPT]
+        failure = (DeliveryFailure.TIMEOUT if getattr(exc, "failure", "") == "timeout"
+                   else DeliveryFailure.UNREACHABLE)
+        error = str(exc)[:EXCERPT]
     except PartnerError as exc:
-        error = exc.message[:EXCERPT]
+        failure, error = DeliveryFailure.REFUSED, exc.message[:EXCERPT]
     duration = int((time.monotonic() - started) * 1000)
-    ok = status_code is not None and 200 <= status_code < 300 and not error
+    ok = not failure
     DeliveryAttempt.objects.create(delivery=delivery, at=now, response_status=status_code,
-                                   duration_ms=duration, response_excerpt=excerpt, error=error)
+                                   duration_ms=duration, response_excerpt=excerpt,
+                                   error_code=failure, error=error)
     delivery.attempts += 1
     delivery.last_attempt_at = now
     delivery.response_status = status_code
     delivery.duration_ms = duration
     delivery.response_excerpt = excerpt
+    delivery.error_code = failure
     delivery.error = error
     if ok:
         delivery.status = DeliveryStatus.SUCCEEDED
@@ -305,20 +316,24 @@ def _failed(delivery, subscription, *, now) -> None:
     subscription.consecutive_failures += 1
     subscription.save(update_fields=["consecutive_failures"])
     if subscription.consecutive_failures >= settings.PARTNERS_WEBHOOK_DISABLE_AFTER or gave_up:
-        subscription_disable(subscription=subscription, now=now, reason=(
+        subscription_disable(subscription=subscription, now=now, code=(
+            DisableReason.GAVE_UP if gave_up else DisableReason.FAILURES), reason=(
             _("A delivery failed for %(days)s days.") % {"days": settings.PARTNERS_WEBHOOK_RETRY_DAYS}
             if gave_up else
             _("%(count)s deliveries failed in a row.") % {"count": subscription.consecutive_failures}))
 
 
-def subscription_disable(*, subscription, now, reason: str) -> None:
+def subscription_disable(*, subscription, now, reason: str,
+                         code: str = DisableReason.FAILURES) -> None:
     """Switch a failing subscription off and tell the distributor's contact."""
     if not subscription.is_active:
         return
     subscription.is_active = False
     subscription.disabled_at = now
     subscription.disabled_reason = reason[:300]
-    subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    subscription.disabled_code = code
+    subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason",
+                                     "disabled_code"])
     record_event(subscription, action="webhook_disabled", actor_label="system", reason=reason)
     contact = subscription.distributor.contact_email
     if contact:

@@ -9,12 +9,14 @@ import httpx
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
+from django.contrib.auth.models import Permission
 from django.core import mail
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from hotline.encryption import SecretUnreadable
 from hotline.signing import SignatureRejected, signature_make, signature_verify
-from hotline.tests.factories import DistributorFactory
+from hotline.tests.factories import DistributorFactory, make_distributor_user
 from hotline.workflow import transition
 from partners.errors import PartnerError
 from partners.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -129,8 +131,8 @@ def test_a_failed_delivery_is_retried_with_growing_delays_and_logged(hook, run, 
     delivery.refresh_from_db()
     assert delays == [60, 120, 240]
     assert delivery.attempts == 4 and delivery.status == "pending"
-    assert delivery.response_status == 503
-    assert "down for maintenance" in delivery.error
+    assert delivery.response_status == 503 and delivery.error_code == "http_status"
+    assert delivery.response_excerpt == "down for maintenance"
     assert delivery.attempt_log.count() == 4
 
 
@@ -180,7 +182,8 @@ def test_repeated_failures_disable_the_subscription(hook, run, respx_mock, setti
 
     hook.refresh_from_db()
     assert not hook.is_active
-    assert "2" in hook.disabled_reason
+    assert hook.disabled_code == "failures"
+    assert hook.disabled_label == "2 deliveries failed in a row."
 
 
 def test_switching_a_subscription_back_on_sends_what_waited(hook, run, respx_mock, frozen,
@@ -298,8 +301,8 @@ def test_the_migration_encrypts_the_secrets_stored_in_plaintext(telco):
     from django.db.migrations.executor import MigrationExecutor
 
     before = [("partners", "0002_public_status_repair_words")]
-    after = [("partners", "0003_webhook_secret_encrypted")]
     executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes("partners")  # 0003 encrypts; the latest after it
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
     old_apps.get_model("partners", "WebhookSubscription").objects.create(
@@ -312,3 +315,69 @@ def test_the_migration_encrypts_the_secrets_stored_in_plaintext(telco):
     subscription = WebhookSubscription.objects.get()
     assert subscription.secret == "whsec_plain"
     assert "whsec_plain" not in subscription.secret_encrypted
+
+
+# --- what went wrong, in the reader's language; the receiver's answer as received ---------
+def failed_delivery(hook, run, respx_mock, **answer):
+    respx_mock.post(URL).mock(**answer)
+    case = case_opened_by(hook.distributor, status="open")
+    move(run, case, "start_diagnosis")
+    return WebhookDelivery.objects.get()
+
+
+def test_a_refused_delivery_reads_in_french_with_the_answer_as_received(hook, run,
+                                                                        respx_mock, client):
+    failed_delivery(hook, run, respx_mock,
+                    return_value=httpx.Response(503, text="Service Unavailable: try later"))
+    admin = make_distributor_user(hook.distributor)
+    admin.user_permissions.add(Permission.objects.get(codename="manage_own_access"))
+    client.force_login(admin)
+
+    page = client.get(reverse("partners:distributor", args=[hook.distributor.code]),
+                      HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Le récepteur a répondu HTTP 503." in page
+    assert "Service Unavailable: try later" in page
+    assert "answered" not in page
+
+
+def test_a_timeout_is_logged_as_such_in_each_readers_language(hook, run, respx_mock):
+    delivery = failed_delivery(hook, run, respx_mock, side_effect=httpx.ReadTimeout("slow"))
+
+    assert delivery.error_code == "timeout" and delivery.response_status is None
+    assert delivery.attempt_log.get().error_code == "timeout"
+    with translation.override("fr"):
+        assert delivery.error_label == "Le récepteur n'a pas répondu en 10 secondes."
+    with translation.override("en"):
+        assert delivery.error_label == "The receiver did not answer within 10 seconds."
+
+
+def test_a_receiver_that_refuses_connections_is_unreachable(hook, run, respx_mock):
+    delivery = failed_delivery(hook, run, respx_mock,
+                               side_effect=httpx.ConnectError("Connection refused"))
+
+    assert delivery.error_code == "unreachable"
+    assert "Connection refused" in delivery.error
+
+
+def test_the_api_tells_the_failure_in_the_requests_language(hook, run, respx_mock, key_client):
+    from partners.tests.factories import api_key
+
+    failed_delivery(hook, run, respx_mock, return_value=httpx.Response(500, text="boom"))
+    _key, secret = api_key(hook.distributor, scopes=["manage_webhooks"])
+
+    body = key_client(secret).get(f"/api/v1/webhooks/{hook.pk}/deliveries/",
+                                  HTTP_ACCEPT_LANGUAGE="fr").json()["results"][0]
+
+    assert body["error_code"] == "http_status"
+    assert body["error"] == "Le récepteur a répondu HTTP 500."
+    assert body["response_excerpt"] == "boom"
+
+
+def test_why_a_subscription_was_disabled_reads_in_french(hook, run, respx_mock, settings):
+    settings.PARTNERS_WEBHOOK_DISABLE_AFTER = 1
+    failed_delivery(hook, run, respx_mock, return_value=httpx.Response(500))
+    hook.refresh_from_db()
+
+    with translation.override("fr"):
+        assert hook.disabled_label == "1 envoi a échoué d'affilée."
