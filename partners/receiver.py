@@ -4,6 +4,7 @@ the last deliveries it got."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.conf import settings
@@ -56,5 +57,7 @@ def receiver(request, name):
         status = 200 if verdict == "valid" else 400
         return JsonResponse({"received": verdict == "valid", "signature": verdict},
                             status=status)
-    return render(request, "partners/receiver.html",
-                  {"name": name, "received": cache.get(key, [])})
+    # Stored as ISO 8601 text (the cache may be Redis); shown in the reader's time and format.
+    received = [{**item, "at": datetime.datetime.fromisoformat(item["at"])}
+                for item in cache.get(key, [])]
+    return render(request, "partners/receiver.html", {"name": name, "received": received})
