@@ -34,6 +34,15 @@ ENDPOINTS = {
     ("A's webhook", "get", "/api/v1/webhooks/{hook}/"):
         dict(anonymous=401, operator=403, supervisor=403, qa=403, technician=403, user_a=200,
              user_b=404, key_a=200, key_b=404, key_a_read_only=403),
+    ("subscribe (bad body)", "post", "/api/v1/webhooks/"):
+        dict(anonymous=401, operator=403, supervisor=403, qa=403, technician=403, user_a=400,
+             user_b=400, key_a=400, key_b=400, key_a_read_only=403),
+    ("change A's webhook", "patch", "/api/v1/webhooks/{hook}/"):
+        dict(anonymous=401, operator=403, supervisor=403, qa=403, technician=403, user_a=200,
+             user_b=404, key_a=200, key_b=404, key_a_read_only=403),
+    ("delete A's webhook", "delete", "/api/v1/webhooks/{hook}/"):
+        dict(anonymous=401, operator=403, supervisor=403, qa=403, technician=403, user_a=204,
+             user_b=404, key_a=204, key_b=404, key_a_read_only=403),
     ("A's webhook deliveries", "get", "/api/v1/webhooks/{hook}/deliveries/"):
         dict(anonymous=401, operator=403, supervisor=403, qa=403, technician=403, user_a=200,
              user_b=404, key_a=200, key_b=404, key_a_read_only=403),
