@@ -41,13 +41,14 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 class AttemptInline(admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
-    readonly_fields = ["at", "response_status", "duration_ms", "response_excerpt", "error"]
+    readonly_fields = ["at", "response_status", "duration_ms", "error_code", "response_excerpt",
+                       "error"]
 
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "event", "subscription", "case", "status", "attempts",
                     "response_status", "next_attempt_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "error_code"]
     raw_id_fields = ["event", "subscription", "case", "redelivery_of"]
     inlines = [AttemptInline]

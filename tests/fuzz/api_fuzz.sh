@@ -8,6 +8,7 @@
 #   FUZZ_PORT     port (default: a free one)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT="$(pwd)"
 BIN=.venv/bin
 SECONDS_PER_IDENTITY="${FUZZ_SECONDS:-120}"
 PORT="${FUZZ_PORT:-$($BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
@@ -71,12 +72,14 @@ declare -A AUTH=([operator]="Token $TOKEN_OPERATOR" [distributor]="Token $TOKEN_
                  [distributor-key]="Api-Key $KEY_DISTRIBUTOR")
 for who in operator distributor distributor-key; do
   echo "fuzz-api: as $who, up to ${SECONDS_PER_IDENTITY}s"
-  $BIN/st --config-file "$WORK/schemathesis.toml" --no-color run "http://127.0.0.1:$PORT/api/schema/" \
+  # Run from the work folder: schemathesis keeps its cache (.schemathesis/) where it runs.
+  (cd "$WORK" && "$ROOT/$BIN/st" --config-file "$WORK/schemathesis.toml" --no-color run \
+    "http://127.0.0.1:$PORT/api/schema/" \
     -H "Authorization: ${AUTH[$who]}" \
     --checks "$CHECKS" --phases examples,coverage,fuzzing \
     --max-examples 25 --max-time "$SECONDS_PER_IDENTITY" -w 1 --seed 17 \
     --suppress-health-check all --warnings off \
-    > "$WORK/st-$who.log" 2>&1 || status=$?
+    > "$WORK/st-$who.log" 2>&1) || status=$?
   grep -E "^(Test cases:|  [0-9]+ generated)|ST1[0-9]+|passed|failed" "$WORK/st-$who.log" | tail -8
   if [ "$status" -ne 0 ]; then
     sed -n '/FAILURES/,/SUMMARY/p' "$WORK/st-$who.log" | head -120
