@@ -26,7 +26,7 @@ from diagnostics.models import FaultCode
 from hotline.models import HandsetModel, Tac
 from hotline.validators import validate_imei
 from quality.models import Batch, DefectRecord, InstalledBase, Source, Verdict, month_start
-from quality.services import Evidence, _fill_new, rollup_rebuild_weeks
+from quality.services import Evidence, _fill_new, rollup_rebuild
 
 PROGRESS_FROM = 2000  # rows: a progress bar on larger files
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
@@ -278,7 +278,7 @@ def _write_batches(good, result: ImportResult, progress) -> None:
                                             imei__lte=batch.imei_to)
         weeks = set(found.values_list("week", flat=True))
         found.update(batch=batch, production_month=month_start(batch.manufactured_on))
-        rollup_rebuild_weeks(weeks)
+        rollup_rebuild(weeks)
 
 
 # --- field returns -----------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def _write_returns(good, result: ImportResult, progress) -> None:
         records.append(record)
     DefectRecord.objects.bulk_create(records, batch_size=2000)
     result.added = len(records)
-    rollup_rebuild_weeks({record.week for record in records})
+    rollup_rebuild({record.week for record in records})
 
 
 # --- installed base ----------------------------------------------------------------------------

@@ -179,14 +179,22 @@ def rollup_refresh(cells: Iterable[tuple[datetime.date, int]]) -> int:
     return len(cells)
 
 
-def rollup_rebuild_weeks(weeks: Iterable[datetime.date]) -> int:
-    """Recount whole weeks (every model): after a bulk import. Return the cells written."""
-    weeks = sorted(set(weeks))
+def rollup_rebuild(weeks: Iterable[datetime.date] | None = None) -> int:
+    """Recount whole weeks (every model), or the whole roll-up when `weeks` is None, set-based:
+    one DELETE and one INSERT ... SELECT ... GROUP BY, whatever the number of weeks (after a
+    bulk import). Return the cells written."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for week in weeks:
-            DefectWeek.objects.filter(week=week).delete()
-            cursor.execute(_ROLLUP_INSERT.format(where="week = %s"), [week])
-    return DefectWeek.objects.filter(week__in=weeks).count() if weeks else 0
+        if weeks is None:
+            DefectWeek.objects.all().delete()
+            cursor.execute(_ROLLUP_INSERT.format(where="TRUE"))
+            return cursor.rowcount
+        weeks = sorted(set(weeks))
+        if not weeks:
+            return 0
+        DefectWeek.objects.filter(week__in=weeks).delete()
+        cursor.execute(_ROLLUP_INSERT.format(where=f"week IN ({', '.join(['%s'] * len(weeks))})"),
+                       weeks)
+        return cursor.rowcount
 
 
 # --- alerts ----------------------------------------------------------------------------------
