@@ -268,9 +268,11 @@ def _trend_floor(f):
 def _generate_postgres(connection, args, tag, models, batches, faults, first_week, today):
     from quality.services import rollup_rebuild
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+    from django.db import transaction
+
+    # one transaction: a failed load leaves the table, its indexes and constraints as they were
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         started = time.perf_counter()
         dropped = _drop_secondary(cursor)
         step = 1_000_000
@@ -285,6 +287,7 @@ def _generate_postgres(connection, args, tag, models, batches, faults, first_wee
         indexed = time.perf_counter()
         print(f"{'rebuild indexes and foreign keys (' + str(len(dropped)) + ')':<60} "
               f"{indexed - loaded:9.1f} s", flush=True)
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE quality_defectrecord")
         print(f"{'vacuum analyze':<60} {time.perf_counter() - indexed:9.1f} s", flush=True)
     _timed("weekly roll-up, built once (set-based, every week)", rollup_rebuild)
@@ -350,7 +353,7 @@ def _insert_chunk(cursor, args, tag, models, batches, faults, first_week, today,
                 + extract(month from d)::int - extract(month from made + 30)::int + 1) END,
             (%(countries)s::text[])[1 + (g %% 20)],
             CASE WHEN (%(countries)s::text[])[1 + (g %% 20)] = 'FR'
-                 THEN lpad((1 + (g * 7919) %% 95)::text, 2, '0') ELSE '' END,
+                 THEN lpad((1 + (g::bigint * 7919) %% 95)::text, 2, '0') ELSE '' END,
             CASE WHEN v < 0.75 THEN 'hotline' ELSE 'inspection' END,
             CASE WHEN v < 0.75 THEN 'reported' WHEN v < 0.86 THEN 'confirmed'
                  WHEN v < 0.96 THEN 'nff' ELSE 'customer_damage' END,

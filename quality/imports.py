@@ -7,6 +7,7 @@ reported with its line and column, and nothing is written from a file with error
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime
 import io
@@ -76,6 +77,29 @@ class ImportResult:
 
 
 # --- helpers for the row checks --------------------------------------------------------------
+class BatchRanges:
+    """The batches' IMEI ranges in memory: the batch of an IMEI without a query per row (what
+    quality.services.batch_for_imei answers: the range with the highest start holding it)."""
+
+    def __init__(self, batches):
+        self.ranges = sorted(((b.imei_from, b.imei_to, b) for b in batches if b.imei_from),
+                             key=lambda item: item[0])
+        self.starts = [start for start, _end, _b in self.ranges]
+        self.reach, highest = [], ""  # the highest range end up to each position
+        for _start, end, _b in self.ranges:
+            highest = max(highest, end)
+            self.reach.append(highest)
+
+    def find(self, imei: str) -> Batch | None:
+        index = bisect.bisect_right(self.starts, imei) - 1
+        while index >= 0 and self.reach[index] >= imei:
+            start, end, found = self.ranges[index]
+            if end >= imei:
+                return found
+            index -= 1
+        return None
+
+
 class Catalogue:
     """Model and fault lookups loaded once per file."""
 
@@ -84,6 +108,7 @@ class Catalogue:
         self.tacs = dict(Tac.objects.values_list("tac", "model_id"))
         self.faults = dict(FaultCode.objects.values_list("code", "category"))
         self.batches = {b.code: b for b in Batch.objects.all()}
+        self.ranges = BatchRanges(self.batches.values())
 
     def model(self, value: str, column: str = "model") -> HandsetModel:
         found = self.models.get(" ".join(value.split()).casefold())
@@ -318,6 +343,8 @@ def _check_return(row, catalogue: Catalogue, context, line) -> Evidence:
                 raise RowInvalid("batch", _("a batch code has at most 40 characters."))
             batch = Batch(code=row["batch"], model_id=model_id)  # created on write
             catalogue.batches[batch.code] = batch
+    else:
+        batch = catalogue.ranges.find(imei)
     country = _country(row["country"])
     if row["source"] not in RETURN_SOURCES:
         raise RowInvalid("source", _("%(value)r is not a source: use repair_partner, distributor "

@@ -102,3 +102,37 @@ def test_nff_rates_per_script_end_node_count_examined_records_only(n5):
 
     assert [(r["key"], r["examined"], r["nff"], r["rate"]) for r in rows] == [
         ("wont-charge / o_port", 4, 3, 0.75)]
+
+
+def test_the_rollup_rebuilt_set_based_equals_the_cells_refreshed_one_by_one(db, fault_codes):
+    """rollup_rebuild (one INSERT ... SELECT for every week, or for all) writes the cells the
+    hook's per-(week, model) refresh writes."""
+    import random
+
+    from quality.models import DefectWeek
+    from quality.services import rollup_rebuild, rollup_refresh
+    from quality.tests.factories import batch, catalogue_model, records
+
+    rng = random.Random(11)
+    n5, n6 = catalogue_model(), catalogue_model(name="N6", tac="35999102")
+    batches = [batch(n5, "B1", "35999101", 1, 99), None]
+    for _ in range(60):
+        day = datetime.date(2026, 1, 5) + datetime.timedelta(days=rng.randrange(120))
+        records(rng.choice([n5, n6]), rng.choice(["CHG-01", "BAT-01", "DSP-01"]), day,
+                rng.randrange(1, 4), batch=rng.choice(batches), rollup=False,
+                verdict=rng.choice(["reported", "confirmed", "nff", "customer_damage"]))
+
+    def cells():
+        return sorted(DefectWeek.objects.values_list(
+            "week", "model_id", "fault_code_id", "batch_id", "failures", "nff", "damage"),
+            key=lambda cell: (cell[:3], cell[3] or 0, cell[4:]))
+
+    from quality.models import DefectRecord
+    rollup_refresh(set(DefectRecord.objects.values_list("week", "model_id")))
+    one_by_one = cells()
+    assert rollup_rebuild() == len(one_by_one) > 0
+    assert cells() == one_by_one
+    weeks = set(DefectRecord.objects.values_list("week", flat=True))
+    assert rollup_rebuild(weeks) == len(one_by_one)
+    assert cells() == one_by_one
+    assert rollup_rebuild(set()) == 0
