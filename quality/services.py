@@ -22,7 +22,6 @@ from quality.models import (
     AlertNote,
     Batch,
     DefectRecord,
-    DefectWeek,
     Verdict,
     monday,
     month_start,
@@ -156,45 +155,73 @@ def _fill_new(record: DefectRecord, evidence: Evidence) -> None:
         record.months_in_service = months_between(start, record.occurred_on)
 
 
-_ROLLUP_INSERT = """
-    INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff, damage)
-    SELECT week, model_id, fault_code_id, batch_id,
-           SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
-           SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
-    FROM quality_defectrecord WHERE {where}
-    GROUP BY week, model_id, fault_code_id, batch_id
-"""
+# The weekly roll-ups, each recounted from the records by one INSERT ... SELECT ... GROUP BY:
+# DefectWeek (model x fault x batch: the scan, trends, rates, Pareto, batches), and for the
+# pages it cannot answer, DefectServiceWeek (the hazard view) and DefectNffWeek (NFF rates).
+ROLLUPS = {
+    "quality_defectweek": """
+        INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff,
+                                        damage)
+        SELECT week, model_id, fault_code_id, batch_id,
+               SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord WHERE {where}
+        GROUP BY week, model_id, fault_code_id, batch_id
+    """,
+    "quality_defectserviceweek": """
+        INSERT INTO quality_defectserviceweek (week, model_id, fault_code_id, months_in_service,
+                                               failures)
+        SELECT week, model_id, fault_code_id, months_in_service, COUNT(*)
+        FROM quality_defectrecord
+        WHERE ({where}) AND verdict IN ('reported', 'confirmed') AND months_in_service IS NOT NULL
+        GROUP BY week, model_id, fault_code_id, months_in_service
+    """,
+    "quality_defectnffweek": """
+        INSERT INTO quality_defectnffweek (week, model_id, fault_code_id, reported_fault_code,
+                                           script, end_node, examined, nff)
+        SELECT week, model_id, fault_code_id, reported_fault_code, script, end_node, COUNT(*),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord
+        WHERE ({where}) AND verdict IN ('confirmed', 'nff', 'customer_damage')
+        GROUP BY week, model_id, fault_code_id, reported_fault_code, script, end_node
+    """,
+}
 
 
 def rollup_refresh(cells: Iterable[tuple[datetime.date, int]]) -> int:
-    """Recount the weekly roll-up for these (week, model id) cells from the records, in the
-    database (one INSERT ... SELECT ... GROUP BY per cell)."""
+    """Recount the weekly roll-ups for these (week, model id) cells from the records, in the
+    database (one DELETE and one INSERT ... SELECT ... GROUP BY per cell and roll-up)."""
     cells = sorted(set(cells))
     with transaction.atomic(), connection.cursor() as cursor:
         for week, model_id in cells:
-            DefectWeek.objects.filter(week=week, model_id=model_id).delete()
-            cursor.execute(_ROLLUP_INSERT.format(where="week = %s AND model_id = %s"),
-                           [week, model_id])
+            for table, insert in ROLLUPS.items():
+                cursor.execute(f"DELETE FROM {table} WHERE week = %s AND model_id = %s",
+                               [week, model_id])
+                cursor.execute(insert.format(where="week = %s AND model_id = %s"),
+                               [week, model_id])
     return len(cells)
 
 
 def rollup_rebuild(weeks: Iterable[datetime.date] | None = None) -> int:
-    """Recount whole weeks (every model), or the whole roll-up when `weeks` is None, set-based:
-    one DELETE and one INSERT ... SELECT ... GROUP BY, whatever the number of weeks (after a
-    bulk import). Return the cells written."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if weeks is None:
-            DefectWeek.objects.all().delete()
-            cursor.execute(_ROLLUP_INSERT.format(where="TRUE"))
-            return cursor.rowcount
-        weeks = sorted(set(weeks))
-        if not weeks:
+    """Recount whole weeks (every model), or the whole roll-ups when `weeks` is None,
+    set-based: one DELETE and one INSERT ... SELECT ... GROUP BY per roll-up, whatever the
+    number of weeks (after a bulk import). Return the DefectWeek cells written."""
+    if weeks is None:
+        where, params = "TRUE" if connection.vendor == "postgresql" else "1 = 1", []
+    else:
+        params = sorted(set(weeks))
+        if not params:
             return 0
-        DefectWeek.objects.filter(week__in=weeks).delete()
-        cursor.execute(_ROLLUP_INSERT.format(where=f"week IN ({', '.join(['%s'] * len(weeks))})"),
-                       weeks)
-        return cursor.rowcount
+        where = f"week IN ({', '.join(['%s'] * len(params))})"
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, insert in ROLLUPS.items():
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
+            cursor.execute(insert.format(where=where), params)
+            if table == "quality_defectweek":
+                written = cursor.rowcount
+    return written
 
 
 # --- alerts ----------------------------------------------------------------------------------

@@ -112,6 +112,19 @@ def _csv_response(name: str, text: str) -> HttpResponse:
     return response
 
 
+class RecordPaginator(Paginator):
+    """Pages of records counted from the weekly roll-up (selectors.record_count), not by a
+    COUNT over millions of records."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -132,7 +145,8 @@ def _records(request, spec, form, f):
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="quality-records.csv"'
         return response
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = RecordPaginator(records, 50, count=selectors.record_count(f)).get_page(
+        request.GET.get("page"))
     return render(request, "quality/records.html", {"form": form, "table": spec, "page": page,
                                                     "query": request.GET.urlencode()})
 
