@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=78)
     parser.add_argument("--reuse", action="store_true",
                         help="keep the records of a previous run of the same size")
+    parser.add_argument("--compare-records", action="store_true",
+                        help="also time every page counted from the records alone (as before "
+                             "the roll-ups), median of 1")
     args = parser.parse_args()
     if args.full:
         args.records = 10_000_000
@@ -161,8 +164,8 @@ def _time_queries(args, connection, models, faults, first_week, today) -> list[s
     from quality.warning import scan
 
     weeks = [first_week + datetime.timedelta(weeks=i) for i in range(args.weeks)]
-    _timed("roll-up refresh of one (week, model) cell (a hook)",
-           lambda: rollup_refresh({(weeks[-1], models[0].pk)}), repeat=5)
+    _timed("roll-up refresh of the top (week, model, fault) cell (a hook)",
+           lambda: rollup_refresh({(weeks[-1], models[0].pk, faults[0][0])}), repeat=5)
     scan_ms, findings = _timed("early-warning scan, every series", lambda: scan(as_of=today),
                                repeat=3)
     print(f"{'signals found (random data: noise and young batches)':<60} {len(findings):>9}")
@@ -209,9 +212,15 @@ def _time_queries(args, connection, models, faults, first_week, today) -> list[s
         ("records page 200 of one model", lambda: _records_page(one, number=200)),
     ]
     for label, func in pages:
-        took, _rows = _timed(f"page: {label}", func, repeat=3)
+        took, rows = _timed(f"page: {label}", func, repeat=3)
         if took > PAGE_GOAL_MS:
             slow.append(label)
+        if args.compare_records:
+            selectors.USE_ROLLUPS = False
+            _took, from_records = _timed("  the same from the records alone", func)
+            selectors.USE_ROLLUPS = True
+            if "records page" not in label and from_records != rows:
+                raise SystemExit(f"{label}: the roll-ups and the records disagree")
     if slow:
         print(f"pages over {PAGE_GOAL_MS} ms: {', '.join(slow)}")
     return [name for name, took in (("scan", scan_ms), ("trend", trend_ms))

@@ -118,7 +118,7 @@ def defect_record_apply(evidence: Evidence) -> DefectRecord | None:
                                   reported_fault_code=evidence.fault_code)
             _fill_new(record, evidence)
         else:
-            touched.add((record.week, record.model_id))
+            touched.add((record.week, record.model_id, record.fault_code_id))
             if EVIDENCE_RANK.get(evidence.source, 0) >= record.evidence_rank:
                 record.source = evidence.source
                 record.verdict = evidence.verdict
@@ -131,7 +131,7 @@ def defect_record_apply(evidence: Evidence) -> DefectRecord | None:
         record.category = FaultCode.objects.values_list("category", flat=True).get(
             pk=record.fault_code_id)
         record.save()
-        touched.add((record.week, record.model_id))
+        touched.add((record.week, record.model_id, record.fault_code_id))
         rollup_refresh(touched)
     log.info("defect_record_applied", extra={"key": record.key, "source": record.source,
                                              "verdict": record.verdict})
@@ -189,17 +189,18 @@ ROLLUPS = {
 }
 
 
-def rollup_refresh(cells: Iterable[tuple[datetime.date, int]]) -> int:
-    """Recount the weekly roll-ups for these (week, model id) cells from the records, in the
-    database (one DELETE and one INSERT ... SELECT ... GROUP BY per cell and roll-up)."""
+def rollup_refresh(cells: Iterable[tuple[datetime.date, int, str]]) -> int:
+    """Recount the weekly roll-ups for these (week, model id, fault code) cells from the
+    records, in the database (one DELETE and one INSERT ... SELECT ... GROUP BY per cell and
+    roll-up): a hook's write reads the records of one model x fault code x week only (the
+    index on model, fault code and week), not the model's whole week."""
     cells = sorted(set(cells))
+    where = "week = %s AND model_id = %s AND fault_code_id = %s"
     with transaction.atomic(), connection.cursor() as cursor:
-        for week, model_id in cells:
+        for cell in cells:
             for table, insert in ROLLUPS.items():
-                cursor.execute(f"DELETE FROM {table} WHERE week = %s AND model_id = %s",
-                               [week, model_id])
-                cursor.execute(insert.format(where="week = %s AND model_id = %s"),
-                               [week, model_id])
+                cursor.execute(f"DELETE FROM {table} WHERE {where}", list(cell))
+                cursor.execute(insert.format(where=where), list(cell))
     return len(cells)
 
 

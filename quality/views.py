@@ -103,7 +103,15 @@ def table(request, name):
     return render(request, "quality/table.html", {
         "form": form, "table": spec, "rows": rows, "chart": _chart(spec, rows, title),
         "by": params["by"] or (spec.options[0][0] if spec.options else ""),
-        "columns": spec.columns, "percent": spec.percent, "query": request.GET.urlencode()})
+        "columns": spec.columns, "percent": spec.percent, "numeric": _numeric(spec, rows),
+        "query": request.GET.urlencode()})
+
+
+def _numeric(spec, rows) -> set[str]:
+    """The columns holding figures (right-aligned, as on the landing page)."""
+    return {key for key, _heading in spec.columns if key in spec.percent or any(
+        isinstance(row.get(key), int | float) and not isinstance(row.get(key), bool)
+        for row in rows)}
 
 
 def _csv_response(name: str, text: str) -> HttpResponse:

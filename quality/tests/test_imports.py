@@ -184,7 +184,7 @@ def test_a_large_import_looks_batches_up_without_a_query_per_row(n5, django_asse
     lines = [f"2026-03-{1 + n % 28:02d},{imei('35999101', n)},,CHG-01,,FR,repair_partner,RP-{n}"
              for n in range(1, 1000)]
 
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(60):  # not one per row: 999 rows
         result = import_field_returns(io.StringIO(HEADER + "\n".join(lines) + "\n"))
 
     assert result.added == 999

@@ -128,7 +128,7 @@ def test_the_rollup_rebuilt_set_based_equals_the_cells_refreshed_one_by_one(db, 
             key=lambda cell: (cell[:3], cell[3] or 0, cell[4:]))
 
     from quality.models import DefectRecord
-    rollup_refresh(set(DefectRecord.objects.values_list("week", "model_id")))
+    rollup_refresh(set(DefectRecord.objects.values_list("week", "model_id", "fault_code_id")))
     one_by_one = cells()
     assert rollup_rebuild() == len(one_by_one) > 0
     assert cells() == one_by_one
