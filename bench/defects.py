@@ -336,7 +336,7 @@ def _restore_secondary(cursor, dropped):
 
 
 def _insert_chunk(cursor, args, tag, models, batches, faults, first_week, today, start, stop):
-    """Records start..stop. Realistic: model by a Zipf law (s = 1.1), fault code by a Pareto
+    """Records start..stop, in date order within the chunk (as they arrive). Realistic: model by a Zipf law (s = 1.1), fault code by a Pareto
     (Zipf s = 1.3, each model its own order), batch by a Zipf law (s = 1.2) among the model's,
     the failure after the batch was made; uniform: every batch and week alike (the fault codes
     skewed as before: the square of a uniform draw)."""
@@ -389,6 +389,7 @@ def _insert_chunk(cursor, args, tag, models, batches, faults, first_week, today,
                            random() AS u, random() AS v
                     FROM generate_series(%(start)s, %(stop)s) AS g) AS draw) AS picked
             ) AS s
+        ORDER BY d  -- records arrive in time order: a day's records sit together on disk
     """, {"tag": tag, "models": [m.pk for m in models], "codes": [c for c, _cat in faults],
           "cats": [cat for _c, cat in faults], "batches": batch_ids, "made": made,
           "countries": COUNTRIES, "scripts": SCRIPTS, "uniform": uniform, "first": first_week,

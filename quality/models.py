@@ -163,6 +163,7 @@ class DefectRecord(models.Model):
             # the records page: newest first, and the edge days of a period the roll-ups
             # do not cover whole; a country filter reads the records
             models.Index(fields=["occurred_on", "id"]),
+            models.Index(fields=["model", "occurred_on", "id"]),
             models.Index(fields=["country", "occurred_on"]),
         ]
 
@@ -196,6 +197,29 @@ class DefectWeek(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.model_id} {self.fault_code_id} {self.batch_id}: {self.failures}"
+
+
+class DefectCountryWeek(models.Model):
+    """Weekly roll-up by model, fault code and country: the pages filtered by a country
+    (rates by model and fault code, Pareto, the records count) read it."""
+
+    week = models.DateField()
+    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.CASCADE, related_name="+")
+    fault_code = models.ForeignKey("diagnostics.FaultCode", on_delete=models.CASCADE,
+                                   related_name="+")
+    country = models.CharField(max_length=2, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    nff = models.PositiveIntegerField(default=0)
+    damage = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly defect count by country")
+        verbose_name_plural = _("weekly defect counts by country")
+        indexes = [models.Index(fields=["country", "week"]), models.Index(fields=["week"]),
+                   models.Index(fields=["model", "week"])]
+
+    def __str__(self):
+        return f"{self.week} {self.model_id} {self.fault_code_id} {self.country}"
 
 
 class DefectServiceWeek(models.Model):

@@ -21,6 +21,7 @@ from quality.exposure import in_field, in_field_series, shipped_by_month
 from quality.models import (
     FAILURE_VERDICTS,
     Batch,
+    DefectCountryWeek,
     DefectNffWeek,
     DefectRecord,
     DefectServiceWeek,
@@ -91,8 +92,8 @@ def _tally(f: Filters, *, start: datetime.date | None, rollup, keys: tuple[str, 
            cells_only: Q | None = None) -> dict[tuple, dict[str, int]]:
     """Sum `measures` ({name: (Sum over the roll-up's cells, Count over the records)}) by
     `keys` (fields both tables have) over [start, f.end]: whole weeks from the roll-up, the
-    other days from the records; everything from the records with a country filter (the
-    roll-ups have no country)."""
+    other days from the records. With a country filter, counts by model and fault code come
+    from the country roll-up, anything else from the records."""
     totals: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(measures, 0))
 
     def add(rows):
@@ -101,11 +102,16 @@ def _tally(f: Filters, *, start: datetime.date | None, rollup, keys: tuple[str, 
             for name in measures:
                 total[name] += row[name] or 0
 
-    split = whole_weeks(start, f.end) if USE_ROLLUPS and not f.country else None
+    if f.country:  # by model and fault code: the country roll-up; anything else: the records
+        by_country = rollup is DefectWeek and set(keys) <= {"model_id", "fault_code_id"}
+        rollup = DefectCountryWeek if by_country and not cells_only else None
+    split = whole_weeks(start, f.end) if USE_ROLLUPS and rollup is not None else None
     ranges = [(start, f.end)]
     if split is not None:
         (first, last), ranges = split
         cells = rollup.objects.filter(cells_only or Q(), week__lte=last)
+        if f.country:
+            cells = cells.filter(country=f.country)
         if first is not None:
             cells = cells.filter(week__gte=first)
         if f.model_id:

@@ -157,7 +157,8 @@ def _fill_new(record: DefectRecord, evidence: Evidence) -> None:
 
 # The weekly roll-ups, each recounted from the records by one INSERT ... SELECT ... GROUP BY:
 # DefectWeek (model x fault x batch: the scan, trends, rates, Pareto, batches), and for the
-# pages it cannot answer, DefectServiceWeek (the hazard view) and DefectNffWeek (NFF rates).
+# pages it cannot answer, DefectCountryWeek (a country filter), DefectServiceWeek (the hazard
+# view) and DefectNffWeek (NFF rates).
 ROLLUPS = {
     "quality_defectweek": """
         INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff,
@@ -168,6 +169,16 @@ ROLLUPS = {
                SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
         FROM quality_defectrecord WHERE {where}
         GROUP BY week, model_id, fault_code_id, batch_id
+    """,
+    "quality_defectcountryweek": """
+        INSERT INTO quality_defectcountryweek (week, model_id, fault_code_id, country, failures,
+                                               nff, damage)
+        SELECT week, model_id, fault_code_id, country,
+               SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord WHERE {where}
+        GROUP BY week, model_id, fault_code_id, country
     """,
     "quality_defectserviceweek": """
         INSERT INTO quality_defectserviceweek (week, model_id, fault_code_id, months_in_service,

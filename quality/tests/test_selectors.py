@@ -185,7 +185,7 @@ def test_every_page_read_from_the_rollups_gives_what_the_records_give(db, fault_
     for start, end in periods:
         for model_id, fault, country in [(None, None, ""), (n5.pk, None, ""),
                                          (n6.pk, "CHG-01", ""), (None, "BAT-01", ""),
-                                         (n5.pk, None, "FR")]:
+                                         (n5.pk, None, "FR"), (None, "CHG-01", "BE")]:
             f = Filters(start=start, end=end, model_id=model_id, fault_code=fault,
                         country=country)
             for call in calls:
