@@ -245,3 +245,12 @@ def test_the_alert_method_is_said_in_words_in_french(qa_client):
         page = qa_client.get(reverse("quality:alert", args=[alert.pk])).content.decode()
     assert ("CUSUM de Poisson : un taux 3 fois celui de la référence, seuil 8, référence de 52 "
             "semaines, fenêtre de 8 semaines, au moins 5 défaillances") in page
+
+
+def test_the_import_page_puts_french_spacing_before_its_colons(qa_client):
+    qa_client.cookies["django_language"] = "fr"
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = qa_client.get(reverse("quality:upload")).content.decode()
+    assert "Retours terrain\u00a0: <code>" in page
