@@ -336,10 +336,11 @@ def _restore_secondary(cursor, dropped):
 
 
 def _insert_chunk(cursor, args, tag, models, batches, faults, first_week, today, start, stop):
-    """Records start..stop, in date order within the chunk (as they arrive). Realistic: model by a Zipf law (s = 1.1), fault code by a Pareto
-    (Zipf s = 1.3, each model its own order), batch by a Zipf law (s = 1.2) among the model's,
-    the failure after the batch was made; uniform: every batch and week alike (the fault codes
-    skewed as before: the square of a uniform draw)."""
+    """Records start..stop, in date order within the chunk (as they arrive). Realistic:
+    model by a Zipf law (s = 1.1), fault code by a Pareto (Zipf s = 1.3, each model its own
+    order), batch by a Zipf law (s = 1.2) among the model's, the failure after the batch was
+    made; uniform: every batch and week alike (the fault codes skewed as before: the square
+    of a uniform draw)."""
     nb, nf, nm = args.batches, len(faults), len(models)
     uniform = args.distribution == "uniform"
     model_cdf = [i / nm for i in range(1, nm)] if uniform else zipf_cdf(nm, 1.1)
