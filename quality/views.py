@@ -45,7 +45,10 @@ def _chart(table, rows, title):
     values = [row[value] for row in rows][:40]
     percent = value in table.percent
     if table.line:
-        return line_chart(title=title, labels=labels, series=[Series(str(table.title), values)])
+        # a rate per 1,000 units is small: scale the axis to the values, not to 0..1
+        top = max([v for v in values if v is not None] or [0])
+        return line_chart(title=title, labels=labels, series=[Series(str(table.title), values)],
+                          y_max=top * 1.1 if 0 < top < 1 else None)
     # long labels (scripts, batches, models) read better down the side than under the bars;
     # pygal draws the first bar at the bottom: reverse, so the table's first row is on top
     labels, values = labels[::-1], values[::-1]

@@ -254,3 +254,14 @@ def test_the_import_page_puts_french_spacing_before_its_colons(qa_client):
     with translation.override("en"):
         page = qa_client.get(reverse("quality:upload")).content.decode()
     assert "Retours terrain\u00a0: <code>" in page
+
+
+def test_the_trend_chart_scales_its_axis_to_small_rates(qa_client):
+    from quality.tests.factories import shipped
+
+    model = catalogue_model()
+    shipped(model, "2026-01", 100000)
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 5)  # 0.05 per 1,000 units
+    page = qa_client.get(reverse("quality:table", args=["trend"])
+                         + "?start=2026-03-02&end=2026-03-29").content.decode()
+    assert ">0.05<" in page and ">0.9<" not in page  # not a flat line at the foot of 0..1
