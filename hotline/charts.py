@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pygal
+from django.utils.formats import get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
@@ -176,10 +177,14 @@ def bar_chart(
 
 
 def _number(value: float | int | None) -> str:
+    """A value in the reader's language (0,15 in French); values below 1 keep two decimals,
+    so that an axis of small rates (0.05, 0.1, 0.15) does not read 0.1, 0.1, 0.2."""
     if value is None:
         return ""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
+        text = number_format(value, 1 if abs(value) >= 1 else 2)
+        separator = get_format("DECIMAL_SEPARATOR")
+        return text.rstrip("0").rstrip(separator) if separator in text else text
     return f"{int(value)}"
 
 

@@ -21,7 +21,7 @@ from hotline.models import HandsetModel
 from hotline.validators import imei_with_check_digit
 from quality.models import Batch, DefectRecord, InstalledBase, Source, Verdict, monday, month_start
 from quality.regions import region_for
-from quality.services import rollup_rebuild_weeks
+from quality.services import rollup_rebuild
 from quality.warning import alerts_scan
 
 MONTHS = 18
@@ -97,7 +97,7 @@ def load(*, stdout) -> None:
         batches[name] = made
     records = _history(rng, today, models, batches, faults, outcomes)
     DefectRecord.objects.bulk_create(records, batch_size=2000)
-    rollup_rebuild_weeks({record.week for record in records})
+    rollup_rebuild({record.week for record in records})
     alerts = alerts_scan(as_of=today)
     stdout.write(f"quality demo: {len(records)} defect records, {len(alerts)} alert(s)")
 

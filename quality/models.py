@@ -160,6 +160,11 @@ class DefectRecord(models.Model):
             models.Index(fields=["week"]),
             models.Index(fields=["batch", "fault_code"]),
             models.Index(fields=["script", "end_node"]),
+            # the records page: newest first, and the edge days of a period the roll-ups
+            # do not cover whole; a country filter reads the records
+            models.Index(fields=["occurred_on", "id"]),
+            models.Index(fields=["model", "occurred_on", "id"]),
+            models.Index(fields=["country", "occurred_on"]),
         ]
 
     def __str__(self):
@@ -192,6 +197,72 @@ class DefectWeek(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.model_id} {self.fault_code_id} {self.batch_id}: {self.failures}"
+
+
+class DefectCountryWeek(models.Model):
+    """Weekly roll-up by model, fault code and country: the pages filtered by a country
+    (rates by model and fault code, Pareto, the records count) read it."""
+
+    week = models.DateField()
+    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.CASCADE, related_name="+")
+    fault_code = models.ForeignKey("diagnostics.FaultCode", on_delete=models.CASCADE,
+                                   related_name="+")
+    country = models.CharField(max_length=2, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    nff = models.PositiveIntegerField(default=0)
+    damage = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly defect count by country")
+        verbose_name_plural = _("weekly defect counts by country")
+        indexes = [models.Index(fields=["country", "week"]), models.Index(fields=["week"]),
+                   models.Index(fields=["model", "week"])]
+
+    def __str__(self):
+        return f"{self.week} {self.model_id} {self.fault_code_id} {self.country}"
+
+
+class DefectServiceWeek(models.Model):
+    """Weekly roll-up of failures by model, fault code and month in service: the hazard
+    (Nevada) view reads it. Kept with DefectWeek by quality.services.rollup_refresh."""
+
+    week = models.DateField()
+    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.CASCADE, related_name="+")
+    fault_code = models.ForeignKey("diagnostics.FaultCode", on_delete=models.CASCADE,
+                                   related_name="+")
+    months_in_service = models.PositiveSmallIntegerField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly failures by month in service")
+        verbose_name_plural = _("weekly failures by month in service")
+        indexes = [models.Index(fields=["model", "week"]), models.Index(fields=["week"])]
+
+    def __str__(self):
+        return f"{self.week} {self.model_id} {self.fault_code_id} m{self.months_in_service}"
+
+
+class DefectNffWeek(models.Model):
+    """Weekly roll-up of the examined records (confirmed, no fault found, damage) by model,
+    fault code, fault code first reported, script and end node: the NFF rates read it."""
+
+    week = models.DateField()
+    model = models.ForeignKey("hotline.HandsetModel", on_delete=models.CASCADE, related_name="+")
+    fault_code = models.ForeignKey("diagnostics.FaultCode", on_delete=models.CASCADE,
+                                   related_name="+")
+    reported_fault_code = models.CharField(max_length=20, blank=True)
+    script = models.CharField(max_length=60, blank=True)
+    end_node = models.CharField(max_length=80, blank=True)
+    examined = models.PositiveIntegerField(default=0)
+    nff = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("weekly no-fault-found count")
+        verbose_name_plural = _("weekly no-fault-found counts")
+        indexes = [models.Index(fields=["model", "week"]), models.Index(fields=["week"])]
+
+    def __str__(self):
+        return f"{self.week} {self.model_id} {self.reported_fault_code} {self.end_node}"
 
 
 class AlertStatus(models.TextChoices):

@@ -22,7 +22,6 @@ from quality.models import (
     AlertNote,
     Batch,
     DefectRecord,
-    DefectWeek,
     Verdict,
     monday,
     month_start,
@@ -119,7 +118,7 @@ def defect_record_apply(evidence: Evidence) -> DefectRecord | None:
                                   reported_fault_code=evidence.fault_code)
             _fill_new(record, evidence)
         else:
-            touched.add((record.week, record.model_id))
+            touched.add((record.week, record.model_id, record.fault_code_id))
             if EVIDENCE_RANK.get(evidence.source, 0) >= record.evidence_rank:
                 record.source = evidence.source
                 record.verdict = evidence.verdict
@@ -132,7 +131,7 @@ def defect_record_apply(evidence: Evidence) -> DefectRecord | None:
         record.category = FaultCode.objects.values_list("category", flat=True).get(
             pk=record.fault_code_id)
         record.save()
-        touched.add((record.week, record.model_id))
+        touched.add((record.week, record.model_id, record.fault_code_id))
         rollup_refresh(touched)
     log.info("defect_record_applied", extra={"key": record.key, "source": record.source,
                                              "verdict": record.verdict})
@@ -156,37 +155,85 @@ def _fill_new(record: DefectRecord, evidence: Evidence) -> None:
         record.months_in_service = months_between(start, record.occurred_on)
 
 
-_ROLLUP_INSERT = """
-    INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff, damage)
-    SELECT week, model_id, fault_code_id, batch_id,
-           SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
-           SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
-    FROM quality_defectrecord WHERE {where}
-    GROUP BY week, model_id, fault_code_id, batch_id
-"""
+# The weekly roll-ups, each recounted from the records by one INSERT ... SELECT ... GROUP BY:
+# DefectWeek (model x fault x batch: the scan, trends, rates, Pareto, batches), and for the
+# pages it cannot answer, DefectCountryWeek (a country filter), DefectServiceWeek (the hazard
+# view) and DefectNffWeek (NFF rates).
+ROLLUPS = {
+    "quality_defectweek": """
+        INSERT INTO quality_defectweek (week, model_id, fault_code_id, batch_id, failures, nff,
+                                        damage)
+        SELECT week, model_id, fault_code_id, batch_id,
+               SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord WHERE {where}
+        GROUP BY week, model_id, fault_code_id, batch_id
+    """,
+    "quality_defectcountryweek": """
+        INSERT INTO quality_defectcountryweek (week, model_id, fault_code_id, country, failures,
+                                               nff, damage)
+        SELECT week, model_id, fault_code_id, country,
+               SUM(CASE WHEN verdict IN ('reported', 'confirmed') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN verdict = 'customer_damage' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord WHERE {where}
+        GROUP BY week, model_id, fault_code_id, country
+    """,
+    "quality_defectserviceweek": """
+        INSERT INTO quality_defectserviceweek (week, model_id, fault_code_id, months_in_service,
+                                               failures)
+        SELECT week, model_id, fault_code_id, months_in_service, COUNT(*)
+        FROM quality_defectrecord
+        WHERE ({where}) AND verdict IN ('reported', 'confirmed') AND months_in_service IS NOT NULL
+        GROUP BY week, model_id, fault_code_id, months_in_service
+    """,
+    "quality_defectnffweek": """
+        INSERT INTO quality_defectnffweek (week, model_id, fault_code_id, reported_fault_code,
+                                           script, end_node, examined, nff)
+        SELECT week, model_id, fault_code_id, reported_fault_code, script, end_node, COUNT(*),
+               SUM(CASE WHEN verdict = 'nff' THEN 1 ELSE 0 END)
+        FROM quality_defectrecord
+        WHERE ({where}) AND verdict IN ('confirmed', 'nff', 'customer_damage')
+        GROUP BY week, model_id, fault_code_id, reported_fault_code, script, end_node
+    """,
+}
 
 
-def rollup_refresh(cells: Iterable[tuple[datetime.date, int]]) -> int:
-    """Recount the weekly roll-up for these (week, model id) cells from the records, in the
-    database (one INSERT ... SELECT ... GROUP BY per cell)."""
+def rollup_refresh(cells: Iterable[tuple[datetime.date, int, str]]) -> int:
+    """Recount the weekly roll-ups for these (week, model id, fault code) cells from the
+    records, in the database (one DELETE and one INSERT ... SELECT ... GROUP BY per cell and
+    roll-up): a hook's write reads the records of one model x fault code x week only (the
+    index on model, fault code and week), not the model's whole week."""
     cells = sorted(set(cells))
+    where = "week = %s AND model_id = %s AND fault_code_id = %s"
     with transaction.atomic(), connection.cursor() as cursor:
-        for week, model_id in cells:
-            DefectWeek.objects.filter(week=week, model_id=model_id).delete()
-            cursor.execute(_ROLLUP_INSERT.format(where="week = %s AND model_id = %s"),
-                           [week, model_id])
+        for cell in cells:
+            for table, insert in ROLLUPS.items():
+                cursor.execute(f"DELETE FROM {table} WHERE {where}", list(cell))
+                cursor.execute(insert.format(where=where), list(cell))
     return len(cells)
 
 
-def rollup_rebuild_weeks(weeks: Iterable[datetime.date]) -> int:
-    """Recount whole weeks (every model): after a bulk import. Return the cells written."""
-    weeks = sorted(set(weeks))
+def rollup_rebuild(weeks: Iterable[datetime.date] | None = None) -> int:
+    """Recount whole weeks (every model), or the whole roll-ups when `weeks` is None,
+    set-based: one DELETE and one INSERT ... SELECT ... GROUP BY per roll-up, whatever the
+    number of weeks (after a bulk import). Return the DefectWeek cells written."""
+    if weeks is None:
+        where, params = "TRUE" if connection.vendor == "postgresql" else "1 = 1", []
+    else:
+        params = sorted(set(weeks))
+        if not params:
+            return 0
+        where = f"week IN ({', '.join(['%s'] * len(params))})"
+    written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for week in weeks:
-            DefectWeek.objects.filter(week=week).delete()
-            cursor.execute(_ROLLUP_INSERT.format(where="week = %s"), [week])
-    return DefectWeek.objects.filter(week__in=weeks).count() if weeks else 0
+        for table, insert in ROLLUPS.items():
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
+            cursor.execute(insert.format(where=where), params)
+            if table == "quality_defectweek":
+                written = cursor.rowcount
+    return written
 
 
 # --- alerts ----------------------------------------------------------------------------------

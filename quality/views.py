@@ -45,7 +45,10 @@ def _chart(table, rows, title):
     values = [row[value] for row in rows][:40]
     percent = value in table.percent
     if table.line:
-        return line_chart(title=title, labels=labels, series=[Series(str(table.title), values)])
+        # a rate per 1,000 units is small: scale the axis to the values, not to 0..1
+        top = max([v for v in values if v is not None] or [0])
+        return line_chart(title=title, labels=labels, series=[Series(str(table.title), values)],
+                          y_max=top * 1.1 if 0 < top < 1 else None)
     # long labels (scripts, batches, models) read better down the side than under the bars;
     # pygal draws the first bar at the bottom: reverse, so the table's first row is on top
     labels, values = labels[::-1], values[::-1]
@@ -103,13 +106,34 @@ def table(request, name):
     return render(request, "quality/table.html", {
         "form": form, "table": spec, "rows": rows, "chart": _chart(spec, rows, title),
         "by": params["by"] or (spec.options[0][0] if spec.options else ""),
-        "columns": spec.columns, "percent": spec.percent, "query": request.GET.urlencode()})
+        "columns": spec.columns, "percent": spec.percent, "numeric": _numeric(spec, rows),
+        "query": request.GET.urlencode()})
+
+
+def _numeric(spec, rows) -> set[str]:
+    """The columns holding figures (right-aligned, as on the landing page)."""
+    return {key for key, _heading in spec.columns if key in spec.percent or any(
+        isinstance(row.get(key), int | float) and not isinstance(row.get(key), bool)
+        for row in rows)}
 
 
 def _csv_response(name: str, text: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="quality-{name}.csv"'
     return response
+
+
+class RecordPaginator(Paginator):
+    """Pages of records counted from the weekly roll-up (selectors.record_count), not by a
+    COUNT over millions of records."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
 
 
 class _Echo:
@@ -132,7 +156,8 @@ def _records(request, spec, form, f):
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="quality-records.csv"'
         return response
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = RecordPaginator(records, 50, count=selectors.record_count(f)).get_page(
+        request.GET.get("page"))
     return render(request, "quality/records.html", {"form": form, "table": spec, "page": page,
                                                     "query": request.GET.urlencode()})
 

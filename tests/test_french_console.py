@@ -23,7 +23,6 @@ KNOWN = {
     r"^/diagnostics/scripts/": "script analytics list node texts and symptom slugs of the scripts",
     r"^/partners/[\w-]+/$": "the demo's API key names are English data",
     r"^/calls/report/": "the SLA report (branch supervisor) abbreviates service level as SL",
-    r"^/quality/alerts/": "the alert method's parameters (baseline=52w window=8w) are codes",
 }
 
 

@@ -46,3 +46,14 @@ def test_a_stacked_horizontal_bar_chart_renders():
 def test_format_percent_rounds_to_a_whole_percent():
     assert format_percent(0.8049) == "80 %"
     assert format_percent(None) == ""
+
+
+def test_small_values_keep_their_ticks_apart_and_read_in_the_readers_language():
+    from django.utils import translation
+
+    from hotline.charts import _number
+
+    assert [_number(v) for v in (0.05, 0.1, 0.15, 2.25, 3.0, None)] == [
+        "0.05", "0.1", "0.15", "2.2", "3", ""]
+    with translation.override("fr"):
+        assert [_number(v) for v in (0.05, 0.15, 12.5)] == ["0,05", "0,15", "12,5"]

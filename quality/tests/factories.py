@@ -8,7 +8,7 @@ import itertools
 from hotline.tests.factories import HandsetModelFactory, TacFactory
 from hotline.validators import imei_with_check_digit
 from quality.models import Batch, DefectRecord, InstalledBase, Verdict, monday
-from quality.services import rollup_rebuild_weeks
+from quality.services import rollup_rebuild
 
 _keys = itertools.count(1)
 
@@ -41,7 +41,7 @@ def records(model, fault, day: datetime.date, n: int = 1, *, batch=None, verdict
         months_in_service=months_in_service, script=script, end_node=end_node,
         reported_fault_code=fault, **fields) for _ in range(n)]
     if rollup:
-        rollup_rebuild_weeks({monday(day)})
+        rollup_rebuild({monday(day)})
     return made
 
 
@@ -61,5 +61,5 @@ def rising_batch_history(as_of=datetime.date(2026, 11, 29)):
         if week >= datetime.date(2026, 11, 2):
             records(n5, "CHG-01", week + datetime.timedelta(days=3), 8, batch=bad, rollup=False)
         week += datetime.timedelta(weeks=1)
-    rollup_rebuild_weeks(set(DefectRecord.objects.values_list("week", flat=True)))
+    rollup_rebuild(set(DefectRecord.objects.values_list("week", flat=True)))
     return n5

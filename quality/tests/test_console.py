@@ -171,7 +171,7 @@ def test_the_monday_report_is_mailed_to_the_qa_group(qa, db):
 
 def test_the_records_api_pages_through_every_record_and_never_cuts(qa_client):
     model = catalogue_model()
-    records(model, "CHG-01", datetime.date(2026, 3, 2), 7, rollup=False)
+    records(model, "CHG-01", datetime.date(2026, 3, 2), 7)  # written as the product writes: roll-ups kept
     url = reverse("api-quality-table", args=["records"]) + "?start=2026-01-01&end=2026-06-30"
     first = qa_client.get(url + "&page_size=3").json()
     assert (first["count"], first["page"], len(first["results"])) == (7, 1, 3)
@@ -216,3 +216,52 @@ def test_the_quality_home_movers_change_column_is_a_difference_in_french(qa_clie
         page = qa_client.get(reverse("quality:home")).content.decode()
     assert '<th class="num">Variation</th>' in page
     assert '<th class="num">Changer</th>' not in page
+
+
+def test_shares_and_figures_read_in_french_and_align_as_figures(qa_client):
+    model = catalogue_model()
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 3, verdict="confirmed")
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 1, verdict="nff")
+    qa_client.cookies["django_language"] = "fr"
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = qa_client.get(reverse("quality:table", args=["nff"])
+                             + "?start=2026-03-01&end=2026-03-31").content.decode()
+    assert '<td class="num">25,0\u00a0%</td>' in page  # 1 of 4 examined, not "25.0 %"
+    assert '<th class="num">Expertisés</th>' in page
+
+
+def test_the_alert_method_is_said_in_words_in_french(qa_client):
+    from quality.tests.factories import rising_batch_history
+    from quality.warning import alerts_scan
+
+    rising_batch_history()
+    alert = alerts_scan(as_of=datetime.date(2026, 11, 29))[0]
+    qa_client.cookies["django_language"] = "fr"
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = qa_client.get(reverse("quality:alert", args=[alert.pk])).content.decode()
+    assert ("CUSUM de Poisson : un taux 3 fois celui de la référence, seuil 8, référence de 52 "
+            "semaines, fenêtre de 8 semaines, au moins 5 défaillances") in page
+
+
+def test_the_import_page_puts_french_spacing_before_its_colons(qa_client):
+    qa_client.cookies["django_language"] = "fr"
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = qa_client.get(reverse("quality:upload")).content.decode()
+    assert "Retours terrain\u00a0: <code>" in page
+
+
+def test_the_trend_chart_scales_its_axis_to_small_rates(qa_client):
+    from quality.tests.factories import shipped
+
+    model = catalogue_model()
+    shipped(model, "2026-01", 100000)
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 5)  # 0.05 per 1,000 units
+    page = qa_client.get(reverse("quality:table", args=["trend"])
+                         + "?start=2026-03-02&end=2026-03-29").content.decode()
+    assert ">0.05<" in page and ">0.9<" not in page  # not a flat line at the foot of 0..1

@@ -8,7 +8,7 @@ from exchanges.decisions.services import diagnosis_record
 from exchanges.tests.factories import diagnosing_case, fault
 from hotline.models import OutboxMessage
 from hotline.workflow import record_event
-from quality.models import DefectRecord, DefectWeek, Source, Verdict
+from quality.models import DefectNffWeek, DefectRecord, DefectWeek, Source, Verdict
 from quality.services import defect_record_apply, evidence_for_case
 
 pytestmark = pytest.mark.usefixtures("fault_codes")
@@ -88,6 +88,13 @@ def test_any_apps_defect_evidence_updates_the_same_record_with_component_and_roo
     assert (record.fault_code_id, record.source, record.component, record.root_cause) == (
         "CHG-01", "repair", "USB-C port", "cold solder joint")
     assert record.reported_fault_code == "CHG-02"
+    # the hook recounts the old and the new (week, model, fault code) cells of every roll-up
+    counts = {cell.fault_code_id: cell.failures for cell in DefectWeek.objects.filter(
+        week=record.week)}
+    assert counts.get("CHG-02", 0) == 0 and counts["CHG-01"] == 1
+    nff = DefectNffWeek.objects.get(week=record.week)
+    assert (nff.fault_code_id, nff.reported_fault_code, nff.examined, nff.nff) == (
+        "CHG-01", "CHG-02", 1, 0)
 
 
 def test_weaker_evidence_arriving_later_does_not_overrule_stronger_evidence(run):

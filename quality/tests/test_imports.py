@@ -159,3 +159,35 @@ def test_a_large_file_shows_a_progress_bar(n5, tmp_path):
 
     assert "2100/2100" in err.getvalue()
     assert DefectRecord.objects.count() == 2100
+
+
+def test_the_batch_ranges_in_memory_answer_as_the_database_does(n5):
+    """Nested and neighbouring ranges: the in-memory lookup of a large import gives the batch
+    quality.services.batch_for_imei gives (the range with the highest start holding the IMEI)."""
+    import random
+
+    from quality.imports import BatchRanges
+    from quality.services import batch_for_imei
+
+    rng = random.Random(3)
+    for n in range(40):
+        first = rng.randrange(1, 9000)
+        batch(n5, f"R{n}", "35999101", first, first + rng.randrange(0, 800))
+    ranges = BatchRanges(Batch.objects.all())
+    for serial in [*range(0, 10000, 37), 1, 9999]:
+        number = imei("35999101", serial)
+        assert ranges.find(number) == batch_for_imei(number), serial
+
+
+def test_a_large_import_looks_batches_up_without_a_query_per_row(n5, django_assert_max_num_queries):
+    b1, b2 = batch(n5, "B1", "35999101", 1, 499), batch(n5, "B2", "35999101", 500, 999)
+    lines = [f"2026-03-{1 + n % 28:02d},{imei('35999101', n)},,CHG-01,,FR,repair_partner,RP-{n}"
+             for n in range(1, 1000)]
+
+    with django_assert_max_num_queries(60):  # not one per row: 999 rows
+        result = import_field_returns(io.StringIO(HEADER + "\n".join(lines) + "\n"))
+
+    assert result.added == 999
+    assert DefectRecord.objects.filter(batch=b1).count() == 499
+    assert DefectRecord.objects.filter(batch=b2).count() == 500
+    assert sum(DefectWeek.objects.values_list("failures", flat=True)) == 999
