@@ -111,3 +111,38 @@ def test_the_visibility_timeout_reaches_the_broker(settings):
 
     assert app.conf.broker_transport_options["visibility_timeout"] == \
         settings.CELERY_VISIBILITY_TIMEOUT_SECONDS
+
+
+def test_a_request_that_may_have_been_acted_on_is_not_repeated_when_asked():
+    import httpx
+
+    from hotline.httpclient import HttpClient, RemoteError
+
+    calls = []
+
+    def server(request):
+        calls.append(request)
+        return httpx.Response(500, json={"detail": "boom"})
+
+    client = HttpClient(base_url="http://remote", service="remote", retries=3,
+                        sleep=lambda _seconds: None)
+    client.client = httpx.Client(base_url="http://remote", transport=httpx.MockTransport(server))
+
+    with pytest.raises(RemoteError) as caught:
+        client.request("POST", "/things", retry_ambiguous=False)
+
+    assert len(calls) == 1 and not caught.value.permanent
+
+
+def test_a_request_refused_with_429_is_repeated_even_when_not_idempotent():
+    import httpx
+
+    from hotline.httpclient import HttpClient
+
+    answers = [httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(201, json={})]
+    client = HttpClient(base_url="http://remote", service="remote", retries=3,
+                        sleep=lambda _seconds: None)
+    client.client = httpx.Client(base_url="http://remote",
+                                 transport=httpx.MockTransport(lambda _r: answers.pop(0)))
+
+    assert client.request("POST", "/things", retry_ambiguous=False).status_code == 201
