@@ -18,11 +18,12 @@ from carriers.domain import CarrierEvent
 from carriers.models import Shipment, TrackingEvent
 from carriers.services import tracking_ingest
 from carriers.tests.factories import ShipmentFactory
+from carriers.tests.fake_mydhl import FakeMyDhl
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.models import Swap
-from exchanges.tests.factories import swap_case
+from exchanges.tests.factories import WarehouseFactory, swap_case
 from hotline.celery import app as celery_app
-from hotline.models import OutboxMessage
+from hotline.models import Notification, OutboxMessage
 from hotline.outbox import outbox_relay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,3 +130,68 @@ def test_shuffled_tracking_events_with_duplicates_end_in_the_same_states_as_in_o
                                                                     "returned_to_sender"}
     assert TrackingEvent.objects.filter(shipment__in=shuffled).count() == SHIPMENTS * EVENTS_EACH
     assert TrackingEvent.objects.filter(shipment__in=ordered).count() == SHIPMENTS * EVENTS_EACH
+
+
+# --- the courier failing 30 % of calls --------------------------------------------------------
+CHAOS_SWAPS = 20
+
+
+@pytest.fixture
+def fake_dhl(settings):
+    from diagnostics.reference import fault_codes_load
+
+    server = FakeMyDhl().start()
+    settings.HOTLINE_CARRIERS = ["carriers.sandbox.SandboxCarrier", "carriers.mydhl.MyDhlCarrier"]
+    settings.HOTLINE_CARRIER_OPTIONS = {
+        "sandbox": {"webhook_secret": "s"},
+        "mydhl": {"base_url": server.url, "api_key": "key", "api_secret": "secret",
+                  "account": server.account, "webhook_secret": "w", "timeout": 0.3,
+                  "retries": 1, "backoff": 0.05}}
+    # Each failure the adapter gives up on retries the task: small delays keep it short.
+    settings.CELERY_RETRY_BASE_SECONDS, settings.CELERY_RETRY_MAX_SECONDS = 0.2, 1
+    fault_codes_load()
+    yield server
+    server.stop()
+
+
+def _wait_until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.25)
+    return condition()
+
+
+def test_with_the_courier_failing_30_percent_of_calls_every_swap_is_booked_once(fake_dhl):
+    cases = [swap_case(stock=1, warehouse=WarehouseFactory(code="DHL", carrier="mydhl",
+                                                           phone="+33149000000"))
+             for _index in range(CHAOS_SWAPS)]
+    fake_dhl.chaos(0.3, hold=0.5)  # 503 before acting, 500 after acting, no answer in time
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=30):
+        swaps = [swap_request(case=case, decision=decision) for case, decision in cases]
+        ids = [swap.pk for swap in swaps]
+        booked = _wait_until(
+            lambda: Swap.objects.filter(pk__in=ids, status="booked").count() == CHAOS_SWAPS, 90)
+
+    assert booked, Swap.objects.filter(pk__in=ids).exclude(status="booked").values_list(
+        "status", "booking_error")
+    assert set(fake_dhl.chaos_seen) == {"503", "500", "timeout"}  # every kind of failure ...
+    assert sum(fake_dhl.chaos_seen.values()) >= 10  # ... and many of them
+    by_reference = fake_dhl.shipments_by_reference()
+    assert len(by_reference) == 2 * CHAOS_SWAPS  # a delivery and a collection per swap ...
+    assert {len(waybills) for waybills in by_reference.values()} == {1}  # ... each made once
+    assert len(fake_dhl.shipments) == 2 * CHAOS_SWAPS
+    for swap in Swap.objects.filter(pk__in=ids).select_related("outbound", "collection"):
+        assert swap.outbound.tracking_number in fake_dhl.shipments
+        assert swap.collection.tracking_number in fake_dhl.shipments
+    assert Shipment.objects.filter(carrier="mydhl").count() == 2 * CHAOS_SWAPS
+    _told_once(CHAOS_SWAPS)
+
+
+def _told_once(count):
+    """Each customer got the booking message once (per channel)."""
+    sent = Notification.objects.filter(template="swap_booked").values("case_id", "channel") \
+        .annotate(n=Count("id"))
+    assert len({row["case_id"] for row in sent}) == count
+    assert {row["n"] for row in sent} == {1}
