@@ -50,8 +50,6 @@ from hotline.workflow import record_event, record_events
 
 log = logging.getLogger(__name__)
 
-#: A pending booking older than this is taken as crashed, and may be tried again.
-PENDING_TIMEOUT = datetime.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,11 @@ def _existing_booking(key: str) -> BookingResult | None:
     if outbound.status != ShipmentStatus.PENDING:
         return BookingResult(outbound=outbound, collection=rows.get(Direction.RETURN),
                              created=False)
-    if timezone.now() - outbound.booking_started_at < PENDING_TIMEOUT:
+    # A pending booking older than CARRIER_BOOKING_PENDING_SECONDS is taken as crashed (the
+    # worker died waiting for the courier) and may be tried again; the adapter then finds
+    # what the courier made of the first try (MyDHL: by the booking's reference).
+    stale_after = datetime.timedelta(seconds=settings.HOTLINE_CARRIER_BOOKING_PENDING_SECONDS)
+    if timezone.now() - outbound.booking_started_at < stale_after:
         raise CarrierError("A booking with this key is already in progress; try again shortly.",
                            permanent=False)
     # The earlier attempt died between asking the courier and recording the answer.

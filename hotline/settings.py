@@ -356,6 +356,10 @@ HOTLINE_WAREHOUSE = {
 HOTLINE_CARRIER_WEBHOOK_TOLERANCE = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", 300,
                                             min_value=30, max_value=3600)
 HOTLINE_CARRIER_POLL_AFTER_MINUTES = env.int("CARRIER_POLL_AFTER_MINUTES", 120, min_value=5)
+# A booking still pending after this long is taken as crashed and may be tried again: longer
+# than the longest courier call (timeout x retries, both directions).
+HOTLINE_CARRIER_BOOKING_PENDING_SECONDS = env.int("CARRIER_BOOKING_PENDING_SECONDS", 600,
+                                                  min_value=1, max_value=86400)
 HOTLINE_CARRIER_POLL_MAX_AGE_DAYS = env.int("CARRIER_POLL_MAX_AGE_DAYS", 30, min_value=1)
 HOTLINE_CARRIER_SUBSCRIBERS = env.list("CARRIER_SUBSCRIBERS", [])
 CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {

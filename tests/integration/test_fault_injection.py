@@ -4,11 +4,17 @@ duplicates. docs/reliability.md records what each shows and how long it takes.""
 
 import dataclasses
 import datetime
+import os
 import random
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -23,10 +29,11 @@ from exchanges.decisions.fulfilment import swap_request
 from exchanges.models import Swap
 from exchanges.tests.factories import WarehouseFactory, swap_case
 from hotline.celery import app as celery_app
-from hotline.models import Notification, OutboxMessage
+from hotline.models import AuditEvent, Notification, OutboxMessage
 from hotline.outbox import outbox_relay
 
 pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
 SWAPS = 200
 SHIPMENTS, EVENTS_EACH, DUPLICATES = 100, 10, 0.2
 
@@ -195,3 +202,78 @@ def _told_once(count):
         .annotate(n=Count("id"))
     assert len({row["case_id"] for row in sent}) == count
     assert {row["n"] for row in sent} == {1}
+
+
+# --- a worker killed in the middle of a booking -----------------------------------------------
+VISIBILITY_SECONDS = 3
+
+
+def _worker(env: dict, name: str, log: Path) -> subprocess.Popen:
+    """A real worker process (solo pool, as `celery -A hotline worker` runs in production)."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "hotline", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "-n", f"{name}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+
+
+def _worker_env(fake, tmp_path) -> dict:
+    from django.conf import settings
+
+    database = connection.settings_dict
+    return {**os.environ,
+            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
+                            f"{database['PORT']}/{database['NAME']}",
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "HOTLINE_VAR_DIR": str(tmp_path),
+            "CARRIERS": "carriers.sandbox.SandboxCarrier,carriers.mydhl.MyDhlCarrier",
+            "MYDHL_BASE_URL": fake.url, "MYDHL_API_KEY": "key", "MYDHL_API_SECRET": "secret",
+            "MYDHL_ACCOUNT": fake.account, "MYDHL_TIMEOUT_SECONDS": "5", "MYDHL_RETRIES": "1",
+            # The settings that make a dead worker's task come back, made short for the test.
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
+            "CELERY_RETRY_BASE_SECONDS": "1", "CELERY_RETRY_MAX_SECONDS": "2",
+            "CARRIER_BOOKING_PENDING_SECONDS": "2", "LOG_LEVEL": "WARNING"}
+
+
+def test_a_booking_whose_worker_is_killed_at_the_courier_is_redelivered_and_made_once(
+        fake_dhl, tmp_path):
+    case, decision = swap_case(stock=1, warehouse=WarehouseFactory(
+        code="DHL", carrier="mydhl", phone="+33149000000"))
+    celery_app.control.purge()  # nothing left over from other tests in this Redis database
+    env = _worker_env(fake_dhl, tmp_path)
+    arrived, release = fake_dhl.hold("POST", "/shipments")  # DHL holds the first booking
+    first = _worker(env, "doomed", tmp_path / "doomed.log")
+    try:
+        swap = swap_request(case=case, decision=decision)
+        assert arrived.wait(90), (tmp_path / "doomed.log").read_text()
+        killed_at = time.monotonic()
+
+        os.kill(first.pid, signal.SIGKILL)  # inside the courier call: no ack, no answer
+        first.wait(10)
+        release.set()  # DHL makes the shipment all the same; nobody hears the answer
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert Shipment.objects.filter(status="pending").count() == 2  # the dead worker's rows
+    # The message stays unacknowledged in Redis until its visibility timeout has passed.
+    time.sleep(max(0.0, killed_at + VISIBILITY_SECONDS + 0.5 - time.monotonic()))
+    second = _worker(env, "heir", tmp_path / "heir.log")
+    try:
+        booked = _wait_until(lambda: Swap.objects.filter(pk=swap.pk, status="booked").exists()
+                             and Notification.objects.filter(template="swap_booked").exists(), 90)
+    finally:
+        second.terminate()
+        second.wait(30)
+
+    assert booked, (tmp_path / "heir.log").read_text()[-3000:]
+    swap.refresh_from_db()
+    assert len(fake_dhl.calls("POST", "/shipments")) == 2  # the held delivery + the collection
+    assert {len(waybills) for waybills in fake_dhl.shipments_by_reference().values()} == {1}
+    assert sorted(fake_dhl.shipments) == sorted([swap.outbound.tracking_number,
+                                                 swap.collection.tracking_number])
+    shipments = Shipment.objects.filter(booking_key=swap.outbound.booking_key)
+    assert sorted(shipments.values_list("status", flat=True)) == ["booked", "booked"]
+    assert all(s.label_pdf and s.label_zpl for s in shipments)  # one label each
+    assert TrackingEvent.objects.filter(shipment__in=shipments, status="booked").count() == 2
+    _told_once(1)
+    assert AuditEvent.objects.filter(object_id=str(swap.pk), target="booked").count() == 1
