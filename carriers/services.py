@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -330,12 +330,7 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
     if not rows:
         return
     TrackingEvent.objects.bulk_create(rows)
-    if len(touched) == 1:  # the usual webhook: one parcel's news (a plain UPDATE is cheaper)
-        shipment = next(iter(touched.values()))
-        Shipment.objects.filter(pk=shipment.pk).update(
-            **{field: getattr(shipment, field) for field in _SHIPMENT_FIELDS})
-    else:
-        Shipment.objects.bulk_update(list(touched.values()), _SHIPMENT_FIELDS)
+    _shipments_update(touched.values())
     record_events([(row.shipment, {
         "action": "tracking", "actor_label": carrier, "source": previous, "target": row.status,
         "reason": row.raw_text, "data": {"raw_code": row.raw_code, "reason": row.reason,
@@ -343,6 +338,21 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
                                          "source": source}}) for row, previous in changes])
     result.changed += len(changes)
     _notify(changes)
+
+
+def _shipments_update(shipments) -> None:
+    """Write the moved shipments' tracking fields: one UPDATE by primary key each, sent in
+    one `executemany` (the ORM's bulk_update builds a CASE per field and row, whose cost grows
+    with the square of a batch of hundreds of parcels)."""
+    ops, meta = connection.ops, Shipment._meta
+    columns = [meta.get_field(name) for name in _SHIPMENT_FIELDS]
+    assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in columns)
+    sql = (f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
+           f"WHERE {ops.quote_name(meta.pk.column)} = %s")
+    rows = [[field.get_db_prep_save(getattr(shipment, field.attname), connection)
+             for field in columns] + [shipment.pk] for shipment in shipments]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):

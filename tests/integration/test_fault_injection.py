@@ -4,6 +4,7 @@ duplicates. docs/reliability.md records what each shows and how long it takes.""
 
 import dataclasses
 import datetime
+import json
 import os
 import random
 import signal
@@ -16,13 +17,13 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from carriers import services as carrier_services
 from carriers.domain import CarrierEvent
 from carriers.models import Shipment, TrackingEvent
-from carriers.services import tracking_ingest
+from carriers.signing import HEADER, signature_make
 from carriers.tests.factories import ShipmentFactory
 from carriers.tests.fake_mydhl import FakeMyDhl
 from exchanges.decisions.fulfilment import swap_request
@@ -35,7 +36,8 @@ from hotline.outbox import outbox_relay
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 SWAPS = 200
-SHIPMENTS, EVENTS_EACH, DUPLICATES = 100, 10, 0.2
+SHIPMENTS, EVENTS_EACH, DUPLICATES = 1000, 10, 0.2
+WEBHOOK_BATCH = 500  # events per webhook request (about 100 kB of JSON)
 
 
 @pytest.fixture
@@ -99,23 +101,31 @@ def _timeline(tracking_number: str, start: datetime.datetime, rng: random.Random
             for index, (status, reason) in enumerate(steps)]
 
 
-def _ingest(events, batch=250):
+def _post_webhooks(client, events, batch=WEBHOOK_BATCH):
+    """Send the events as the courier would: signed webhook requests of `batch` events."""
+    url = reverse("carriers-webhook", kwargs={"code": "sandbox"})
     for first in range(0, len(events), batch):
-        tracking_ingest(carrier="sandbox", events=events[first:first + batch], source="webhook")
+        body = json.dumps({"events": [
+            {"tracking_number": e.tracking_number, "status": e.status, "reason": e.reason,
+             "occurred_at": e.occurred_at.isoformat(), "code": e.raw_code, "text": e.raw_text,
+             "location": e.location} for e in events[first:first + batch]]}).encode()
+        response = client.post(url, body, content_type="application/json",
+                               headers={HEADER: signature_make(secret="s", body=body)})
+        assert response.status_code == 200, response.content
 
 
 def test_shuffled_tracking_events_with_duplicates_end_in_the_same_states_as_in_order(
-        monkeypatch):
-    # These parcels belong to no swap: nobody is told (and no task is left in Redis).
-    monkeypatch.setattr(carrier_services, "subscribers", lambda: [])
+        sandbox_only, client):
     rng = random.Random(17)
     start = timezone.now() - datetime.timedelta(days=3)
     booked = dict(status="booked", status_at=start - datetime.timedelta(hours=1),
                   booked_at=start - datetime.timedelta(hours=1))
     ordered = Shipment.objects.bulk_create(
-        [ShipmentFactory.build(tracking_number=f"IO{n:08d}", **booked) for n in range(SHIPMENTS)])
+        [ShipmentFactory.build(tracking_number=f"IO{n:08d}", booking_key=f"io-{n}", **booked)
+         for n in range(SHIPMENTS)])
     shuffled = Shipment.objects.bulk_create(
-        [ShipmentFactory.build(tracking_number=f"SH{n:08d}", **booked) for n in range(SHIPMENTS)])
+        [ShipmentFactory.build(tracking_number=f"SH{n:08d}", booking_key=f"sh-{n}", **booked)
+         for n in range(SHIPMENTS)])
     in_order, stream = [], []
     for index in range(SHIPMENTS):
         timeline = _timeline(f"IO{index:08d}", start + datetime.timedelta(minutes=index), rng)
@@ -123,10 +133,10 @@ def test_shuffled_tracking_events_with_duplicates_end_in_the_same_states_as_in_o
         stream += [dataclasses.replace(e, tracking_number=f"SH{index:08d}") for e in timeline]
     stream += rng.sample(stream, int(len(stream) * DUPLICATES))
     rng.shuffle(stream)
-    assert len(in_order) == SHIPMENTS * EVENTS_EACH
+    assert len(in_order) == SHIPMENTS * EVENTS_EACH == 10_000
 
-    _ingest(in_order)
-    _ingest(stream)
+    _post_webhooks(client, in_order)
+    _post_webhooks(client, stream)
 
     def states(shipments):
         rows = Shipment.objects.filter(pk__in=[s.pk for s in shipments]).order_by("tracking_number")
@@ -137,6 +147,8 @@ def test_shuffled_tracking_events_with_duplicates_end_in_the_same_states_as_in_o
                                                                     "returned_to_sender"}
     assert TrackingEvent.objects.filter(shipment__in=shuffled).count() == SHIPMENTS * EVENTS_EACH
     assert TrackingEvent.objects.filter(shipment__in=ordered).count() == SHIPMENTS * EVENTS_EACH
+    # These parcels carry no swap nor repair: no subscriber is told (nothing queued).
+    assert not OutboxMessage.objects.filter(task="carriers.tasks.shipment_notify").exists()
 
 
 # --- the courier failing 30 % of calls --------------------------------------------------------
