@@ -146,3 +146,13 @@ def test_a_request_refused_with_429_is_repeated_even_when_not_idempotent():
                                  transport=httpx.MockTransport(lambda _r: answers.pop(0)))
 
     assert client.request("POST", "/things", retry_ambiguous=False).status_code == 201
+
+
+def test_a_task_whose_worker_dies_is_delivered_again_not_lost():
+    from hotline.celery import app
+
+    # Acknowledged only once done; a pool child killed mid-task requeues it; one message at a
+    # time per worker process, so a dead worker holds at most the task it was running.
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
