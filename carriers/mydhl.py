@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import logging
 import time
 import uuid
@@ -237,7 +238,8 @@ class MyDhlCarrier(BaseCarrier):
                      "hideAccountNumber": True},
                 ],
             },
-            "customerReferences": [{"value": request.reference[:35], "typeCode": "CU"}],
+            "customerReferences": [{"value": booking_reference(request, direction),
+                                    "typeCode": "CU"}],
             "customerDetails": {"shipperDetails": _party(shipper),
                                 "receiverDetails": _party(receiver)},
             "content": {
@@ -266,8 +268,67 @@ class MyDhlCarrier(BaseCarrier):
         return f"{local:%Y-%m-%dT%H:%M:%S} GMT{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
     def _create(self, payload: dict, direction: str) -> BookedShipment:
-        response = self.http.request("POST", "/shipments", json=payload, ok=(200, 201))
-        body = response.json()
+        """Create the shipment once. MyDHL takes no idempotency key, so the booking's own
+        reference (case number and a digest of our idempotency key and the direction) goes in
+        the shipment's customer reference, and before each POST DHL is asked for a shipment
+        with that reference: a request that timed out or failed after DHL acted on it (or a
+        worker killed while waiting for the answer) is found instead of booked again."""
+        reference = payload["customerReferences"][0]["value"]
+        attempt = 0
+        while True:
+            attempt += 1
+            found = self._find(reference, payload, direction)
+            if found is not None:
+                log.info("carrier booking found by its reference", extra={
+                    "carrier": self.code, "reference": reference,
+                    "tracking_number": found.tracking_number})
+                return found
+            try:
+                response = self.http.request("POST", "/shipments", json=payload, ok=(200, 201),
+                                             retry_ambiguous=False)
+            except CarrierError as exc:
+                if exc.permanent or attempt > self.http.retries:
+                    raise
+                delay = min(self.http.max_wait, self.http.backoff * 2 ** (attempt - 1))
+                if exc.status_code is None:
+                    # No answer: DHL may still be working on it. Give it as long again as we
+                    # waited before asking whether the shipment exists.
+                    delay = max(delay, self.http.timeout)
+                log.info("carrier booking retried", extra={
+                    "carrier": self.code, "reference": reference, "attempt": attempt,
+                    "delay": round(delay, 3), "problem": exc.message})
+                self.http.sleep(delay)
+                continue
+            return self._booked(response.json(), direction)
+
+    def _find(self, reference: str, payload: dict, direction: str) -> BookedShipment | None:
+        """Return the shipment DHL already holds under this booking reference, if any."""
+        planned = payload["plannedShippingDateAndTime"][:10]
+        day = datetime.date.fromisoformat(planned)
+        try:
+            response = self.http.request("GET", "/tracking", params={
+                "shipmentReference": reference, "shipmentReferenceType": "CU",
+                "shipperAccountNumber": self.account,
+                "dateRangeFrom": (day - datetime.timedelta(days=7)).isoformat(),
+                "dateRangeTo": (day + datetime.timedelta(days=7)).isoformat(),
+                "trackingView": "shipment-details-only", "levelOfDetail": "shipment"})
+        except CarrierError as exc:
+            if exc.status_code == 404:  # nothing under this reference: book it
+                return None
+            raise
+        numbers = [str(s.get("shipmentTrackingNumber") or "")
+                   for s in response.json().get("shipments") or []]
+        numbers = [n for n in numbers if n]
+        if not numbers:
+            return None
+        number = numbers[0]
+        valid = self.tracking_number_is_valid(number)
+        # No documents nor pickup number come with tracking: our own label is printed, and a
+        # pickup found this way cannot be cancelled through the API (DHL's customer service can).
+        return BookedShipment(direction=direction, tracking_number=number,
+                              tracking_number_valid=valid)
+
+    def _booked(self, body: Mapping, direction: str) -> BookedShipment:
         number = str(body.get("shipmentTrackingNumber") or "")
         if not number:
             raise CarrierError("DHL accepted the shipment but returned no waybill number.",
@@ -381,6 +442,14 @@ class MyDhlCarrier(BaseCarrier):
             log.warning("carrier pickup cancel failed", extra={"carrier": self.code,
                                                                 "reference": reference,
                                                                 "error": exc.message})
+
+
+def booking_reference(request: BookingRequest, direction: str) -> str:
+    """Return the shipment's customer reference: the case number for people, and a digest of
+    the idempotency key and the direction that tells this booking from any other (35
+    characters at most, DHL's limit)."""
+    digest = hashlib.sha256(f"{request.idempotency_key}|{direction}".encode()).hexdigest()[:10]
+    return f"{request.reference[:24]} {digest}"
 
 
 def _party(address: Address) -> dict:

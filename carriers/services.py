@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -45,13 +45,11 @@ from carriers.domain import (
 from carriers.models import SandboxParcel, Shipment, ShipmentStatus, TrackingEvent
 from carriers.registry import carrier_get, carriers_all
 from carriers.validation import events_checked
-from hotline.outbox import outbox_enqueue
-from hotline.workflow import record_event
+from hotline.outbox import outbox_enqueue_many
+from hotline.workflow import record_event, record_events
 
 log = logging.getLogger(__name__)
 
-#: A pending booking older than this is taken as crashed, and may be tried again.
-PENDING_TIMEOUT = datetime.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,11 @@ def _existing_booking(key: str) -> BookingResult | None:
     if outbound.status != ShipmentStatus.PENDING:
         return BookingResult(outbound=outbound, collection=rows.get(Direction.RETURN),
                              created=False)
-    if timezone.now() - outbound.booking_started_at < PENDING_TIMEOUT:
+    # A pending booking older than CARRIER_BOOKING_PENDING_SECONDS is taken as crashed (the
+    # worker died waiting for the courier) and may be tried again; the adapter then finds
+    # what the courier made of the first try (MyDHL: by the booking's reference).
+    stale_after = datetime.timedelta(seconds=settings.HOTLINE_CARRIER_BOOKING_PENDING_SECONDS)
+    if timezone.now() - outbound.booking_started_at < stale_after:
         raise CarrierError("A booking with this key is already in progress; try again shortly.",
                            permanent=False)
     # The earlier attempt died between asking the courier and recording the answer.
@@ -268,83 +270,136 @@ def webhook_receive(*, carrier: str, body: bytes, headers: Mapping[str, str],
 
 def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
                     source: str) -> IngestResult:
-    """Store each event once; move the shipment's status only forward in time."""
+    """Store each event once; move the shipment's status only forward in time.
+
+    A batch (a webhook body, a polling answer) costs a handful of statements whatever its size:
+    one look-up of its shipments (locked, so that two batches about a parcel never interleave),
+    one of the events already stored, one insert of the new events, one update of the
+    shipments, an audit row per status change, and one outbox message per subscriber. The
+    events are judged in the order given, exactly as one by one."""
     result = IngestResult(received=len(events))
-    with transaction.atomic():  # one commit per batch; a savepoint per event
-        for event in events:
-            outcome = _ingest_checked(carrier, event, source)
-            if outcome == "unknown":
-                result.unknown += 1
-            elif outcome == "duplicate":
-                result.duplicates += 1
-            else:
-                result.stored += 1
-                result.changed += outcome == "changed"
+    if events:
+        try:
+            with transaction.atomic():
+                _ingest_batch(carrier, events, source, result)
+        except IntegrityError:
+            # Someone stored one of these events between our look-up and our insert (a writer
+            # that did not lock the shipment): once more, now that the look-up sees it.
+            result = IngestResult(received=len(events))
+            with transaction.atomic():
+                _ingest_batch(carrier, events, source, result)
     if result.unknown:
         log.warning("tracking events for unknown shipments", extra={
             "carrier": carrier, "count": result.unknown})
     return result
 
 
-def _ingest_checked(carrier: str, event: CarrierEvent, source: str) -> str:
-    if TrackingEvent.objects.filter(
-            shipment__carrier=carrier, shipment__tracking_number=event.tracking_number,
-            dedupe_key=event.dedupe_key).exists():
-        return "duplicate"  # the common case when polling: no lock taken
-    try:
-        with transaction.atomic():
-            return _ingest_one(carrier, event, source)
-    except IntegrityError:  # the same event, stored by a concurrent request just now
-        return "duplicate"
-
-
 # Statuses that say the courier has acted on the parcel (anything after its booking).
 _MOVING = set(TrackingStatus.values) - {TrackingStatus.BOOKED}
+_SHIPMENT_FIELDS = ["last_event_at", "updated_at", "ship_date", "status", "status_reason",
+                    "status_at"]
 
 
-def _ingest_one(carrier: str, event: CarrierEvent, source: str) -> str:
-    shipment = (Shipment.objects.select_for_update()
-                .filter(carrier=carrier, tracking_number=event.tracking_number).first())
-    if shipment is None:
-        return "unknown"
-    key = event.dedupe_key
-    if TrackingEvent.objects.filter(shipment=shipment, dedupe_key=key).exists():
-        return "duplicate"
+def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
+                  result: IngestResult) -> None:
+    numbers = sorted({event.tracking_number for event in events})
+    shipments = {s.tracking_number: s for s in Shipment.objects.select_for_update()
+                 .filter(carrier=carrier, tracking_number__in=numbers).order_by("pk")}
+    keys = {event.dedupe_key for event in events}
+    seen = set(TrackingEvent.objects.filter(shipment__in=[s.pk for s in shipments.values()],
+                                            dedupe_key__in=keys).order_by()
+               .values_list("shipment_id", "dedupe_key")) if shipments else set()
+    now = timezone.now()
+    rows, changes, touched = [], [], {}
+    for event in events:
+        shipment = shipments.get(event.tracking_number)
+        if shipment is None:
+            result.unknown += 1
+            continue
+        key = event.dedupe_key
+        if (shipment.pk, key) in seen:
+            result.duplicates += 1
+            continue
+        seen.add((shipment.pk, key))
+        row, change = _judge(shipment, event, source, key, now)
+        rows.append(row)
+        touched[shipment.pk] = shipment
+        if change is not None:
+            changes.append(change)
+        result.stored += 1
+    if not rows:
+        return
+    TrackingEvent.objects.bulk_create(rows)
+    _shipments_update(touched.values())
+    record_events([(row.shipment, {
+        "action": "tracking", "actor_label": carrier, "source": previous, "target": row.status,
+        "reason": row.raw_text, "data": {"raw_code": row.raw_code, "reason": row.reason,
+                                         "occurred_at": row.occurred_at.isoformat(),
+                                         "source": source}}) for row, previous in changes])
+    result.changed += len(changes)
+    _notify(changes)
+
+
+def _shipments_update(shipments) -> None:
+    """Write the moved shipments' tracking fields: one UPDATE by primary key each, sent in
+    one `executemany` (the ORM's bulk_update builds a CASE per field and row, whose cost grows
+    with the square of a batch of hundreds of parcels)."""
+    ops, meta = connection.ops, Shipment._meta
+    columns = [meta.get_field(name) for name in _SHIPMENT_FIELDS]
+    assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in columns)
+    sql = (f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
+           f"WHERE {ops.quote_name(meta.pk.column)} = %s")
+    rows = [[field.get_db_prep_save(getattr(shipment, field.attname), connection)
+             for field in columns] + [shipment.pk] for shipment in shipments]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
+    """Return the event's row and, when it changes the shipment's status, (row, the status
+    before); the shipment (in memory) moves on as the event says."""
     status = event.status if event.status in TrackingStatus.values else TrackingStatus.EXCEPTION
     reason = event.reason if (status == TrackingStatus.DELIVERY_FAILED
                               and event.reason in FailureReason.values) else ""
     applies = _moves_status(shipment, status, event.occurred_at)
-    row = TrackingEvent.objects.create(
+    row = TrackingEvent(
         shipment=shipment, status=status, reason=reason, raw_code=event.raw_code[:20],
         raw_text=event.raw_text[:300], location=event.location[:120],
-        occurred_at=event.occurred_at, source=source, dedupe_key=key, applied=applies)
-    shipment.last_event_at = timezone.now()
-    fields = ["last_event_at", "updated_at"]
+        occurred_at=event.occurred_at, received_at=now, source=source, dedupe_key=key,
+        applied=applies)
+    shipment.last_event_at = shipment.updated_at = now
     moved_on = timezone.localdate(event.occurred_at)
     if status in _MOVING and moved_on < shipment.ship_date:
         # The courier acted on the parcel before the planned day (picked it up, tried to
         # collect it): it shipped then, and its news never comes before its ship date.
         shipment.ship_date = moved_on
-        fields.append("ship_date")
-    changed = applies and (shipment.status != status or shipment.status_reason != reason)
-    if applies:
-        previous = shipment.status
-        shipment.status, shipment.status_reason = status, reason
-        shipment.status_at = event.occurred_at
-        fields += ["status", "status_reason", "status_at"]
-    shipment.save(update_fields=fields)
-    if changed:
-        record_event(shipment, action="tracking", actor_label=carrier, source=previous,
-                     target=status, reason=event.raw_text[:300],
-                     data={"raw_code": event.raw_code, "reason": reason,
-                           "occurred_at": event.occurred_at.isoformat(), "source": source})
-        for path in subscribers():
+    if not applies:
+        return row, None
+    previous = shipment.status
+    changed = shipment.status != status or shipment.status_reason != reason
+    shipment.status, shipment.status_reason = status, reason
+    shipment.status_at = event.occurred_at
+    return row, ((row, previous) if changed else None)
+
+
+def _notify(changes) -> None:
+    """Queue one message per subscriber for the batch's status changes, in their order; a
+    subscriber that says which shipments it cares about (`relevant`) gets only theirs, and no
+    message when none is (most parcels concern one subscriber, or none)."""
+    if not changes:
+        return
+    shipment_ids = {row.shipment_id for row, _previous in changes}
+    messages = []
+    for path in subscribers():
+        relevant = getattr(import_string(path), "relevant", None)
+        keep = relevant(shipment_ids) if relevant is not None else shipment_ids
+        ids = [row.pk for row, _previous in changes if row.shipment_id in keep]
+        if ids:
             digest = hashlib.sha256(path.encode()).hexdigest()[:16]
-            outbox_enqueue(task="carriers.tasks.shipment_notify",
-                           kwargs={"event_id": row.pk, "subscriber": path},
-                           key=f"carriers-event-{row.pk}-{digest}")
-        return "changed"
-    return "stored"
+            messages.append(("carriers.tasks.shipment_notify",
+                             {"event_ids": ids, "subscriber": path},
+                             f"carriers-event-{ids[0]}-{digest}"))
+    outbox_enqueue_many(messages)
 
 
 def _moves_status(shipment: Shipment, status: str, occurred_at: datetime.datetime) -> bool:
@@ -371,10 +426,23 @@ def subscribers() -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def subscriber_call(*, event_id: int, subscriber: str) -> None:
-    """Call one subscriber with (shipment, event); subscribers must be idempotent."""
-    event = TrackingEvent.objects.select_related("shipment").get(pk=event_id)
-    import_string(subscriber)(event.shipment, event)
+def subscriber_call(*, subscriber: str, event_ids: Sequence[int] = (),
+                    event_id: int | None = None) -> None:
+    """Call one subscriber with (shipment, event) for each event, in order; subscribers must
+    be idempotent. A subscriber with a `relevant(shipment_ids)` attribute (see
+    `carriers.subscribers.subscriber`) is asked first which shipments it cares about, in one
+    query, and called only for those."""
+    ids = list(event_ids) + ([event_id] if event_id is not None else [])
+    callback = import_string(subscriber)
+    events = {e.pk: e for e in TrackingEvent.objects.select_related("shipment")
+              .filter(pk__in=ids)}
+    wanted = getattr(callback, "relevant", None)
+    if wanted is not None:
+        keep = wanted({e.shipment_id for e in events.values()})
+        events = {pk: e for pk, e in events.items() if e.shipment_id in keep}
+    for pk in ids:
+        if pk in events:
+            callback(events[pk].shipment, events[pk])
 
 
 # --- polling -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class HttpClient:
         self.service = service
         self.error = error
         self.retries = retries
+        self.timeout = timeout
         self.backoff = backoff
         self.max_wait = max_wait
         self.describe_error = describe_error
@@ -64,9 +65,14 @@ class HttpClient:
                                    timeout=httpx.Timeout(timeout))
 
     def request(self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201),
-                **kwargs) -> httpx.Response:
+                retry_ambiguous: bool = True, **kwargs) -> httpx.Response:
         """Send the request; retry what is transient; return a response whose status is in
-        `ok`, or raise the adapter's error."""
+        `ok`, or raise the adapter's error.
+
+        `retry_ambiguous=False` is for a request that is not idempotent (creating a
+        shipment): a failure after which the remote side may have acted (a read timeout, a 5xx)
+        is raised at once, for the caller to find out what happened before trying again; only
+        failures that prove nothing was done (429, no connection) are retried here."""
         attempt = 0
         while True:
             attempt += 1
@@ -77,9 +83,13 @@ class HttpClient:
             except httpx.TimeoutException as exc:
                 problem, wait = f"{self.service} timed out ({type(exc).__name__})", None
                 failure = "timeout"
+                if not retry_ambiguous and not isinstance(exc, httpx.ConnectTimeout):
+                    raise _with_failure(self.error(problem, permanent=False), failure) from None
             except httpx.TransportError as exc:
                 problem, wait = f"{self.service} unreachable ({type(exc).__name__}: {exc})", None
                 failure = "unreachable"
+                if not retry_ambiguous and not isinstance(exc, httpx.ConnectError):
+                    raise _with_failure(self.error(problem, permanent=False), failure) from None
             else:
                 failure = "status"
                 if response.status_code in ok:
@@ -94,6 +104,10 @@ class HttpClient:
                         details=details), failure)
                 problem = message
                 wait = _retry_after(response) if response.status_code == 429 else None
+                if not retry_ambiguous and response.status_code != 429:
+                    raise _with_failure(self.error(
+                        problem, permanent=False, status_code=response.status_code,
+                        details=details), failure)
                 if attempt > self.retries:
                     raise _with_failure(self.error(
                         f"{problem} (gave up after {attempt} attempts)", permanent=False,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline.celery import app as celery_app
@@ -25,6 +26,29 @@ def outbox_enqueue(*, task: str, kwargs: dict, key: str) -> OutboxMessage:
     if created:
         transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk))
     return message
+
+
+def outbox_enqueue_many(messages: Sequence[tuple[str, dict, str]]) -> None:
+    """Record several (task, kwargs, key) messages at once: one look-up, one insert, sent
+    after commit in their order; keys already recorded are skipped, as by `outbox_enqueue`."""
+    if not messages:
+        return
+    wanted = {key: (task, kwargs) for task, kwargs, key in messages}
+    known = set(OutboxMessage.objects.filter(idempotency_key__in=list(wanted))
+                .values_list("idempotency_key", flat=True))
+    new = [OutboxMessage(task=task, kwargs=kwargs, idempotency_key=key)
+           for key, (task, kwargs) in wanted.items() if key not in known]
+    if not new:
+        return
+    try:
+        with transaction.atomic():
+            created = OutboxMessage.objects.bulk_create(new)
+    except IntegrityError:  # a concurrent writer recorded one of the keys just now
+        for message in new:
+            outbox_enqueue(task=message.task, kwargs=message.kwargs, key=message.idempotency_key)
+        return
+    ids = [message.pk for message in created]
+    transaction.on_commit(lambda: [outbox_dispatch(message_id=pk) for pk in ids])
 
 
 def outbox_dispatch(*, message_id: int) -> bool:

@@ -212,6 +212,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks that retry (courier bookings, notifications, subscribers) wait base x 2^retries
+# seconds, at most the cap (hotline.retries).
+CELERY_RETRY_BASE_SECONDS = env.int("CELERY_RETRY_BASE_SECONDS", 30, min_value=0,
+                                    max_value=3600)
+CELERY_RETRY_MAX_SECONDS = env.int("CELERY_RETRY_MAX_SECONDS", 600, min_value=0,
+                                   max_value=86400)
+if CELERY_RETRY_MAX_SECONDS < CELERY_RETRY_BASE_SECONDS:
+    raise env.error("CELERY_RETRY_MAX_SECONDS", "must be at least CELERY_RETRY_BASE_SECONDS "
+                    f"({CELERY_RETRY_BASE_SECONDS}), got {CELERY_RETRY_MAX_SECONDS}")
+# With Redis, a message a worker took and never acknowledged (acks_late: the worker died in
+# the middle of the task) goes back to the queue after this many seconds. It must be longer
+# than the longest task and than any retry countdown (a retry waiting in a worker is an
+# unacknowledged message too), or a task still running would be delivered twice.
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600,
+                                            min_value=1, max_value=7 * 86400)
+if CELERY_VISIBILITY_TIMEOUT_SECONDS <= CELERY_RETRY_MAX_SECONDS:
+    raise env.error("CELERY_VISIBILITY_TIMEOUT_SECONDS", "must be longer than "
+                    f"CELERY_RETRY_MAX_SECONDS ({CELERY_RETRY_MAX_SECONDS}), got "
+                    f"{CELERY_VISIBILITY_TIMEOUT_SECONDS}")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "hotline.tasks.outbox_relay", "schedule": 30.0},
 }
@@ -336,6 +356,10 @@ HOTLINE_WAREHOUSE = {
 HOTLINE_CARRIER_WEBHOOK_TOLERANCE = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", 300,
                                             min_value=30, max_value=3600)
 HOTLINE_CARRIER_POLL_AFTER_MINUTES = env.int("CARRIER_POLL_AFTER_MINUTES", 120, min_value=5)
+# A booking still pending after this long is taken as crashed and may be tried again: longer
+# than the longest courier call (timeout x retries, both directions).
+HOTLINE_CARRIER_BOOKING_PENDING_SECONDS = env.int("CARRIER_BOOKING_PENDING_SECONDS", 600,
+                                                  min_value=1, max_value=86400)
 HOTLINE_CARRIER_POLL_MAX_AGE_DAYS = env.int("CARRIER_POLL_MAX_AGE_DAYS", 30, min_value=1)
 HOTLINE_CARRIER_SUBSCRIBERS = env.list("CARRIER_SUBSCRIBERS", [])
 CELERY_BEAT_SCHEDULE["carriers-poll-stale"] = {

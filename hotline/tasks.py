@@ -4,6 +4,7 @@ from hotline import outbox
 from hotline.audit_hooks import audit_subscriber_call as call
 from hotline.notifications import DeliveryFailed
 from hotline.notifications import notification_deliver as deliver
+from hotline.retries import retry_later
 from hotline.services import case_close_due
 
 
@@ -26,7 +27,7 @@ def notification_deliver(self, *, notification_id: int) -> None:
     try:
         deliver(notification_id=notification_id)
     except DeliveryFailed as exc:
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="hotline.tasks.audit_subscriber_call", ignore_result=True)

@@ -63,6 +63,22 @@ def record_event(
     return event
 
 
+def record_events(entries) -> list[AuditEvent]:
+    """Write several audit events at once (one insert): `entries` are (subject, fields) pairs,
+    the fields those of `record_event` (action, actor_label, source, target, reason, data)."""
+    rows = [AuditEvent(
+        content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk),
+        case=subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None),
+        actor=actor_or_none(fields.get("actor")), actor_label=fields.get("actor_label", ""),
+        action=fields["action"], source=fields.get("source", ""),
+        target=fields.get("target", ""), reason=fields.get("reason") or "",
+        data=fields.get("data") or {}) for subject, fields in entries]
+    AuditEvent.objects.bulk_create(rows)
+    for row in rows:
+        audit_publish(row)
+    return rows
+
+
 def transition(
     obj, name: str, *, actor=None, actor_label: str = "", reason: str = "",
     data: dict | None = None, check_permission: bool = True, **kwargs: Any,

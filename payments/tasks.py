@@ -2,16 +2,17 @@
 
 from celery import shared_task
 
+from hotline.retries import retry_later
 from payments import services
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, default_retry_delay=30)
+@shared_task(bind=True, acks_late=True, max_retries=8)
 def payment_notify(self, *, payment_id: int, kind: str, subscriber: str) -> None:
     """Tell one subscriber about a payment (retried when it fails)."""
     try:
         services.subscriber_call(payment_id=payment_id, kind=kind, subscriber=subscriber)
     except Exception as exc:
-        raise self.retry(exc=exc) from None
+        raise retry_later(self, exc) from None
 
 
 @shared_task

@@ -4,6 +4,7 @@ import httpx
 from celery import shared_task
 from django.utils import timezone
 
+from hotline.retries import retry_later
 from quality.notify import alert_notify as notify
 from quality.report import report_send
 from quality.warning import alerts_scan
@@ -21,7 +22,7 @@ def alert_notify(self, *, alert_id: int) -> None:
     try:
         notify(alert_id=alert_id)
     except (OSError, httpx.HTTPError) as exc:
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="quality.tasks.weekly_report", ignore_result=True)

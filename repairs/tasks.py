@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from hotline.retries import retry_later
+
 
 @shared_task(name="repairs.tasks.mail_in_label", bind=True, ignore_result=True, max_retries=12)
 def mail_in_label(self, order_id: int, key: str) -> None:
@@ -12,7 +14,7 @@ def mail_in_label(self, order_id: int, key: str) -> None:
     except CarrierError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="repairs.tasks.mail_in_return", bind=True, ignore_result=True, max_retries=12)
@@ -26,7 +28,7 @@ def mail_in_return(self, order_id: int, key: str) -> None:
     except CarrierError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="repairs.tasks.repairs_daily", ignore_result=True)

@@ -1,7 +1,9 @@
 """The carrier subscriber: courier tracking events drive the mail-in repairs' parcels."""
 
 from django.db import transaction
+from django.db.models import Q
 
+from carriers.subscribers import subscriber
 from hotline.models import AuditEvent
 from hotline.workflow import allowed_transitions, record_event
 from repairs.models import RepairOrder, RepairStatus
@@ -9,6 +11,14 @@ from repairs.models import RepairOrder, RepairStatus
 R = RepairStatus
 
 
+def repair_shipments(ids: set[int]) -> set[int]:
+    """Return those of these shipments that carry a mail-in repair (either way)."""
+    rows = RepairOrder.objects.filter(Q(inbound__in=ids) | Q(outbound__in=ids)).order_by() \
+        .values_list("inbound_id", "outbound_id")
+    return {pk for row in rows for pk in row if pk in ids}
+
+
+@subscriber(relevant=repair_shipments)
 def on_shipment_event(shipment, event) -> None:
     """Called by carriers after commit for each status change of a shipment (idempotent)."""
     from repairs.services import mail_in

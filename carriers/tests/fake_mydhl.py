@@ -9,10 +9,13 @@ answers (and `stall()` slow ones) to exercise the client's retries.
 from __future__ import annotations
 
 import base64
+import io
 import json
+import random
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -28,6 +31,7 @@ class Failure:
     status: int
     times: int
     headers: dict = field(default_factory=dict)
+    handled: bool = False  # the server acted on the request before failing
 
 
 class FakeMyDhl:
@@ -39,6 +43,9 @@ class FakeMyDhl:
         self.events: dict[str, list[dict]] = {}
         self.failures: list[Failure] = []
         self.stalls: list[tuple[str, float, int]] = []
+        self.chaos_rate, self.chaos_hold, self.chaos_seen = 0.0, 0.0, Counter()
+        self._chaos_random = random.Random(0)
+        self.holds: dict[str, tuple[threading.Event, threading.Event]] = {}
         self.issue_invalid_numbers = False
         self._next = 234567890
         self._lock = threading.Lock()
@@ -62,11 +69,34 @@ class FakeMyDhl:
 
     # --- scripting ---------------------------------------------------------------------------
     def fail(self, method: str, prefix: str, status: int, *, times: int = 1,
-             headers: dict | None = None) -> None:
-        self.failures.append(Failure(method, prefix, status, times, headers or {}))
+             headers: dict | None = None, handled: bool = False) -> None:
+        self.failures.append(Failure(method, prefix, status, times, headers or {}, handled))
 
     def stall(self, prefix: str, seconds: float, *, times: int = 1) -> None:
         self.stalls.append((prefix, seconds, times))
+
+    def chaos(self, rate: float, *, hold: float, seed: int = 17) -> None:
+        """Make `rate` of all requests fail, in equal shares: a 503 before the request is
+        handled; a 500 after it was (the shipment exists, the answer is lost); an answer held
+        `hold` seconds (beyond the client's timeout) after it was handled."""
+        self.chaos_rate, self.chaos_hold = rate, hold
+        self._chaos_random = random.Random(seed)
+
+    def hold(self, method: str, prefix: str) -> tuple[threading.Event, threading.Event]:
+        """Hold the next matching request until the test releases it: return (arrived,
+        release) events. The request is handled once released (as a server would, though
+        its client may be gone)."""
+        pair = (threading.Event(), threading.Event())
+        self.holds[f"{method} /mydhlapi{prefix}"] = pair
+        return pair
+
+    def shipments_by_reference(self) -> dict[str, list[str]]:
+        """Return the waybills created under each shipment reference (customerReferences)."""
+        found: dict[str, list[str]] = {}
+        for number, shipment in self.shipments.items():
+            for ref in shipment["request"].get("customerReferences") or []:
+                found.setdefault(ref.get("value", ""), []).append(number)
+        return found
 
     def add_events(self, number: str, events: list[dict]) -> None:
         self.events.setdefault(number, []).extend(events)
@@ -111,6 +141,12 @@ class FakeMyDhl:
         record = {"method": method, "path": path, "query": query,
                   "headers": dict(handler.headers.items()), "body": raw}
         self.requests.append(record)
+        for key, (arrived, release) in list(self.holds.items()):
+            held_method, prefix = key.split(" ", 1)
+            if held_method == method and path.startswith(prefix):
+                del self.holds[key]
+                arrived.set()
+                release.wait(120)
         for index, (prefix, seconds, times) in enumerate(self.stalls):
             if path.startswith("/mydhlapi" + prefix) and times > 0:
                 self.stalls[index] = (prefix, seconds, times - 1)
@@ -119,10 +155,39 @@ class FakeMyDhl:
             if failure.times > 0 and failure.method == method and \
                     path.startswith("/mydhlapi" + failure.prefix):
                 failure.times -= 1
+                if failure.handled:  # DHL acted, then failed to answer
+                    self._respond(handler, method, path, query, raw, swallow=True)
                 title = {429: "Too many requests", 500: "Internal Server Error",
                          503: "Service Unavailable"}.get(failure.status, "Error")
                 return self._error(handler, failure.status, path, title,
                                    "Please try again later.", headers=failure.headers)
+        fault = self._chaos_fault()
+        if fault == "503":
+            self.chaos_seen[fault] += 1
+            return self._error(handler, 503, path, "Service Unavailable", "Please try again later.")
+        if fault:
+            self.chaos_seen[fault] += 1
+            self._respond(handler, method, path, query, raw, swallow=True)
+            if fault == "500":
+                return self._error(handler, 500, path, "Internal Server Error",
+                                   "Please try again later.")
+            time.sleep(self.chaos_hold)
+            return None
+        return self._respond(handler, method, path, query, raw)
+
+    def _chaos_fault(self) -> str:
+        if not self.chaos_rate:
+            return ""
+        with self._lock:
+            if self._chaos_random.random() >= self.chaos_rate:
+                return ""
+            return self._chaos_random.choice(["503", "500", "timeout"])
+
+    def _respond(self, handler, method, path, query, raw, *, swallow=False):
+        """Handle the request; with `swallow`, do it but send nothing back (the answer is
+        lost)."""
+        if swallow:
+            handler = _Swallowed(handler)
         if not self._authorised(handler):
             return self._error(handler, 401, path, "Unauthorized",
                                "Invalid Credentials")
@@ -136,6 +201,8 @@ class FakeMyDhl:
         match = re.fullmatch(r"/shipments/(\w+)/tracking", route)
         if method == "GET" and match:
             return self._track(handler, path, [match.group(1)])
+        if method == "GET" and route == "/tracking" and "shipmentReference" in query:
+            return self._track_reference(handler, path, query)
         if method == "GET" and route == "/tracking":
             return self._track(handler, path, query.get("shipmentTrackingNumber", []))
         match = re.fullmatch(r"/shipments/(\w+)/get-image", route)
@@ -163,10 +230,11 @@ class FakeMyDhl:
                                "account number and retry.")
         number = self.new_waybill()
         dispatch = ""
-        if body["pickup"].get("isRequested"):
-            dispatch = f"PRG{time.strftime('%y%m%d')}{len(self.pickups) + 1:06d}"
-            self.pickups[dispatch] = number
-        self.shipments[number] = {"request": body, "dispatch": dispatch}
+        with self._lock:
+            if body["pickup"].get("isRequested"):
+                dispatch = f"PRG{time.strftime('%y%m%d')}{len(self.pickups) + 1:06d}"
+                self.pickups[dispatch] = number
+            self.shipments[number] = {"request": body, "dispatch": dispatch}
         fmt = body.get("outputImageProperties", {}).get("encodingFormat", "pdf")
         label = FAKE_PDF if fmt == "pdf" else f"^XA^FD{number}^FS^XZ".encode()
         response = {
@@ -194,6 +262,21 @@ class FakeMyDhl:
                       .get("productCode", "N"),
                       "events": list(self.events.get(n, []))} for n in known]
         return self._json(handler, 200, {"shipments": shipments})
+
+    def _track_reference(self, handler, path, query) -> None:
+        required = ("shipmentReferenceType", "shipperAccountNumber", "dateRangeFrom",
+                    "dateRangeTo")
+        missing = [name for name in required if name not in query]
+        if missing:
+            return self._error(handler, 400, path, "Bad request",
+                               f"Missing query parameters: {', '.join(missing)}")
+        reference = query["shipmentReference"][0]
+        with self._lock:
+            numbers = self.shipments_by_reference().get(reference, [])
+        if not numbers:
+            return self._error(handler, 404, path, "Not Found",
+                               "No shipment with given reference found.")
+        return self._track(handler, path, numbers)
 
     def _image(self, handler, path, number, query) -> None:
         required = ("shipperAccountNumber", "typeCode", "pickupYearAndMonth")
@@ -226,7 +309,10 @@ class FakeMyDhl:
         for key, value in (headers or {}).items():
             handler.send_header(key, value)
         handler.end_headers()
-        handler.wfile.write(data)
+        try:
+            handler.wfile.write(data)
+        except OSError:  # the client gave up waiting (a timeout): nobody reads the answer
+            pass
 
     def _error(self, handler, status, path, title, detail, *, details=None, headers=None):
         body = {"instance": path.replace("/mydhlapi", "/expressapi"), "detail": detail,
@@ -234,6 +320,23 @@ class FakeMyDhl:
         if details:
             body["additionalDetails"] = details
         return self._json(handler, status, body, headers=headers)
+
+
+class _Swallowed:
+    """A request handler whose answer goes nowhere (the server acted, the answer was lost)."""
+
+    def __init__(self, handler):
+        self.headers = handler.headers
+        self.wfile = io.BytesIO()
+
+    def send_response(self, *args):
+        pass
+
+    def send_header(self, *args):
+        pass
+
+    def end_headers(self):
+        pass
 
 
 def validate_shipment(body: dict) -> list[str]:

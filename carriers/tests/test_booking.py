@@ -94,6 +94,25 @@ def test_a_booking_still_in_progress_is_not_started_again(carriers_settings):
     assert not caught.value.permanent
 
 
+def test_a_booking_pending_longer_than_the_setting_is_taken_as_crashed_and_made(
+        carriers_settings, fake_mydhl):
+    import datetime
+
+    from django.utils import timezone
+
+    carriers_settings.HOTLINE_CARRIER_BOOKING_PENDING_SECONDS = 30
+    Shipment.objects.create(carrier="mydhl", service="next_day", direction=Direction.OUTBOUND,
+                            booking_key="swap-1", sender={}, recipient={}, parcels=[],
+                            ship_date="2026-03-06",
+                            booking_started_at=timezone.now() - datetime.timedelta(seconds=31))
+
+    result = book(carrier="mydhl")
+
+    assert result.created and result.outbound.status == ShipmentStatus.BOOKED
+    assert Shipment.objects.filter(status=ShipmentStatus.PENDING).count() == 0
+    assert len(fake_mydhl.shipments) == 2
+
+
 def test_a_booking_is_audited(carriers_settings):
     result = book()
 

@@ -1,15 +1,20 @@
 """Tracking ingestion: each event stored once, statuses only move forward, subscribers told."""
 
+import dataclasses
 import datetime
+import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from carriers import services
 from carriers.domain import CarrierEvent, FailureReason, TrackingStatus
 from carriers.models import ShipmentStatus, TrackingEvent
+from carriers.subscribers import subscriber as carrier_subscriber
 from carriers.tests.factories import ShipmentFactory
-from hotline.models import AuditEvent
+from hotline.models import AuditEvent, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +274,114 @@ def test_a_booking_scan_does_not_move_the_ship_date():
 
     shipment.refresh_from_db()
     assert shipment.ship_date == planned
+
+
+# --- batches (issue 18: one webhook body, a few statements whatever its size) ---------------
+def only_odd_shipments(ids):
+    return {pk for pk in ids if pk % 2}
+
+
+record_odd = carrier_subscriber(relevant=only_odd_shipments)(
+    lambda shipment, event: CALLS.append(("odd", shipment.tracking_number, event.status)))
+
+
+def _timeline(number, *, shuffle_seed=None):
+    steps = [TrackingStatus.PICKED_UP, TrackingStatus.IN_TRANSIT, TrackingStatus.DELIVERY_FAILED,
+             TrackingStatus.OUT_FOR_DELIVERY, TrackingStatus.DELIVERED, TrackingStatus.IN_TRANSIT]
+    events = [event(number, status, minutes * 10, code=f"C{minutes}",
+                    reason=FailureReason.RECIPIENT_ABSENT
+                    if status == TrackingStatus.DELIVERY_FAILED else "")
+              for minutes, status in enumerate(steps, start=1)]
+    if shuffle_seed is not None:
+        random.Random(shuffle_seed).shuffle(events)
+    return events
+
+
+def test_a_batch_costs_the_same_statements_for_5_events_as_for_50(settings):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = []
+    few = ShipmentFactory()
+    many = [ShipmentFactory() for _ in range(10)]
+
+    with CaptureQueriesContext(connection) as small:
+        ingest(*_timeline(few.tracking_number)[:5])
+    with CaptureQueriesContext(connection) as large:
+        ingest(*[e for s in many for e in _timeline(s.tracking_number)[:5]])
+
+    assert TrackingEvent.objects.count() == 55
+    assert len(large.captured_queries) <= len(small.captured_queries) + 1  # bulk_update's
+
+
+def test_a_shuffled_batch_is_judged_event_by_event_as_if_sent_one_at_a_time():
+    batched, one_by_one = ShipmentFactory(), ShipmentFactory()
+
+    for seed in range(5):
+        ingest(*[dataclasses.replace(e, tracking_number=batched.tracking_number)
+                 for e in _timeline("x", shuffle_seed=seed)])
+        for single in _timeline(one_by_one.tracking_number, shuffle_seed=seed):
+            ingest(single)
+
+    batched.refresh_from_db()
+    one_by_one.refresh_from_db()
+    assert (batched.status, batched.status_reason, batched.status_at) == (
+        one_by_one.status, one_by_one.status_reason, one_by_one.status_at)
+    assert list(batched.events.values_list("raw_code", "applied")) == \
+        list(one_by_one.events.values_list("raw_code", "applied"))
+    assert AuditEvent.objects.filter(object_id=str(batched.pk), action="tracking").count() == \
+        AuditEvent.objects.filter(object_id=str(one_by_one.pk), action="tracking").count()
+
+
+def test_duplicates_inside_one_batch_are_stored_once():
+    shipment = ShipmentFactory()
+    same = event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1)
+
+    result = ingest(same, same, event("NOBODY", TrackingStatus.PICKED_UP, 1))
+
+    assert (result.received, result.stored, result.duplicates, result.unknown) == (3, 1, 1, 1)
+    assert shipment.events.count() == 1
+
+
+def test_a_subscriber_gets_one_message_per_batch_with_its_changes_in_order(
+        settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_call"]
+    first, second = ShipmentFactory(), ShipmentFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(event(first.tracking_number, TrackingStatus.PICKED_UP, 1),
+               event(second.tracking_number, TrackingStatus.PICKED_UP, 2),
+               event(first.tracking_number, TrackingStatus.IN_TRANSIT, 3))
+
+    messages = OutboxMessage.objects.filter(task="carriers.tasks.shipment_notify",
+                                            kwargs__subscriber="carriers.tests.test_ingestion."
+                                                               "record_call")
+    assert messages.count() == 1
+    assert CALLS == [(first.tracking_number, TrackingStatus.PICKED_UP),
+                     (second.tracking_number, TrackingStatus.PICKED_UP),
+                     (first.tracking_number, TrackingStatus.IN_TRANSIT)]
+
+
+def test_a_subscriber_that_names_its_parcels_is_told_only_of_them(
+        settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_odd"]
+    shipments = [ShipmentFactory() for _ in range(4)]
+    odd = [s for s in shipments if s.pk % 2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(*[event(s.tracking_number, TrackingStatus.PICKED_UP, 1) for s in shipments])
+        ingest(*[event(s.tracking_number, TrackingStatus.PICKED_UP, 1) for s in shipments
+                 if not s.pk % 2])
+
+    assert sorted(CALLS) == sorted(("odd", s.tracking_number, TrackingStatus.PICKED_UP)
+                                   for s in odd)
+    assert OutboxMessage.objects.filter(kwargs__subscriber__endswith="record_odd").count() == 1
+
+
+def test_a_message_queued_before_batches_still_reaches_its_subscriber():
+    from carriers.tasks import shipment_notify
+
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1))
+    row = shipment.events.get()
+
+    shipment_notify.run(event_id=row.pk, subscriber="carriers.tests.test_ingestion.record_call")
+
+    assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]

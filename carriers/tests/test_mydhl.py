@@ -3,6 +3,7 @@
 import base64
 import datetime
 import json
+import time
 
 import pytest
 from django.utils import timezone
@@ -300,3 +301,58 @@ def test_the_refetched_waybill_document_is_asked_for_the_current_month(dhl, fake
     query = fake_mydhl.calls("GET", f"/shipments/{number}/get-image")[0]["query"]
     assert query["pickupYearAndMonth"] == [f"{timezone.localdate():%Y-%m}"]
     assert query["typeCode"] == ["waybill"]
+
+
+# --- a booking is made once, whatever fails (issue 17) -------------------------------------
+def test_each_direction_carries_its_own_booking_reference_with_the_case_number(dhl, fake_mydhl):
+    dhl.book(request_for())
+
+    outbound, collection = (body["customerReferences"][0]["value"]
+                            for body in sent_bodies(fake_mydhl))
+    assert outbound.startswith("HL-2026-000042 ") and collection.startswith("HL-2026-000042 ")
+    assert outbound != collection
+    assert max(len(outbound), len(collection)) <= 35
+
+
+def test_a_booking_dhl_made_but_whose_answer_was_lost_is_found_not_made_twice(
+        dhl, fake_mydhl, sleeps):
+    fake_mydhl.fail("POST", "/shipments", 500, handled=True)
+
+    booking = dhl.book(request_for(with_return=False))
+
+    assert len(fake_mydhl.calls("POST", "/shipments")) == 1
+    assert list(fake_mydhl.shipments) == [booking.outbound.tracking_number]
+
+
+def test_a_booking_that_timed_out_after_dhl_made_it_is_found_not_made_twice(
+        carriers_settings, fake_mydhl, sleeps):
+    carriers_settings.HOTLINE_CARRIER_OPTIONS = {
+        **carriers_settings.HOTLINE_CARRIER_OPTIONS,
+        "mydhl": {**carriers_settings.HOTLINE_CARRIER_OPTIONS["mydhl"], "timeout": 0.3,
+                  "sleep": time.sleep}}
+    fake_mydhl.stall("/shipments", 0.45)  # DHL makes it after the client gave up waiting
+
+    booking = carrier_get("mydhl").book(request_for(with_return=False))
+
+    assert len(fake_mydhl.calls("POST", "/shipments")) == 1
+    assert list(fake_mydhl.shipments) == [booking.outbound.tracking_number]
+
+
+def test_a_503_before_dhl_acted_is_booked_on_the_next_try(dhl, fake_mydhl, sleeps):
+    fake_mydhl.fail("POST", "/shipments", 503)
+
+    booking = dhl.book(request_for(with_return=False))
+
+    assert len(fake_mydhl.calls("POST", "/shipments")) == 2
+    assert list(fake_mydhl.shipments) == [booking.outbound.tracking_number]
+    assert sleeps == [0.01]
+
+
+def test_a_booking_made_by_an_earlier_attempt_is_found_by_a_new_one(dhl, fake_mydhl):
+    first = dhl.book(request_for())
+
+    again = dhl.book(request_for())  # a worker died before recording the first answer
+
+    assert (again.outbound.tracking_number, again.collection.tracking_number) == (
+        first.outbound.tracking_number, first.collection.tracking_number)
+    assert len(fake_mydhl.shipments) == 2

@@ -127,3 +127,10 @@ def inspection_summary(*, since=None) -> QuerySet:
     return (found.values("outcome", "fault_code")
             .annotate(count=Count("id"), imei_mismatches=Count("id", filter=Q(imei_matches=False)))
             .order_by("-count", "outcome", "fault_code"))
+
+
+def swap_shipment_ids(ids: set[int]) -> set[int]:
+    """Return those of these shipments that carry a swap (its delivery or its collection)."""
+    rows = Swap.objects.filter(Q(outbound__in=ids) | Q(collection__in=ids)).order_by() \
+        .values_list("outbound_id", "collection_id")
+    return {pk for row in rows for pk in row if pk in ids}

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from carriers.domain import CarrierError
 from exchanges.swaps import services
+from hotline.retries import retry_later
 
 
 @shared_task(name="exchanges.tasks.swap_book", bind=True, ignore_result=True, max_retries=12)
@@ -19,7 +20,7 @@ def swap_book(self, swap_id: int, attempt: int, options: dict | None = None) -> 
         if self.request.retries >= self.max_retries:
             services.swap_booking_gave_up(swap_id=swap_id, attempt=attempt, message=exc.message)
             return
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="exchanges.tasks.swap_collection_book", bind=True, ignore_result=True,
@@ -31,7 +32,7 @@ def swap_collection_book(self, swap_id: int, key: str) -> None:
     except CarrierError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** min(self.request.retries, 5))) from exc
+        raise retry_later(self, exc) from exc
 
 
 @shared_task(name="exchanges.tasks.swaps_remind", ignore_result=True)

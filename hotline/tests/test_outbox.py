@@ -58,3 +58,27 @@ def test_when_the_broker_is_down_the_message_waits_and_the_relay_sends_it_later(
     assert message.attempts == 2
     assert AuditEvent.objects.filter(case=case, action="worker_check").count() == 1
     assert outbox_relay() == 0
+
+
+def test_several_messages_are_recorded_at_once_and_sent_after_commit_in_order(
+        django_capture_on_commit_callbacks):
+    from hotline.outbox import outbox_enqueue_many
+
+    case = CaseFactory()
+    outbox_enqueue(task=touch_case.name, kwargs={"case_id": case.pk, "note": "before"},
+                   key="known")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        outbox_enqueue_many([
+            (touch_case.name, {"case_id": case.pk, "note": "first"}, "many-1"),
+            (touch_case.name, {"case_id": case.pk, "note": "again"}, "known"),
+            (touch_case.name, {"case_id": case.pk, "note": "second"}, "many-2")])
+
+    assert len(callbacks) == 1  # one dispatch for the lot
+    assert list(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == [
+        "known", "many-1", "many-2"]
+    sent = OutboxMessage.objects.filter(idempotency_key__startswith="many-")
+    assert all(message.dispatched_at for message in sent)
+    notes = list(AuditEvent.objects.filter(case=case, action="worker_check")
+                 .order_by("id").values_list("reason", flat=True))
+    assert notes[-2:] == ["first", "second"]
