@@ -293,3 +293,73 @@ class ImportCheckpoint(models.Model):
 
     def __str__(self):
         return f"{self.path}: line {self.line}"
+
+
+class SlaRollup(models.Model):
+    """The figures of the calls queued in one 15-minute bucket of one queue: counts and sums
+    from which the service-level report adds up any interval of 15 minutes or more
+    (PostgreSQL; kept in step with the calls by calls.rollup)."""
+
+    bucket_epoch = models.BigIntegerField()
+    bucket_at = models.DateTimeField()
+    queue = models.CharField(max_length=80, blank=True)
+    offered = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    abandoned = models.IntegerField(default=0)
+    left_queue = models.IntegerField(default=0)
+    lost = models.IntegerField(default=0)
+    waiting = models.IntegerField(default=0)
+    transferred = models.IntegerField(default=0)
+    resolved_first_contact = models.IntegerField(default=0)
+    wait_count = models.IntegerField(default=0)
+    wait_sum = models.FloatField(null=True)
+    wait_max = models.FloatField(null=True)
+    answered_wait_count = models.IntegerField(default=0)
+    answered_wait_sum = models.FloatField(null=True)
+    talk_count = models.IntegerField(default=0)
+    talk_sum = models.FloatField(null=True)
+    handle_count = models.IntegerField(default=0)
+    handle_sum = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket_epoch", "queue"], name="slarollup_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.queue} {self.bucket_at:%Y-%m-%d %H:%M}"
+
+
+class SlaWaitBand(models.Model):
+    """How many calls of one bucket and queue waited `band` to `band + 1` seconds, by
+    whether they were answered and whether they were abandoned: the 90th-percentile wait
+    and the counts within a threshold start from these bands (see calls.rollup)."""
+
+    bucket_epoch = models.BigIntegerField()
+    bucket_at = models.DateTimeField()
+    queue = models.CharField(max_length=80, blank=True)
+    band = models.BigIntegerField()
+    answered = models.BooleanField()
+    abandoned = models.BooleanField()
+    calls = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket_epoch", "queue", "band", "answered",
+                                            "abandoned"], name="slawaitband_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.queue} {self.bucket_epoch} {self.band}s: {self.calls}"
+
+
+class SlaRollupDirty(models.Model):
+    """A call that changed since the roll-up was last refreshed (written by database
+    triggers on the calls table): its queue epoch, number and handset, before or after."""
+
+    epoch = models.BigIntegerField()
+    caller_number = models.CharField(max_length=40, blank=True)
+    handset_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return f"{self.epoch} {self.caller_number} {self.handset_id}"
