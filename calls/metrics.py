@@ -22,10 +22,12 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -97,11 +99,24 @@ def _answered() -> Q:
     return Q(answered_at__isnull=False) & ~Q(outcome=Outcome.LOST)
 
 
+class Exact(Func):
+    """A duration as an exact decimal (PostgreSQL): its sums and means are then the same
+    whatever order the rows are added in, here and in the roll-up (calls.rollup)."""
+
+    template = "(%(expressions)s)::numeric"
+    output_field = DecimalField()
+
+
+def _exact(expression):
+    return Exact(expression) if connection.vendor == "postgresql" else expression
+
+
 def _aggregates(params: Params) -> dict:
     answered = _answered()
     abandoned = Q(outcome=Outcome.ABANDONED)
-    handle = ExpressionWrapper(F("talk_seconds") + F("hold_seconds") + F("wrapup_seconds"),
-                               output_field=FloatField())
+    handle = _exact(ExpressionWrapper(
+        F("talk_seconds") + F("hold_seconds") + F("wrapup_seconds"), output_field=FloatField()))
+    wait, talk = _exact(F("wait_seconds")), _exact(F("talk_seconds"))
     return {
         "offered": Count("pk"),
         "answered": Count("pk", filter=answered),
@@ -114,11 +129,11 @@ def _aggregates(params: Params) -> dict:
         "waiting": Count("pk", filter=Q(answered_at__isnull=True, ended_at__isnull=True)),
         "transferred": Count("pk", filter=answered & Q(transferred=True)),
         "resolved_first_contact": Count("pk", filter=answered & Q(_repeat=False)),
-        "asa": Avg("wait_seconds", filter=answered),
-        "average_wait": Avg("wait_seconds"),
+        "asa": Avg(wait, filter=answered),
+        "average_wait": Avg(wait),
         "longest_wait": Max("wait_seconds"),
         "aht": Avg(handle, filter=answered & Q(talk_seconds__isnull=False)),
-        "average_talk": Avg("talk_seconds", filter=answered),
+        "average_talk": Avg(talk, filter=answered),
         "handle_seconds": Sum(handle, filter=answered & Q(talk_seconds__isnull=False)),
     }
 
@@ -175,10 +190,7 @@ def sla_report(*, start: datetime.datetime, end: datetime.datetime, interval: st
     tz = timezone.get_current_timezone()
     if _rollup_serves(params, group, interval):
         rollup.rollup_refresh()
-        rows = _rollup_grouped(params, group, interval, tz) if group != "total" else []
-        total = _rollup_grouped(params, "total", interval, tz)
-        total = total[0] if total else _row_finish(_empty_row(), params, staffed=None)
-        total.pop("key", None)
+        rows, total = _rollup_grouped(params, group, interval, tz)
         _occupancy_fill(params, group, interval, tz, rows, total)
         return _report(params, interval, group, rows, total)
     rows = _grouped(params, group, interval, tz) if group != "total" else []
@@ -208,14 +220,14 @@ def _rollup_serves(params: Params, group: str, interval: str) -> bool:
         agent=params.agent, fixed=FIXED_INTERVALS)
 
 
-def _rollup_grouped(params: Params, group: str, interval: str, tz) -> list[dict]:
-    """Return the finished rows of one grouping from the roll-up (calls.rollup): the same
-    figures as _grouped, added up from 15-minute buckets."""
+def _rollup_grouped(params: Params, group: str, interval: str, tz) -> tuple[list, dict]:
+    """Return the finished rows of one grouping and the total from the roll-up
+    (calls.rollup): the same figures as _grouped, added up from 15-minute buckets."""
     key = _group_expression(group, interval, tz, epoch="bucket_epoch", moment="bucket_at")
     found = rollup.rollup_rows(start_epoch=_epoch(params.start), end_epoch=_epoch(params.end),
                                queue=params.queue, key=key, threshold=params.threshold,
                                short_abandon=params.short_abandon)
-    rows = []
+    rows, total = [], _row_finish(_empty_row(), params, staffed=None)
     for value, item in found.items():
         item.update({
             "asa": _mean(item["answered_wait_sum"], item["answered_wait_count"]),
@@ -223,16 +235,20 @@ def _rollup_grouped(params: Params, group: str, interval: str, tz) -> list[dict]
             "longest_wait": item["wait_max"],
             "aht": _mean(item["handle_sum"], item["handle_count"]),
             "average_talk": _mean(item["talk_sum"], item["talk_count"]),
-            "handle_seconds": item["handle_sum"] if item["handle_count"] else None,
+            "handle_seconds": float(item["handle_sum"]) if item["handle_count"] else None,
         })
-        row = {name: item[name] for name in _empty_row()}
-        row["key"] = _key_label(value, group, tz)
-        rows.append(_row_finish(row, params, staffed=None))
-    return rows
+        row = _row_finish({name: item[name] for name in _empty_row()}, params, staffed=None)
+        if value is rollup.TOTAL:
+            total = row
+        elif group != "total":
+            row["key"] = _key_label(value, group, tz)
+            rows.append(row)
+    return rows, total
 
 
 def _mean(total, count):
-    return total / count if count else None
+    """Return the mean of an exact decimal sum as the nearest float (None without values)."""
+    return float(total / count) if count else None
 
 
 class PercentileDisc(Aggregate):

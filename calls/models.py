@@ -8,6 +8,7 @@ duplicate and out-of-order events always give the same call.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -311,15 +312,23 @@ class SlaRollup(models.Model):
     waiting = models.IntegerField(default=0)
     transferred = models.IntegerField(default=0)
     resolved_first_contact = models.IntegerField(default=0)
+    # Sums of durations in exact decimals: an average of a bucket's sums is then the same
+    # whatever the order the calls were added in.
     wait_count = models.IntegerField(default=0)
-    wait_sum = models.FloatField(null=True)
+    wait_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
     wait_max = models.FloatField(null=True)
     answered_wait_count = models.IntegerField(default=0)
-    answered_wait_sum = models.FloatField(null=True)
+    answered_wait_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
     talk_count = models.IntegerField(default=0)
-    talk_sum = models.FloatField(null=True)
+    talk_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
     handle_count = models.IntegerField(default=0)
-    handle_sum = models.FloatField(null=True)
+    handle_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
+    # The calls with a wait, per one-second band of wait (band b: b <= wait < b + 1), in
+    # band order: the 90th-percentile wait and the counts within a threshold start there.
+    band_index = ArrayField(models.BigIntegerField(), default=list)
+    band_calls = ArrayField(models.IntegerField(), default=list)
+    band_answered = ArrayField(models.IntegerField(), default=list)
+    band_abandoned = ArrayField(models.IntegerField(), default=list)
 
     class Meta:
         constraints = [
@@ -328,29 +337,6 @@ class SlaRollup(models.Model):
 
     def __str__(self):
         return f"{self.queue} {self.bucket_at:%Y-%m-%d %H:%M}"
-
-
-class SlaWaitBand(models.Model):
-    """How many calls of one bucket and queue waited `band` to `band + 1` seconds, by
-    whether they were answered and whether they were abandoned: the 90th-percentile wait
-    and the counts within a threshold start from these bands (see calls.rollup)."""
-
-    bucket_epoch = models.BigIntegerField()
-    bucket_at = models.DateTimeField()
-    queue = models.CharField(max_length=80, blank=True)
-    band = models.BigIntegerField()
-    answered = models.BooleanField()
-    abandoned = models.BooleanField()
-    calls = models.IntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["bucket_epoch", "queue", "band", "answered",
-                                            "abandoned"], name="slawaitband_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.queue} {self.bucket_epoch} {self.band}s: {self.calls}"
 
 
 class SlaRollupDirty(models.Model):
