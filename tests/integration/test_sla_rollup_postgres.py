@@ -15,6 +15,7 @@ from calls import rollup
 from calls.bulk import call_events_ingest_bulk
 from calls.metrics import sla_report
 from calls.models import Call, SlaRollup, SlaRollupDirty
+from calls.tasks import calls_rollup_refresh
 from calls.tests.factories import PARIS, make_call
 from hotline.models import Handset
 from hotline.tests.factories import HandsetFactory
@@ -153,6 +154,17 @@ def test_the_report_reads_the_rollup_for_whole_buckets():
 
     assert report["total"]["offered"] == 1
     assert SlaRollup.objects.get().offered == 1
+    assert not SlaRollupDirty.objects.exists()
+
+
+def test_the_beat_task_brings_the_rollup_up_to_date():
+    make_call(queued=600)
+    make_call(queued=4000)
+
+    refreshed = calls_rollup_refresh()
+
+    assert refreshed == 2
+    assert sum(SlaRollup.objects.values_list("offered", flat=True)) == 2
     assert not SlaRollupDirty.objects.exists()
 
 
