@@ -8,6 +8,7 @@ duplicate and out-of-order events always give the same call.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -293,3 +294,58 @@ class ImportCheckpoint(models.Model):
 
     def __str__(self):
         return f"{self.path}: line {self.line}"
+
+
+class SlaRollup(models.Model):
+    """The figures of the calls queued in one 15-minute bucket of one queue: counts and sums
+    from which the service-level report adds up any interval of 15 minutes or more
+    (PostgreSQL; kept in step with the calls by calls.rollup)."""
+
+    bucket_epoch = models.BigIntegerField()
+    bucket_at = models.DateTimeField()
+    queue = models.CharField(max_length=80, blank=True)
+    offered = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    abandoned = models.IntegerField(default=0)
+    left_queue = models.IntegerField(default=0)
+    lost = models.IntegerField(default=0)
+    waiting = models.IntegerField(default=0)
+    transferred = models.IntegerField(default=0)
+    resolved_first_contact = models.IntegerField(default=0)
+    # Sums of durations in exact decimals: an average of a bucket's sums is then the same
+    # whatever the order the calls were added in.
+    wait_count = models.IntegerField(default=0)
+    wait_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
+    wait_max = models.FloatField(null=True)
+    answered_wait_count = models.IntegerField(default=0)
+    answered_wait_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
+    talk_count = models.IntegerField(default=0)
+    talk_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
+    handle_count = models.IntegerField(default=0)
+    handle_sum = models.DecimalField(max_digits=40, decimal_places=15, null=True)
+    # The calls with a wait, per one-second band of wait (band b: b <= wait < b + 1), in
+    # band order: the 90th-percentile wait and the counts within a threshold start there.
+    band_index = ArrayField(models.BigIntegerField(), default=list)
+    band_calls = ArrayField(models.IntegerField(), default=list)
+    band_answered = ArrayField(models.IntegerField(), default=list)
+    band_abandoned = ArrayField(models.IntegerField(), default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket_epoch", "queue"], name="slarollup_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.queue} {self.bucket_at:%Y-%m-%d %H:%M}"
+
+
+class SlaRollupDirty(models.Model):
+    """A call that changed since the roll-up was last refreshed (written by database
+    triggers on the calls table): its queue epoch, number and handset, before or after."""
+
+    epoch = models.BigIntegerField()
+    caller_number = models.CharField(max_length=40, blank=True)
+    handset_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return f"{self.epoch} {self.caller_number} {self.handset_id}"

@@ -430,6 +430,10 @@ CALLS_STALE_CONNECTED_HOURS = env.int("CALLS_STALE_CONNECTED_HOURS", 12, min_val
 CELERY_BEAT_SCHEDULE["calls-close-stale"] = {
     "task": "calls.tasks.calls_close_stale", "schedule": 600.0,
 }
+# The SLA report's roll-up (PostgreSQL, calls.rollup) follows the changed calls every minute.
+CELERY_BEAT_SCHEDULE["calls-rollup-refresh"] = {
+    "task": "calls.tasks.calls_rollup_refresh", "schedule": 60.0,
+}
 
 # --- exchanges ---
 # Quotes and prices.

@@ -64,13 +64,15 @@ def search(request):
     result = None
     if form.is_valid():
         result = selectors.search(query=form.cleaned_data["q"])
-        cases, customers, handsets = result["cases"], result["customers"], result["handsets"]
+        # One page of each, never every match: a part of a name may match thousands.
+        cases, customers, handsets = (list(result[name][:50])
+                                      for name in ("cases", "customers", "handsets"))
         if result["kind"] == "case" and len(cases) == 1:
             return redirect("console:case_detail", number=cases[0].number)
         if len(customers) == 1 and not request.htmx:
             return redirect("console:customer_detail", pk=customers[0].pk)
-        result = {"kind": result["kind"], "customers": list(customers[:50]),
-                  "handsets": list(handsets[:50]), "cases": list(cases[:50])}
+        result = {"kind": result["kind"], "customers": customers, "handsets": handsets,
+                  "cases": cases}
     template = "hotline/search.html#results" if request.htmx else "hotline/search.html"
     return render(request, template, {"form": form, "result": result,
                                       "query": request.GET.get("q", "")})

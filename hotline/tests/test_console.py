@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hotline.models import Case, Customer, Handset
@@ -94,6 +96,19 @@ def test_search_by_name_over_htmx_returns_the_results_fragment(operator_client):
 
     assert b"<html" not in response.content
     assert response.content.count(b"Lefebvre") >= 2
+
+
+def test_a_name_that_matches_many_customers_reads_one_page_of_them(operator_client):
+    for n in range(55):
+        CustomerFactory(last_name=f"Martin-{n:02d}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = operator_client.get(reverse("console:search"), {"q": "martin"})
+
+    selects = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith('SELECT "hotline_customer"."id"')]
+    assert response.content.count(b"Martin-") == 50
+    assert selects and all("LIMIT 50" in sql for sql in selects)
 
 
 def test_creating_a_customer_with_a_bad_phone_shows_the_field_error_and_saves_nothing(

@@ -3,7 +3,9 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
+from hotline.models import Customer
 from hotline.selectors import search
 from hotline.tests.factories import CustomerFactory, HandsetFactory
 
@@ -20,13 +22,31 @@ def _plan(queryset) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_the_name_search_uses_the_trigram_indexes():
+def test_the_name_search_uses_the_one_trigram_index_over_names_and_email():
     CustomerFactory(last_name="Lefebvre")
 
-    plan = _plan(search(query="lefeb")["customers"])
+    plan = _plan(search(query="lefeb jean")["customers"])
 
-    assert "customer_last_name_trgm" in plan, plan
+    assert "customer_search_trgm" in plan, plan
     assert "Seq Scan on hotline_customer " not in plan
+
+
+@pytest.mark.parametrize("typed", ["lefeb", "JEAN", "jean lefebvre", "dupont@exa", "ean ebv",
+                                   "100%", "a_b", "x\\y", "éLOI", "zoé", "Lefebvre-Roux"])
+def test_the_name_search_finds_what_icontains_on_each_column_finds(typed):
+    for last, first, email in [("Lefebvre", "Jean", "jean@example.net"),
+                               ("Lefebvre-Roux", "Anne", "dupont@example.org"),
+                               ("Dupont", "Jeanne", ""), ("100% Roux", "A_B", "x\\y@z.fr"),
+                               ("Éloi", "Zoé", "ab@c.d")]:
+        CustomerFactory(last_name=last, first_name=first, email=email)
+    expected = Customer.objects.all()
+    for word in typed.split():
+        expected = expected.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word)
+                                   | Q(email__icontains=word))
+
+    found = search(query=typed)["customers"]
+
+    assert sorted(c.pk for c in found) == sorted(c.pk for c in expected)
 
 
 def test_the_phone_and_imei_searches_use_their_indexes():
