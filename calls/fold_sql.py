@@ -6,14 +6,18 @@ import. On PostgreSQL the bulk path therefore sends a batch's events to the data
 (COPY into a temporary table) and rebuilds every affected call there, set-based, in a few
 statements per batch:
 
-1. the batch's calls that do not exist yet are inserted empty (`ON CONFLICT DO NOTHING`:
-   a concurrent writer creating the same call is waited for, not an error);
-2. every call of the batch is locked, in id order (as the one-call path locks its call);
-3. the events are inserted (`ON CONFLICT (key) DO NOTHING`, in the batch's order, so ties
+1. the batch's calls that exist keep their id and are locked, in id order (as the one-call
+   path locks its call); a new call takes an id from the sequence;
+2. the events are inserted (`ON CONFLICT (key) DO NOTHING`, in the batch's order, so ties
    keep their arrival order as ids), and the calls that received one are noted;
-4. those calls are folded again from all their stored events by one UPDATE (the query
-   below, the same rules as `call_fold`, rule for rule);
-5. each agent's state follows the latest call they answered (one INSERT ... ON CONFLICT).
+3. those calls are folded from all their stored events by one statement (the query below,
+   the same rules as `call_fold`, rule for rule), which inserts the new calls with their
+   figures and updates the others: each call is written once;
+4. each agent's state follows the latest call they answered (one INSERT ... ON CONFLICT).
+
+A concurrent writer that creates one of the batch's new calls first makes the insert of
+step 3 fail: the batch is then rolled back to its savepoint and goes call by call
+(`calls.bulk`), as before.
 
 What stays in Python: checking and keying the events (`calls.bulk`), and the caller number's
 normalisation (phonenumbers), computed once per distinct caller id and sent with the event.
