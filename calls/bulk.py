@@ -24,6 +24,7 @@ import contextlib
 import datetime
 import gc
 import operator
+import threading
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -123,18 +124,41 @@ def _single_customers(numbers: list[str]) -> dict[str, int]:
     return found
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]  # blocks paused now (any thread), whether the collector was on
+
+
 @contextlib.contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector for a batch: a batch allocates hundreds of
     thousands of short-lived dicts and tuples (no cycles), and the collector's passes over
-    them cost 10 to 15 % of the batch. The memory is bounded by the batch's size."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    them cost 10 to 15 % of the batch. The memory is bounded by the batch's size. Counted
+    across threads (an import plans its next batch in a second thread): the collector runs
+    again when the last paused block ends."""
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
+
+
+def commit_without_waiting() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL's
+    `synchronous_commit = off`, for this transaction only): for the imports that can be run
+    again, whose batch commits with its checkpoint. A crash may lose the last batches'
+    commits, never part of one (the database stays consistent), and the import then
+    resumes from the last checkpoint that reached the disk. Never for the CTI API, whose
+    answer promises the events are stored."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _chunks(items: list, size: int):
@@ -149,24 +173,52 @@ def call_events_ingest_bulk(*, calls: dict[str, list[dict]], source: str) -> Bul
     with a bad event is left out and reported in `errors`; the others are stored.
     """
     with gc_paused():
-        return _ingest_batch(calls, source)
+        return call_events_store(call_events_stage(calls=calls, source=source))
 
 
-def _ingest_batch(calls: dict[str, list[dict]], source: str) -> BulkResult:
+@dataclass
+class StagedCalls:
+    """A batch checked and keyed, ready for `call_events_store` (no database work yet, so
+    that an import can stage its next batch while the database stores this one)."""
+
+    calls: dict[str, list[dict]]  # as received: the one-call fallback sends them again
+    source: str
+    rows: dict[str, dict[str, dict]]  # {telephony id: {key: row}}
+    result: BulkResult  # the errors and the batch's own repeats so far
+    staged: list[tuple] | None = None  # the rows for calls.fold_sql (PostgreSQL)
+
+
+def call_events_stage(*, calls: dict[str, list[dict]], source: str,
+                      vendor: str | None = None) -> StagedCalls:
+    """Check and key a batch (and, for the SQL fold, build its rows): pure Python, safe to
+    run in another thread than the one that stores it. `vendor` names the database the
+    batch is for (by default the connection's)."""
     result = BulkResult()
     rows = _rows(calls, source, result)
+    batch = StagedCalls(calls=calls, source=source, rows=rows, result=result)
+    if FOLD_IN_SQL and (vendor or connection.vendor) == "postgresql":
+        batch.staged = _stage_sql(rows)
+    return batch
+
+
+def call_events_store(batch: StagedCalls) -> BulkResult:
+    """Store a staged batch in a few statements (see the module's docstring)."""
+    result, rows, source = batch.result, batch.rows, batch.source
     if not rows:
         return result
     try:
         with transaction.atomic():
-            if FOLD_IN_SQL and connection.vendor == "postgresql":
-                _ingest_sql(rows, source, result)
+            if batch.staged is not None and connection.vendor == "postgresql":
+                added, result.calls = fold_sql.ingest(batch.staged, source=source,
+                                                      now=timezone.now())
+                result.added = added
+                result.duplicates += len(batch.staged) - added
             else:
                 _ingest(rows, source, result)
     except (IntegrityError, OperationalError):  # a concurrent writer created one of these
         # calls (or the two deadlocked): call by call, each call locked
         result.calls = result.added = result.duplicates = 0
-        for telephony_id, events in calls.items():
+        for telephony_id, events in batch.calls.items():
             if telephony_id[:80] in rows:
                 _, added = call_events_ingest(telephony_id=telephony_id, events=events,
                                               source=source)
@@ -225,21 +277,18 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
     _agents_follow([*created.values(), *changed], lookups)
 
 
-def _ingest_sql(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -> None:
-    """Stage the events for calls.fold_sql: the caller id normalised in Python (once per
+def _stage_sql(rows: dict[str, dict[str, dict]]) -> list[tuple]:
+    """The batch's rows for calls.fold_sql: the caller id normalised here (once per
     distinct caller id, phonenumbers), everything else done by the database."""
     encode = DjangoJSONEncoder().encode
-    staged, total = [], 0
+    staged = []
     for telephony_id, keyed in rows.items():
         for row in keyed.values():
             data = row["data"]
-            staged.append((total, telephony_id, row["key"], row["kind"], row["at"],
+            staged.append((len(staged), telephony_id, row["key"], row["kind"], row["at"],
                            row["agent_id"], encode(data),
                            *(_caller_columns(data) if "caller" in data else _NO_CALLER)))
-            total += 1
-    added, changed = fold_sql.ingest(staged, source=source, now=timezone.now())
-    result.added, result.calls = added, changed
-    result.duplicates += total - added
+    return staged
 
 
 _NO_CALLER = (None, None, None)
