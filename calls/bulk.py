@@ -260,7 +260,7 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
             fresh[telephony_id] = new
     if not fresh:
         return
-    numbers = {_caller_of(new) for new in fresh.values()}
+    numbers = {number for new in fresh.values() for number in _callers_of(new)}
     lookups = _Lookups(numbers)
     now = timezone.now()
     created = _calls_create(
@@ -331,12 +331,16 @@ def _stored_keys(keys: list[str]) -> set[str]:
         f"SELECT key FROM {CallEvent._meta.db_table} WHERE key {{in}}", keys)}
 
 
-def _caller_of(rows: list[dict]) -> str:
+def _callers_of(rows: list[dict]) -> set[str]:
+    """The numbers of every caller id the rows name: the fold takes the first in time,
+    which need not be the first listed (a batch may hold the events in any order)."""
+    numbers = set()
     for row in rows:
         if "caller" in row["data"]:
             number, withheld = caller_normalise(str(row["data"]["caller"] or ""))
-            return "" if withheld else number
-    return ""
+            if number and not withheld:
+                numbers.add(number)
+    return numbers
 
 
 def _calls_create(fresh: dict[str, list[dict]], lookups: _Lookups, now) -> dict[str, Call]:
