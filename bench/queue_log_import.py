@@ -4,7 +4,12 @@ floor (split every line and COPY the fields into a bare table: no call is built)
     [DATABASE_URL=postgres://.../scratch] .venv/bin/python bench/queue_log_import.py [--calls 20000]
 
 Prints lines/s of the first import, of the re-import (adds nothing) and of the floor, the
-ratio, and the peak memory of the process (the import streams: it does not grow with the file).
+ratio, the CPU seconds of this process and of the database backend (PostgreSQL on the same
+host), and the peak memory of the process (the import streams: it does not grow with the file).
+
+With --check, the same file is imported again through the Python fold (the path SQLite
+takes, and PostgreSQL's before the SQL fold) and the calls table (every folded column) and the
+SLA report of the whole period must be the same.
 """
 
 import argparse
@@ -13,6 +18,11 @@ import random
 import tempfile
 
 from common import Timer, empty, machine, peak_memory_mb, progress, setup
+
+FOLDED = ["telephony_id", "queue", "caller_raw", "caller_number", "caller_withheld",
+          "dialled_number", "queued_at", "queued_epoch", "answered_at", "agent_id", "ended_at",
+          "wrapup_done_at", "wait_seconds", "talk_seconds", "hold_seconds", "wrapup_seconds",
+          "transferred", "outcome", "operator_id", "customer_id"]
 
 
 def synthetic_log(path: str, calls: int, seed: int = 1) -> int:
@@ -62,6 +72,8 @@ def floor(path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=20_000)
+    parser.add_argument("--check", action="store_true",
+                        help="compare the calls and SLA report with the Python fold's")
     args = parser.parse_args()
     setup()
     from calls.models import AgentEvent, AgentSession, AgentState, Call, CallEvent, ImportCheckpoint
@@ -85,11 +97,57 @@ def main() -> None:
     print(f"  import (project): {lines / first.wall:,.0f} lines/s ({first.wall:.1f} s wall, "
           f"{first.cpu:.1f} s CPU of this process = {lines / max(first.cpu, 1e-9):,.0f} lines "
           f"per CPU-second: the figure a shared machine distorts least)")
+    if first.db is not None:
+        both = first.cpu + first.db
+        print(f"  CPU of the database backend: {first.db:.1f} s; process + database: "
+              f"{both:.1f} s = {lines / max(both, 1e-9):,.0f} lines per CPU-second")
     print(f"  re-import, nothing new: {lines / again.wall:,.0f} lines/s ({again.wall:.1f} s)")
-    print(f"  floor (split + bulk insert): {lines / floor_wall:,.0f} lines/s ({floor_wall:.1f} s)")
+    floor_cpu = min(floor_time.cpu + (floor_time.db or 0), floor_again.cpu + (floor_again.db or 0))
+    print(f"  floor (split + bulk insert): {lines / floor_wall:,.0f} lines/s ({floor_wall:.1f} s; "
+          f"{floor_cpu:.1f} s CPU of the process and the database)")
     print(f"  ratio import/floor throughput: {floor_wall / first.wall:.2f}x")
     print(f"  peak memory of the process: {peak_memory_mb():.0f} MB")
+    if args.check:
+        check(path, CallEvent, AgentState, Call, AgentEvent, AgentSession, ImportCheckpoint)
     os.unlink(path)
+
+
+def check(path: str, *models) -> None:
+    """Import the file again through the Python fold: the same calls, the same report."""
+    import datetime
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("  check: SQLite folds in Python already, nothing to compare")
+        return
+
+    from calls import bulk
+    from calls.metrics import sla_report
+    from calls.models import Call
+    from calls.queue_log import import_file
+
+    def imported():
+        calls = list(Call.objects.order_by("telephony_id").values_list(*FOLDED))
+        first, last = calls and (min(c[6] for c in calls), max(c[6] for c in calls))
+        report = sla_report(start=first, end=last + datetime.timedelta(seconds=1))
+        return calls, report
+
+    sql_fold = imported()
+    empty(*models)
+    bulk.FOLD_IN_SQL = False
+    with Timer() as python_time:
+        import_file(path)
+    bulk.FOLD_IN_SQL = True
+    python_fold = imported()
+    same = sql_fold == python_fold
+    cpu = python_time.cpu + (python_time.db or 0)
+    print(f"  check: the Python fold ({python_time.wall:.1f} s wall, {cpu:.1f} s CPU of the "
+          f"process and the database) gives "
+          f"{'the same' if same else 'DIFFERENT'} {len(python_fold[0]):,} calls and SLA "
+          f"report ({sql_fold[1]['total']['offered']:,} calls offered)")
+    if not same:
+        raise SystemExit("the SQL fold and the Python fold disagree")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ def main() -> None:
           f"{len(report.agents)} agents")
     print(f"  {report.calls / took.wall:,.0f} calls/s ({took.wall:.1f} s wall, "
           f"{took.cpu:.1f} s CPU: {report.calls / max(took.cpu, 1e-9):,.0f} calls per CPU second)")
+    if took.db is not None:
+        both = took.cpu + took.db
+        print(f"  CPU of the database backend: {took.db:.1f} s; process + database: {both:.1f} s "
+              f"= {report.calls / max(both, 1e-9):,.0f} calls per CPU second")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import contextlib
 import datetime
 import gc
 import operator
+import threading
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -32,6 +33,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import DateTimeField, F
 from django.utils import timezone
 
+from calls import fold_sql
 from calls.ingest import (
     CallEventError,
     _agent_apply,
@@ -58,6 +60,9 @@ FOLDED = ["queue", "caller_number", "caller_raw", "caller_withheld", "dialled_nu
           "wrapup_done_at", "wait_seconds", "talk_seconds", "hold_seconds", "wrapup_seconds",
           "transferred", "outcome", "customer", "updated_at"]
 CHUNK = 900  # values per IN list: under SQLite's default limit of bound parameters
+# On PostgreSQL, fold the calls in SQL (calls.fold_sql); the Python fold below serves SQLite
+# (and the tests and benchmark that compare both folds on PostgreSQL).
+FOLD_IN_SQL = True
 
 
 @dataclass
@@ -119,18 +124,41 @@ def _single_customers(numbers: list[str]) -> dict[str, int]:
     return found
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]  # blocks paused now (any thread), whether the collector was on
+
+
 @contextlib.contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector for a batch: a batch allocates hundreds of
     thousands of short-lived dicts and tuples (no cycles), and the collector's passes over
-    them cost 10 to 15 % of the batch. The memory is bounded by the batch's size."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    them cost 10 to 15 % of the batch. The memory is bounded by the batch's size. Counted
+    across threads (an import plans its next batch in a second thread): the collector runs
+    again when the last paused block ends."""
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
+
+
+def commit_without_waiting() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL's
+    `synchronous_commit = off`, for this transaction only): for the imports that can be run
+    again, whose batch commits with its checkpoint. A crash may lose the last batches'
+    commits, never part of one (the database stays consistent), and the import then
+    resumes from the last checkpoint that reached the disk. Never for the CTI API, whose
+    answer promises the events are stored."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _chunks(items: list, size: int):
@@ -145,21 +173,52 @@ def call_events_ingest_bulk(*, calls: dict[str, list[dict]], source: str) -> Bul
     with a bad event is left out and reported in `errors`; the others are stored.
     """
     with gc_paused():
-        return _ingest_batch(calls, source)
+        return call_events_store(call_events_stage(calls=calls, source=source))
 
 
-def _ingest_batch(calls: dict[str, list[dict]], source: str) -> BulkResult:
+@dataclass
+class StagedCalls:
+    """A batch checked and keyed, ready for `call_events_store` (no database work yet, so
+    that an import can stage its next batch while the database stores this one)."""
+
+    calls: dict[str, list[dict]]  # as received: the one-call fallback sends them again
+    source: str
+    rows: dict[str, dict[str, dict]]  # {telephony id: {key: row}}
+    result: BulkResult  # the errors and the batch's own repeats so far
+    staged: list[tuple] | None = None  # the rows for calls.fold_sql (PostgreSQL)
+
+
+def call_events_stage(*, calls: dict[str, list[dict]], source: str,
+                      vendor: str | None = None) -> StagedCalls:
+    """Check and key a batch (and, for the SQL fold, build its rows): pure Python, safe to
+    run in another thread than the one that stores it. `vendor` names the database the
+    batch is for (by default the connection's)."""
     result = BulkResult()
     rows = _rows(calls, source, result)
+    batch = StagedCalls(calls=calls, source=source, rows=rows, result=result)
+    if FOLD_IN_SQL and (vendor or connection.vendor) == "postgresql":
+        batch.staged = _stage_sql(rows)
+    return batch
+
+
+def call_events_store(batch: StagedCalls) -> BulkResult:
+    """Store a staged batch in a few statements (see the module's docstring)."""
+    result, rows, source = batch.result, batch.rows, batch.source
     if not rows:
         return result
     try:
         with transaction.atomic():
-            _ingest(rows, source, result)
+            if batch.staged is not None and connection.vendor == "postgresql":
+                added, result.calls = fold_sql.ingest(batch.staged, source=source,
+                                                      now=timezone.now())
+                result.added = added
+                result.duplicates += len(batch.staged) - added
+            else:
+                _ingest(rows, source, result)
     except (IntegrityError, OperationalError):  # a concurrent writer created one of these
         # calls (or the two deadlocked): call by call, each call locked
         result.calls = result.added = result.duplicates = 0
-        for telephony_id, events in calls.items():
+        for telephony_id, events in batch.calls.items():
             if telephony_id[:80] in rows:
                 _, added = call_events_ingest(telephony_id=telephony_id, events=events,
                                               source=source)
@@ -201,7 +260,7 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
             fresh[telephony_id] = new
     if not fresh:
         return
-    numbers = {_caller_of(new) for new in fresh.values()}
+    numbers = {number for new in fresh.values() for number in _callers_of(new)}
     lookups = _Lookups(numbers)
     now = timezone.now()
     created = _calls_create(
@@ -216,6 +275,31 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
     _calls_refold(changed, lookups, now)
     result.calls = len(fresh)
     _agents_follow([*created.values(), *changed], lookups)
+
+
+def _stage_sql(rows: dict[str, dict[str, dict]]) -> list[tuple]:
+    """The batch's rows for calls.fold_sql: the caller id normalised here (once per
+    distinct caller id, phonenumbers), everything else done by the database."""
+    encode = DjangoJSONEncoder().encode
+    staged = []
+    for telephony_id, keyed in rows.items():
+        for row in keyed.values():
+            data = row["data"]
+            staged.append((len(staged), telephony_id, row["key"], row["kind"], row["at"],
+                           row["agent_id"], encode(data),
+                           *(_caller_columns(data) if "caller" in data else _NO_CALLER)))
+    return staged
+
+
+_NO_CALLER = (None, None, None)
+
+
+def _caller_columns(data: dict) -> tuple[str, str, bool]:
+    """(caller id as received, number, withheld?) as call_fold sets them from an event."""
+    raw = str(data["caller"] or "")
+    number, withheld = caller_normalise(raw)
+    withheld = withheld or bool(data.get("withheld"))
+    return raw[:80], "" if withheld else number, withheld
 
 
 def _select_in(sql: str, values: list, *, lock: bool = False) -> list[tuple]:
@@ -247,12 +331,16 @@ def _stored_keys(keys: list[str]) -> set[str]:
         f"SELECT key FROM {CallEvent._meta.db_table} WHERE key {{in}}", keys)}
 
 
-def _caller_of(rows: list[dict]) -> str:
+def _callers_of(rows: list[dict]) -> set[str]:
+    """The numbers of every caller id the rows name: the fold takes the first in time,
+    which need not be the first listed (a batch may hold the events in any order)."""
+    numbers = set()
     for row in rows:
         if "caller" in row["data"]:
             number, withheld = caller_normalise(str(row["data"]["caller"] or ""))
-            return "" if withheld else number
-    return ""
+            if number and not withheld:
+                numbers.add(number)
+    return numbers
 
 
 def _calls_create(fresh: dict[str, list[dict]], lookups: _Lookups, now) -> dict[str, Call]:

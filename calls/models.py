@@ -57,10 +57,14 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """One telephone contact, from the moment it entered a queue to the end of wrap-up."""
 
-    telephony_id = models.CharField(_("telephony id"), max_length=80, unique=True)
-    queue = models.CharField(_("queue"), max_length=80, blank=True, db_index=True)
+    # Unique by a constraint, not unique=True: PostgreSQL then keeps one index, not a second
+    # one for LIKE that no query uses (each index is paid on every insert of the imports).
+    # The single-column indexes of queue, caller, agent and handset are the leading columns
+    # of the (column, queued_epoch) indexes below.
+    telephony_id = models.CharField(_("telephony id"), max_length=80)
+    queue = models.CharField(_("queue"), max_length=80, blank=True)
     caller_number = models.CharField(
-        _("caller number"), max_length=40, blank=True, db_index=True,
+        _("caller number"), max_length=40, blank=True,
         help_text=_("E.164 when the number parses; empty when withheld."),
     )
     caller_raw = models.CharField(_("caller id as received"), max_length=80, blank=True)
@@ -71,7 +75,7 @@ class Call(models.Model):
     # identical on SQLite and PostgreSQL.
     queued_epoch = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    agent_id = models.CharField(_("agent"), max_length=40, blank=True, db_index=True)
+    agent_id = models.CharField(_("agent"), max_length=40, blank=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="calls", verbose_name=_("operator"),
@@ -92,7 +96,7 @@ class Call(models.Model):
     )
     handset = models.ForeignKey(
         "hotline.Handset", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="calls", verbose_name=_("handset"),
+        related_name="calls", verbose_name=_("handset"), db_index=False,
     )
     cases = models.ManyToManyField("hotline.Case", through="CallCase", related_name="calls")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,6 +121,7 @@ class Call(models.Model):
             models.Index(fields=["handset", "queued_epoch"], name="call_handset_epoch"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["telephony_id"], name="call_telephony_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(wait_seconds__isnull=True) | models.Q(wait_seconds__gte=0),
                 name="call_wait_not_negative",
@@ -141,7 +146,7 @@ class CallEvent(models.Model):
     """One event reported by the telephony platform, stored once (its `key` is unique)."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)  # unique: see Meta (no LIKE index, as Call's id)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     at = models.DateTimeField()
     agent_id = models.CharField(max_length=40, blank=True)
@@ -153,6 +158,7 @@ class CallEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("call event")
         verbose_name_plural = _("call events")
+        constraints = [models.UniqueConstraint(fields=["key"], name="callevent_key_unique")]
 
     def __str__(self):
         return f"{self.call_id} {self.kind} {self.at:%Y-%m-%d %H:%M:%S}"

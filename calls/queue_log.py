@@ -14,13 +14,20 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from calls.bulk import agent_events_ingest_bulk, call_events_ingest_bulk, gc_paused
+from calls.bulk import (
+    agent_events_ingest_bulk,
+    call_events_stage,
+    call_events_store,
+    commit_without_waiting,
+    gc_paused,
+)
 from calls.ingest import CallEventError, agent_event_ingest, calls_close_open
 from calls.models import AgentEventKind, EventKind, ImportCheckpoint
 from hotline.timeutils import in_date_range
@@ -146,9 +153,15 @@ class QueueLogImporter:
                 self._feed_batch(chunk)
 
     def _feed_batch(self, chunk: list[tuple[int, str]]) -> None:
-        """Parse the batch; agent events are applied in bulk before the batch's calls (as
-        they were applied line by line before the calls' flush), and a restart applies
-        both before it closes the open calls."""
+        self._store(self._plan(chunk))
+
+    def _plan(self, chunk: list[tuple[int, str]], vendor: str | None = None) -> list[tuple]:
+        """Parse a batch into the steps that store it, in order: its agent lines (applied
+        in bulk before the batch's calls, as they were applied line by line before the
+        calls' flush), its call events (checked and keyed by `call_events_stage`), and at
+        a restart both before the open calls are closed. No database work: an import
+        plans its next batch while the database stores this one."""
+        steps: list[tuple] = []
         pending: dict[str, list[tuple[int, dict]]] = {}
         agents: list[dict] = []
         for number, text in chunk:
@@ -158,9 +171,9 @@ class QueueLogImporter:
                 if line is None:
                     continue
                 if line.event == "QUEUESTART":
-                    self._flush_agents(agents)
-                    self._flush(pending)  # calls that ended before the restart keep their end
-                if line.event in CALL_EVENTS and line.event != "DID":
+                    self._plan_flush(steps, agents, pending, vendor)
+                    steps.append(("restart", line.at))
+                elif line.event in CALL_EVENTS and line.event != "DID":
                     for event in self._call_events(line):
                         pending.setdefault(line.callid, []).append((number, event))
                 elif line.event in AGENT_EVENTS:
@@ -169,15 +182,40 @@ class QueueLogImporter:
                     self._apply(line)
             except (MalformedLine, CallEventError) as exc:
                 self.report.error(number, str(exc))
-        self._flush_agents(agents)
-        self._flush(pending)
+        self._plan_flush(steps, agents, pending, vendor)
+        return steps
 
-    def _flush_agents(self, agents: list[dict]) -> None:
+    @staticmethod
+    def _plan_flush(steps: list[tuple], agents: list[dict],
+                    pending: dict[str, list[tuple[int, dict]]], vendor: str | None) -> None:
         if agents:
-            added = agent_events_ingest_bulk(agents, source=SOURCE)
-            self.report.added += added
-            self.report.duplicates += len(agents) - added
+            steps.append(("agents", list(agents)))
             agents.clear()
+        if pending:
+            first_lines = {callid: numbered[0][0] for callid, numbered in pending.items()}
+            staged = call_events_stage(
+                calls={callid: [event for _number, event in numbered]
+                       for callid, numbered in pending.items()},
+                source=SOURCE, vendor=vendor)
+            steps.append(("calls", (staged, first_lines)))
+            pending.clear()
+
+    def _store(self, steps: list[tuple]) -> None:
+        """Apply a planned batch's steps in their order."""
+        for kind, value in steps:
+            if kind == "agents":
+                added = agent_events_ingest_bulk(value, source=SOURCE)
+                self.report.added += added
+                self.report.duplicates += len(value) - added
+            elif kind == "calls":
+                staged, first_lines = value
+                result = call_events_store(staged)
+                self.report.added += result.added
+                self.report.duplicates += result.duplicates
+                for callid, message in result.errors:
+                    self.report.error(first_lines.get(callid, 0), message)
+            else:  # the platform restarted: its open calls are lost
+                self.report.lost += calls_close_open(before=value, source=SOURCE)
 
     @staticmethod
     def _agent_event(line: Line) -> dict:
@@ -186,16 +224,9 @@ class QueueLogImporter:
                 "key": key}
 
     def _flush(self, pending: dict[str, list[tuple[int, dict]]]) -> None:
-        if not pending:
-            return
-        result = call_events_ingest_bulk(
-            calls={callid: [event for _number, event in numbered]
-                   for callid, numbered in pending.items()}, source=SOURCE)
-        self.report.added += result.added
-        self.report.duplicates += result.duplicates
-        for callid, message in result.errors:
-            self.report.error(pending[callid][0][0] if callid in pending else 0, message)
-        pending.clear()
+        steps: list[tuple] = []
+        self._plan_flush(steps, [], pending, None)
+        self._store(steps)
 
     def feed_line(self, number: int, text: str) -> None:
         """Import one line now (for --follow)."""
@@ -271,9 +302,15 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
     `resume`, an import interrupted earlier goes on after its last committed batch, and a
     file Asterisk appended to is read from where the last import stopped. `progress(lines,
     bytes)` is called after each batch with the lines and bytes read so far.
+
+    A second thread reads and plans the next batch (parsing, keys, caller numbers) while
+    the database stores this one: the two take turns on the GIL only when both are in
+    Python, so on PostgreSQL the parsing hides behind the database's work. At most two
+    batches are in memory.
     """
     path = Path(path)
     importer = QueueLogImporter()
+    vendor = connection.vendor
     with open(path, "rb") as handle:
         checkpoint = _checkpoint(path, handle)
         offset, number = 0, 0
@@ -281,21 +318,31 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
             offset, number = checkpoint.offset, checkpoint.line
             importer.report.resumed_at = number
         handle.seek(offset)
-        while True:
+
+        def read_and_plan(number: int, offset: int):
             chunk, read = [], 0
             for raw in itertools.islice(handle, batch):
                 read += len(raw)
                 number += 1
                 chunk.append((number, raw.decode("utf-8", errors="replace")))
             if not chunk:
-                return importer.report
-            offset += read
-            with transaction.atomic(), gc_paused():
-                importer._feed_batch(chunk)
-                checkpoint.offset, checkpoint.line = offset, number
-                checkpoint.save(update_fields=["offset", "line", "updated_at"])
-            if progress is not None:
-                progress(number, offset)
+                return None
+            with gc_paused():
+                return number, offset + read, importer._plan(chunk, vendor)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue_log") as planner:
+            planned = planner.submit(read_and_plan, number, offset)
+            while (batch_plan := planned.result()) is not None:
+                number, offset, steps = batch_plan
+                planned = planner.submit(read_and_plan, number, offset)
+                with transaction.atomic(), gc_paused():
+                    commit_without_waiting()
+                    importer._store(steps)
+                    checkpoint.offset, checkpoint.line = offset, number
+                    checkpoint.save(update_fields=["offset", "line", "updated_at"])
+                if progress is not None:
+                    progress(number, offset)
+    return importer.report
 
 
 def _checkpoint(path: Path, handle) -> ImportCheckpoint:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from calls.bulk import agent_events_ingest_bulk, call_events_ingest_bulk
+from calls.bulk import agent_events_ingest_bulk, call_events_ingest_bulk, commit_without_waiting
 from calls.erlang import staffing_required
 from calls.metrics import sl_threshold
 from hotline.models import Profile as UserProfile
@@ -76,6 +76,7 @@ def simulate(*, days: int = 1, seed: int = 1, dates: list[datetime.date] | None 
     for day in sorted(dates):
         rng = random.Random(f"{seed}-{day.isoformat()}")
         with transaction.atomic():  # one commit per day: the same events, much faster
+            commit_without_waiting()  # the same seed gives the same events: run it again
             _simulate_day(day, rng, profile, agents, known_numbers or [], now, report, seed,
                           partial_calls)
         report.days += 1

@@ -150,6 +150,17 @@ def test_the_bulk_path_maps_the_agent_to_its_operator_and_links_the_only_custome
     assert (call.operator_id, call.customer_id) == (user.pk, customer.pk)
 
 
+def test_the_customer_of_the_first_caller_in_time_is_linked_whatever_the_batch_order():
+    customer = CustomerFactory(phone="+33611111111")
+    events = answered_call(caller="06 11 11 11 11")
+    later = {**events[1], "caller": "0699999999"}  # a caller id repeated on a later event
+
+    call_events_ingest_bulk(calls={"c1": [later, *events]}, source="cti")
+
+    call = Call.objects.get()
+    assert (call.caller_number, call.customer_id) == ("+33611111111", customer.pk)
+
+
 def test_a_number_two_customers_share_is_left_for_the_operator_to_choose():
     CustomerFactory(phone="+33622222222")
     CustomerFactory(phone="+33622222222")

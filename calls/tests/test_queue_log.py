@@ -215,19 +215,19 @@ def test_an_interrupted_import_resumes_after_its_last_committed_batch(tmp_path, 
 
     path = tmp_path / "queue_log"
     path.write_text(_synthetic(10))
-    feed = queue_log.QueueLogImporter._feed_batch
+    store = queue_log.QueueLogImporter._store
     batches = {"n": 0}
 
-    def interrupted(self, chunk):
+    def interrupted(self, steps):
         batches["n"] += 1
         if batches["n"] == 3:
             raise KeyboardInterrupt
-        return feed(self, chunk)
+        return store(self, steps)
 
-    monkeypatch.setattr(queue_log.QueueLogImporter, "_feed_batch", interrupted)
+    monkeypatch.setattr(queue_log.QueueLogImporter, "_store", interrupted)
     with pytest.raises(KeyboardInterrupt):
         queue_log.import_file(path, batch=6, resume=True)
-    monkeypatch.setattr(queue_log.QueueLogImporter, "_feed_batch", feed)
+    monkeypatch.setattr(queue_log.QueueLogImporter, "_store", store)
 
     report = queue_log.import_file(path, batch=6, resume=True)
 

@@ -135,3 +135,160 @@ def test_agent_events_in_bulk_give_what_one_by_one_gives_on_postgresql():
     assert agent_world() == expected
     assert added == AgentEvent.objects.count() == 9
     assert AgentSession.objects.filter(ended_at__isnull=True).count() == 2
+
+
+# The SQL fold (calls.fold_sql) against the Python fold and the one-event path, on
+# PostgreSQL: the same calls, to the last bit of every figure, whatever the batches.
+
+FOLD_FIELDS = ["queue", "caller_raw", "caller_number", "caller_withheld", "dialled_number",
+               "queued_at", "queued_epoch", "answered_at", "agent_id", "operator_id",
+               "ended_at", "wrapup_done_at", "wait_seconds", "talk_seconds", "hold_seconds",
+               "wrapup_seconds", "transferred", "outcome", "customer_id"]
+
+
+IDENTITY = {"queue", "caller_raw", "caller_number", "caller_withheld", "dialled_number",
+            "customer_id"}
+
+
+def _calls_by_suffix(prefix):
+    return {call["telephony_id"][len(prefix):]: {name: call[name] for name in FOLD_FIELDS}
+            for call in Call.objects.filter(telephony_id__startswith=prefix)
+            .values("telephony_id", *FOLD_FIELDS)}
+
+
+def _rich_event(kind, tenths, agent, reason, extra):
+    event = {"kind": kind, "at": at(tenths / 10), "agent": agent}
+    if kind == "abandoned":
+        event["data"] = {"reason": reason}
+    if extra == "queue":
+        event["queue"] = "second-level"
+    elif extra == "caller":
+        event["caller"] = "0698765432"
+    elif extra == "withheld":
+        event["caller"], event["data"] = "0611111111", {"withheld": True}
+    return event
+
+
+def _fold_strategies():
+    from hypothesis import strategies as st
+
+    kinds = ["answered", "held", "resumed", "held", "resumed", "transferred", "ended",
+             "abandoned", "lost", "wrapup_done", "ring_no_answer"]
+    event = st.builds(_rich_event, st.sampled_from(kinds), st.integers(0, 3000),
+                      st.sampled_from(["Agent/1001", "Agent/1002", ""]),
+                      st.sampled_from(["abandon", "TIMEOUT", "key", "exit_empty", "other"]),
+                      st.sampled_from(["", "", "", "queue", "caller", "withheld"]))
+    call = st.builds(
+        lambda tenths, caller, dialled, rest, queued: (
+            [{"kind": "queued", "at": at(tenths / 10), "queue": "hotline", "caller": caller,
+              "dialled": dialled}] if queued else []) + rest,
+        st.integers(0, 600),
+        st.sampled_from(["0612345678", "anonymous", "12", "+33698765432", "", "<0633333333>",
+                         "Private", "+447700900123"]),
+        st.sampled_from(["+33800100200", ""]), st.lists(event, max_size=8), st.booleans())
+    return st.lists(call, min_size=1, max_size=6), st.integers(1, 4), st.integers(0, 1000)
+
+
+def test_the_sql_fold_gives_what_the_python_fold_and_one_event_at_a_time_give(monkeypatch):
+    """Fractions of seconds, holds in any order, lost and late answers, withheld numbers,
+    a known customer and operator, the caller or queue named late: any events, shuffled
+    into 1 to 4 batches."""
+    from hypothesis import HealthCheck, given, settings
+
+    from calls import bulk
+    from calls.tests.test_bulk import in_batches, one_by_one
+    from hotline.models import Profile
+    from hotline.tests.factories import CustomerFactory, UserFactory
+
+    Profile.objects.update_or_create(user=UserFactory(), defaults={"agent_id": "Agent/1001"})
+    CustomerFactory(phone="+33612345678")
+    runs = iter(range(10**6))
+    calls_strategy, batches_strategy, seeds = _fold_strategies()
+
+    @settings(max_examples=30, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(calls=calls_strategy, batches=batches_strategy, seed=seeds)
+    def check(calls, batches, seed):
+        run = next(runs)
+        for n, events in enumerate(calls):
+            one_by_one(f"one{run}-{n}", events)
+        monkeypatch.setattr(bulk, "FOLD_IN_SQL", False)
+        in_batches({f"py{run}-{n}": events for n, events in enumerate(calls)},
+                   batches=batches, seed=seed)
+        monkeypatch.setattr(bulk, "FOLD_IN_SQL", True)
+        in_batches({f"sql{run}-{n}": events for n, events in enumerate(calls)},
+                   batches=batches, seed=seed)
+
+        sql = _calls_by_suffix(f"sql{run}-")
+        assert sql == _calls_by_suffix(f"py{run}-")
+        # the identity (queue, numbers, customer) is the first one received, by every path:
+        # the shuffled batches may receive another one first than the events in order
+        timing = {call: {name: value for name, value in figures.items()
+                         if name not in IDENTITY} for call, figures in sql.items()}
+        assert timing == {call: {name: value for name, value in figures.items()
+                                 if name not in IDENTITY}
+                          for call, figures in _calls_by_suffix(f"one{run}-").items()}
+
+    check()
+
+
+def test_a_queue_log_import_gives_the_same_calls_and_sla_report_with_either_fold(
+        tmp_path, monkeypatch):
+    """Every kind of queue_log line, calls cut across batches, a restart: the SQL fold's
+    calls table and SLA report are the Python fold's."""
+    import random
+
+    from calls import bulk
+    from calls.models import AgentEvent, AgentSession, AgentState, ImportCheckpoint
+    from calls.queue_log import import_file
+
+    rng = random.Random(18)
+    lines, t = [], 1_772_438_400
+    for n in range(300):
+        t += rng.randint(0, 40)
+        callid = f"{t}.{n}"
+        wait = rng.randint(0, 60) + rng.choice([0, 0.25, 0.5])
+        agent = f"Agent/{1001 + rng.randrange(5)}"
+        lines.append(f"{t}|{callid}|hotline|NONE|DID|+33800100200")
+        caller = rng.choice([f"06{rng.randrange(10**8):08d}", "anonymous", "0612345678"])
+        lines.append(f"{t}|{callid}|hotline|NONE|ENTERQUEUE||{caller}|1")
+        roll = rng.random()
+        if roll < 0.2:
+            exit_event = rng.choice(["ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "EXITEMPTY"])
+            lines.append(f"{t + wait}|{callid}|hotline|NONE|{exit_event}|1|1|{wait}")
+            continue
+        if roll < 0.3:
+            lines.append(f"{t + 2}|{callid}|hotline|{agent}|RINGNOANSWER|2000")
+        talk = rng.randint(20, 400)
+        lines.append(f"{t + wait}|{callid}|hotline|{agent}|CONNECT|{wait}|x|2")
+        if roll < 0.4:
+            lines.append(f"{t + wait + talk}|{callid}|hotline|{agent}|BLINDTRANSFER|2000|ctx")
+        elif roll < 0.95:
+            end = rng.choice(["COMPLETECALLER", "COMPLETEAGENT"])
+            lines.append(f"{t + wait + talk}|{callid}|hotline|{agent}|{end}|{wait}|{talk}|1")
+        if n % 40 == 0:
+            lines.append(f"{t}|NONE|hotline|{agent}|PAUSE|")
+        if n == 150:
+            lines.append(f"{t + 1}|NONE|NONE|NONE|QUEUESTART|")
+    rng.shuffle(lines[-60:])  # some lines out of order at the end
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(lines) + "\n")
+
+    def imported(fold_in_sql):
+        for model in (CallEvent, Call, AgentEvent, AgentSession, AgentState, ImportCheckpoint):
+            model.objects.all().delete()
+        monkeypatch.setattr(bulk, "FOLD_IN_SQL", fold_in_sql)
+        import_file(path, batch=97)
+        report = sla_report(start=at(0, datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)),
+                            end=at(0, datetime.datetime(2026, 3, 10, tzinfo=datetime.UTC)))
+        calls = sorted(Call.objects.values_list("telephony_id", *FOLD_FIELDS))
+        states = sorted(AgentState.objects.values_list("agent_id", "status", "since",
+                                                       "call__telephony_id"))
+        return calls, report, states
+
+    python_fold = imported(False)
+    sql_fold = imported(True)
+
+    assert len(sql_fold[0]) == 300
+    assert sql_fold == python_fold
