@@ -30,6 +30,18 @@ def _media_and_sms(settings, tmp_path):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_before_and_after():
+    """Every test starts and ends in English: a test that leaves French active (a French
+    request handled in-process, a notification rendered in the customer's language) must
+    not change what the next test of the same worker reads."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def operator(db):
     from hotline.tests.factories import UserFactory
