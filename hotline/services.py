@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hotline.capabilities import OVERRIDE_DECISION, has_capability
-from hotline.errors import CaseError, PermissionRefused
+from hotline.errors import CaseError, OpenCaseExists, PermissionRefused
 from hotline.models import (
     Address,
     Case,
@@ -165,10 +165,11 @@ def case_open(
             working = (Case.objects.filter(handset=handset, status__in=WORKING_CASE_STATES)
                        .order_by("-created_at").first())
             if working is not None and not second:
-                raise CaseError(_("Case %(number)s is still at work for this handset: continue "
-                                  "it (a supervisor may open a second case).")
-                                % {"number": working.number}, field="handset",
-                                code="open_case_exists")
+                raise OpenCaseExists(_("Case %(number)s is still at work for this handset: "
+                                       "continue it (a supervisor may open a second case).")
+                                     % {"number": working.number}, field="handset",
+                                     code="open_case_exists",
+                                     details={"open_case": working.number})
         if handset is not None and handset.owner_id is None:
             handset.owner = customer
             handset.save(update_fields=["owner"])

@@ -105,6 +105,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     field = serializers.CharField(required=False)
+    open_case = serializers.CharField(required=False, help_text=_(
+        "With 409 open_case_exists: the number of the case at work on this handset."))
 
 
 class WebhookSubscriptionSerializer(serializers.Serializer):
