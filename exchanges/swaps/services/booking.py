@@ -193,11 +193,14 @@ def swap_booking_apply(*, swap: Swap, attempt: int, result) -> Swap:
                          "return_tracking_number": getattr(result.collection,
                                                            "tracking_number", "")})
         ReplacementUnit.objects.filter(pk=swap.unit_id).update(status=UnitStatus.SHIPPED)
+        # One message for the milestone: the unit reserved, the promise, the courier's
+        # tracking and the unreturned device charge's terms (swap_charge needs them stated).
         notification_send(case=swap.case, template="swap_booked", context={
             "tracking_url": tracking_url(result.outbound),
             "tracking_number": result.outbound.tracking_number,
             "promised_by": timezone.localtime(swap.promised_by).strftime("%Y-%m-%d %H:%M"),
-            "address": swap.address_line})
+            "address": swap.address_line, "model": str(swap.variant or swap.model),
+            "charge": str(swap.unreturned_charge or ""), "currency": swap.currency or "EUR"})
     for shipment in old:
         _cancel_quietly(shipment)
     return swap

@@ -66,8 +66,10 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
 
 def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None) -> bool:
     """Charge the unreturned device fee, only if the written confirmation stated it."""
+    # The terms go with the booking's message (swap_promised: the older separate message).
     stated = swap.unreturned_charge is not None and Notification.objects.filter(
-        case=swap.case, template="swap_promised").exists()
+        case=swap.case, template__in=("swap_booked", "swap_promised"),
+        context__has_key="charge").exclude(context__charge="").exists()
     if not stated:
         record_event(swap, action="swap_charge_refused",
                      reason="no unreturned device charge in the terms the customer was sent")
