@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.capabilities import OVERRIDE_DECISION, has_capability
 from hotline.errors import CaseError, OpenCaseExists, PermissionRefused
@@ -186,7 +187,7 @@ def case_reopen(
 ) -> Case:
     """Reopen a settled case after a repeat contact about its handset."""
     with transaction.atomic():
-        transition(case, "reopen", actor=actor, reason="repeat contact",
+        transition(case, "reopen", actor=actor, reason=gettext_noop("repeat contact"),
                    data={"symptom": symptom, "description": description, "channel": channel})
         notification_send(case=case, template="case_reopened")
     return case
@@ -217,8 +218,8 @@ def case_close_due(*, now: datetime.datetime | None = None) -> int:
                 pk=pk).first()
             if case is None:
                 continue  # reopened or closed meanwhile
-            transition(case, "close", actor_label="system",
-                       reason="follow-up window over")
+            transition(case, "close", actor_label=gettext_noop("system"),
+                       reason=gettext_noop("follow-up window over"))
             closed += 1
     return closed
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from carriers.domain import Address, CarrierError, Parcel, Service
 from carriers.registry import carrier_get
@@ -270,7 +271,7 @@ def _cancel_quietly(shipment) -> None:
     if shipment.is_final:
         return
     try:
-        shipment_cancel(shipment=shipment, reason="superseded by a new booking of the swap")
+        shipment_cancel(shipment=shipment, reason=gettext_noop("superseded by a new booking of the swap"))
     except (CarrierError, DomainError) as exc:
         log.info("old swap shipment not cancelled", extra={"shipment": shipment.pk,
                                                             "error": str(exc)})
