@@ -153,4 +153,4 @@ def test_ordering_a_swap_tells_each_milestone_once_with_the_date_and_the_trackin
     swap.refresh_from_db()
     assert "/track/" in sms
     assert "mardi 8 décembre 2026 12:00" in sms
-    assert "199.00 EUR" in sms  # the unreturned device charge's terms, stated once
+    assert "199,00 EUR" in sms  # the unreturned device charge's terms, stated once, in French
