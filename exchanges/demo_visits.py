@@ -34,7 +34,7 @@ TODAY = [
     ("Karim", "Haddad", "karim.haddad@example.org", "+33611220002",
      "22 avenue Aristide Briand", "92120", "Montrouge", "", "DSP-03"),
     ("Sophie", "Blanc", "sophie.blanc@example.org", "+33611220003", "9 rue de Paris", "93100",
-     "Montreuil", "Intercom: Blanc", "SW-04"),
+     "Montreuil", "Interphone : Blanc", "SW-04"),
     ("Antoine", "Mercier", "antoine.mercier@example.org", "+33611220004",
      "31 rue de Fontenay", "94300", "Vincennes", "", "CHG-03"),
 ]
