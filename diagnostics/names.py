@@ -15,5 +15,7 @@ EVENTS = {
 def fault_description(text: str) -> str | None:
     """A fault code's English description (stored in a decision's reasons) in the active
     language; None when `text` describes no fault."""
+    if " " not in text.strip():
+        return None  # a code or a word, never a description: no query
     fault = FaultCode.objects.filter(description_en=text).first()
     return fault.description if fault is not None else None

@@ -52,8 +52,10 @@ def stored_text(text) -> str:
     """Return `text`, a sentence stored in English, in the active language."""
     text = str(text or "")
     language = get_language() or "en"
-    if not text or language.startswith("en"):
+    if not text:
         return text
+    if language.startswith("en"):  # stored in English: only an app's code needs its name
+        return _named_code(text) or text
     plain = gettext(text)
     if plain != text:
         return plain
@@ -66,7 +68,18 @@ def stored_text(text) -> str:
             return gettext(msgid) % values
         except (KeyError, TypeError, ValueError):
             return text
-    return text
+    return _named_code(text) or text
+
+
+def _named_code(text: str) -> str | None:
+    """One word that an app names (a courier's code, "sandbox"), in the active language."""
+    if text.split() != [text]:
+        return None
+    for translator in _value_translators():
+        found = translator(text)
+        if found:
+            return found
+    return None
 
 
 def _value(value: str):
