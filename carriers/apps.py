@@ -10,6 +10,8 @@ class CarriersConfig(AppConfig):
     verbose_name = _("Carriers")
     default_auto_field = "django.db.models.BigAutoField"
     human_names = "carriers.names"  # timeline events and messages by name (hotline.names)
+    # A courier's code stored as who acted, shown as its name (hotline.i18n.stored_text).
+    stored_values = ("carriers.names.carrier_name",)
     nav_items = (
         NavItem(_("Shipments"), "carriers:shipment_list", VIEW_SHIPMENTS, order=40, group="logistics"),
     )

@@ -13,9 +13,9 @@ from carriers import services
 from carriers.domain import Address, Parcel, Service
 
 HANDSET = Parcel(weight_kg=Decimal("0.450"), length_cm=20, width_cm=12, height_cm=8,
-                 contents="Mobile phone (replacement)")
+                 contents="Téléphone mobile (remplacement)")
 FAULTY = Parcel(weight_kg=Decimal("0.400"), length_cm=20, width_cm=12, height_cm=8,
-                contents="Mobile phone (faulty unit)")
+                contents="Téléphone mobile (appareil défectueux)")
 
 DEMO = [
     # key, scenario, hours ago, name, street, postcode, city, phone, language

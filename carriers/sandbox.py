@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_noop as N_
 
 from carriers import labels
@@ -135,7 +136,7 @@ COLLECTION = {
 
 class SandboxCarrier(BaseCarrier):
     code = "sandbox"
-    name = "Sandbox courier"
+    name = gettext_noop("Sandbox courier")  # translated where shown (carriers.names)
 
     @property
     def webhook_secret(self) -> str:

@@ -17,7 +17,7 @@ from hotline import services as hotline_services
 from hotline.models import AuditEvent, Case, Customer
 
 DEMO_RUNS = 30
-DEMO_DESCRIPTION = "Demo diagnosis"
+DEMO_DESCRIPTION = "Panne décrite au téléphone par le client."  # typed by French operators
 
 
 def load(*, stdout) -> None:
@@ -51,13 +51,13 @@ def _demo_runs(*, stdout) -> None:
         run = run_start(case=case, version=version, actor=operator)
         for step, (_node, answer, value) in enumerate(path[:-1]):
             if index % 6 == 5 and step == len(path) - 2:
-                run = run_abandon(run=run, reason="Customer had to hang up", actor=operator)
+                run = run_abandon(run=run, reason="Le client a dû raccrocher", actor=operator)
                 break
             run = run_answer(run=run, step=step, answer=answer, value=value, actor=operator)
         _backdate(run, start=week_ago + spacing * index, seed=index)
         # Past diagnoses only feed the QA figures: don't leave them open on the demo handsets.
         case.refresh_from_db()
-        hotline_services.case_cancel(case=case, reason="Demo history: a past diagnosis")
+        hotline_services.case_cancel(case=case, reason="Historique : un diagnostic passé")
         run = ScriptRun.objects.get(pk=run.pk)
         Case.objects.filter(pk=case.pk).update(created_at=run.started_at)
         # The case's timeline happened then too, in its order, within the run's time.

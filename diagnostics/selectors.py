@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from diagnostics.models import FaultCode, RunStatus, ScriptRun, ScriptStep, ScriptVersion
+from diagnostics.models import Action, FaultCode, RunStatus, ScriptRun, ScriptStep, ScriptVersion
 from diagnostics.scripts import tree as t
 
 
@@ -136,6 +136,8 @@ def version_stats(*, version: ScriptVersion) -> dict:
     for row in outcomes:
         node = version.node(row["current_node"])
         row["text"] = t.text(node["text"], language)
+        row["action_label"] = (str(Action(row["action"]).label)
+                               if row["action"] in Action.values else row["action"])
         row["share"] = row["count"] / totals["completed"] if totals["completed"] else 0
     return {
         **totals,

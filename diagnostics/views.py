@@ -115,7 +115,7 @@ def script_list(request):
 def script_version(request, pk):
     version = get_object_or_404(ScriptVersion.objects.select_related("script"), pk=pk)
     stats = selectors.version_stats(version=version)
-    outcome_chart = bar_chart([(f"{row['fault_code']} · {row['action']}", row["count"])
+    outcome_chart = bar_chart([(f"{row['fault_code']} · {row['action_label']}", row["count"])
                                for row in stats["outcomes"]])
     for node in stats["nodes"]:
         node["chart"] = bar_chart([(row["label"], row["count"]) for row in node["answers"]])

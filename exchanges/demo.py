@@ -44,8 +44,8 @@ UNITS_PER_VARIANT = 3
 
 WAREHOUSES = [
     # code, name, street, postcode, city, cut-off, transit days, priority
-    ("PAR", "Paris main warehouse", "14 rue des Entrepôts", "93200", "Saint-Denis", "17:00", 1, 10),
-    ("LYS", "Lyon secondary warehouse", "5 rue de Gerland", "69007", "Lyon", "15:00", 1, 20),
+    ("PAR", "Entrepôt principal de Paris", "14 rue des Entrepôts", "93200", "Saint-Denis", "17:00", 1, 10),
+    ("LYS", "Entrepôt secondaire de Lyon", "5 rue de Gerland", "69007", "Lyon", "15:00", 1, 20),
 ]
 
 # Demo swaps, each told by a sandbox scenario started `hours` ago.
@@ -143,7 +143,7 @@ def _load_swaps(*, stdout) -> None:
                 handset.save(update_fields=["variant"])
             case = Case.objects.filter(customer=customer).first() or services.case_open(
                 customer=customer, handset=handset, symptom="battery_drain",
-                description="Demo swap")
+                description="La batterie ne tient plus la journée.")
             if case.status == "open":
                 transition(case, "start_diagnosis", check_permission=False)
             if case.status == "diagnosing":

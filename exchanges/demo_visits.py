@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from diagnostics.models import FaultCode
 from exchanges.decisions.fulfilment import visit_request
@@ -33,23 +34,27 @@ TODAY = [
     ("Karim", "Haddad", "karim.haddad@example.org", "+33611220002",
      "22 avenue Aristide Briand", "92120", "Montrouge", "", "DSP-03"),
     ("Sophie", "Blanc", "sophie.blanc@example.org", "+33611220003", "9 rue de Paris", "93100",
-     "Montreuil", "Intercom: Blanc", "SW-04"),
+     "Montreuil", "Interphone : Blanc", "SW-04"),
     ("Antoine", "Mercier", "antoine.mercier@example.org", "+33611220004",
      "31 rue de Fontenay", "94300", "Vincennes", "", "CHG-03"),
 ]
 DAY_BEFORE = [
     ("Élise", "Faure", "elise.faure@example.org", "+33611220005", "48 rue Oberkampf", "75011",
-     "Paris", "Building B", "DSP-03"),
+     "Paris", "Bâtiment B", "DSP-03"),
     ("Bruno", "Lemaire", "bruno.lemaire@example.org", "+33611220006", "3 rue Victor Hugo",
      "92100", "Boulogne-Billancourt", "", "CHG-03"),
 ]
+# Typed by the demo's French technicians and operators, so in French.
 REPORTS = {
-    "CHG-03": ("Replaced the wireless charging coil; charging tested for 10 minutes.",
-               "Wireless charging coil QI-5"),
-    "DSP-03": ("Reseated the display connector and replaced the display flex cable.",
-               "Display flex cable"),
-    "SW-04": ("Reflashed the firmware and restored the customer's backup.", ""),
+    "CHG-03": ("Bobine de recharge sans fil remplacée ; charge testée pendant 10 minutes.",
+               "Bobine de recharge sans fil QI-5"),
+    "DSP-03": ("Connecteur de l’écran remis en place, nappe de l’écran remplacée.",
+               "Nappe de l’écran"),
+    "SW-04": ("Micrologiciel réinstallé, sauvegarde du client restaurée.", ""),
 }
+DESCRIPTIONS = {"CHG-03": "Ne se recharge plus sur le chargeur sans fil.",
+                "DSP-03": "L’écran clignote puis devient noir.",
+                "SW-04": "Redémarre en boucle depuis la dernière mise à jour."}
 SYMPTOMS = {"CHG-03": "wont_charge", "DSP-03": "screen", "SW-04": "software"}
 # When each step happens, from the slot's start: the technician leaves 25 minutes before,
 # arrives 10 minutes in, and is done 65 minutes later.
@@ -120,7 +125,7 @@ def _visit(person, *, technician, operator, tac, start, end, now) -> None:
         imei=imei, owner=customer, purchase_date=start.date() - datetime.timedelta(days=150))
     case = services.case_open(customer=customer, handset=handset,
                               symptom=SYMPTOMS[code],
-                              description="Demo visit")
+                              description=DESCRIPTIONS[code])
     transition(case, "start_diagnosis", check_permission=False)
     transition(case, "start_service", check_permission=False)
     decided = start - datetime.timedelta(hours=20)
@@ -145,7 +150,7 @@ def _visit(person, *, technician, operator, tac, start, end, now) -> None:
         times[step] = at
         if step == "complete":
             transition(case, "resolve", actor=technician.user, check_permission=False,
-                       reason="visit completed", data={"visit": visit.pk})
+                       reason=gettext_noop("visit completed"), data={"visit": visit.pk})
             times["resolve"] = at
     _backdate(case, visit=visit, decided=decided, times=times)
 

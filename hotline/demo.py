@@ -35,15 +35,15 @@ DISTRIBUTORS = [
 CUSTOMERS = [
     # first, last, phone, email, street, postcode, city, country, notes, lang, tac, serial, bought
     ("Camille", "Dupont", "+33612345678", "camille.dupont@example.org", "12 rue de la Paix",
-     "75002", "Paris", "FR", "Code 4521B, 3rd floor", "fr", "35999101", "000011", 300),
+     "75002", "Paris", "FR", "Code 4521B, 3e étage", "fr", "35999101", "000011", 300),
     ("Lucas", "Moreau", "+33698765432", "lucas.moreau@example.org", "8 avenue Jean Jaurès",
      "69007", "Lyon", "FR", "", "fr", "35999201", "000012", 45),
     ("Emma", "Lefebvre", "+33601020304", "emma.lefebvre@example.org", "3 place du Capitole",
-     "31000", "Toulouse", "FR", "Ring twice", "fr", "35999301", "000013", 900),
+     "31000", "Toulouse", "FR", "Sonner deux fois", "fr", "35999301", "000013", 900),
     ("James", "Wilson", "+33755512345", "james.wilson@example.org", "27 quai des Chartrons",
      "33000", "Bordeaux", "FR", "", "en", "35999101", "000014", None),
     ("Léa", "Dupont", "+33612345678", "lea.dupont@example.org", "12 rue de la Paix",
-     "75002", "Paris", "FR", "Code 4521B, 3rd floor", "fr", "35999401", "000015", 120),
+     "75002", "Paris", "FR", "Code 4521B, 3e étage", "fr", "35999401", "000015", 120),
 ]
 
 
@@ -88,7 +88,7 @@ def load(*, stdout) -> None:
         if not Case.objects.filter(customer=customer).exists():
             services.case_open(customer=customer, handset=handset, symptom="battery_drain"
                                if serial.endswith("1") else "wont_charge",
-                               description="Demo case")
+                               description="Le téléphone ne tient plus la charge.")
 
 
 def print_logins(*, stdout, more: list[tuple[str, str]] = ()) -> None:

@@ -6,11 +6,13 @@ class DomainError(Exception):
 
     http_status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 details: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code or type(self).__name__
+        self.details = details or {}  # more keys of the API's error body ("open_case": ...)
 
 
 class NotFound(DomainError):
@@ -39,3 +41,9 @@ class PermissionRefused(DomainError):
 
 class CaseError(DomainError):
     pass
+
+
+class OpenCaseExists(CaseError):
+    """The handset has a case at work: continue it (a supervisor may open a second one)."""
+
+    http_status = 409

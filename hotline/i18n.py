@@ -5,8 +5,10 @@ reasons and warranty line, a promise's "why", a courier's tracking text. They ar
 the English text they were built from (a msgid of the catalogues, its `%(name)s` filled in).
 `stored_text` finds the msgid the sentence was built from (a plain msgid, or one whose
 placeholders match), and returns its translation with the same values, each value translated
-too when it is a msgid itself ("swap" -> "échange"). A sentence no msgid explains (free text,
-a real courier's own words) is returned as it is.
+too when it is a msgid itself ("swap" -> "échange") or a text of an app's reference data that
+the app translates (a fault code's English description: the apps' `stored_values`, dotted paths
+of `(text) -> str | None` callables named by their AppConfig). A sentence no msgid explains
+(free text, a real courier's own words) is returned as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from django.apps import apps
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext, trans_real
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
@@ -48,8 +52,10 @@ def stored_text(text) -> str:
     """Return `text`, a sentence stored in English, in the active language."""
     text = str(text or "")
     language = get_language() or "en"
-    if not text or language.startswith("en"):
+    if not text:
         return text
+    if language.startswith("en"):  # stored in English: only an app's code needs its name
+        return _named_code(text) or text
     plain = gettext(text)
     if plain != text:
         return plain
@@ -62,10 +68,40 @@ def stored_text(text) -> str:
             return gettext(msgid) % values
         except (KeyError, TypeError, ValueError):
             return text
-    return text
+    return _named_code(text) or text
+
+
+def _named_code(text: str) -> str | None:
+    """One word that an app names (a courier's code, "sandbox"), in the active language."""
+    if text.split() != [text]:
+        return None
+    for translator in _value_translators():
+        found = translator(text)
+        if found:
+            return found
+    return None
 
 
 def _value(value: str):
     if value.lstrip("-").isdigit():
         return int(value)
-    return gettext(value) if value else value
+    if not value:
+        return value
+    translated = gettext(value)
+    if translated != value:
+        return translated
+    for translator in _value_translators():
+        found = translator(value)
+        if found:
+            return found
+    return value
+
+
+@cache
+def _value_translators() -> list:
+    """The apps' `stored_values` callables: an English text of their data, in the active
+    language (or None when it is not theirs)."""
+    found: list[str] = []
+    for config in apps.get_app_configs():
+        found.extend(getattr(config, "stored_values", ()))
+    return [import_string(path) for path in dict.fromkeys(found)]

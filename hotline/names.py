@@ -4,7 +4,8 @@
 
 One registry: each app lists its names in a module named by its AppConfig's `human_names`
 (dotted path to a module with `EVENTS` and/or `MESSAGES`, dicts of key -> lazy string), so
-that hotline names nothing of the other apps. States come from the `status` fields' choices.
+that hotline names nothing of the other apps. States come from the `status` fields' choices,
+looked up by (model, value): a repair order's "received" is not a referral's.
 A test checks that every transition, every recorded event and every message has a name.
 """
 
@@ -33,13 +34,25 @@ def _registry(kind: str) -> dict:
 
 @cache
 def _states() -> dict:
+    """{(app_label.model_name, value): label} for the `status` fields of every model."""
     found: dict = {}
     for model in apps.get_models():
         for field in model._meta.fields:
             if field.name == "status" and field.choices:
                 for value, label in field.choices:
-                    found.setdefault(value, label)
+                    found[(model._meta.label_lower, value)] = label
     return found
+
+
+def _model_label(model) -> str:
+    """"app_label.model_name" of a model class, an instance, a ContentType or that string."""
+    if model is None:
+        return ""
+    if isinstance(model, str):
+        return model.lower()
+    if hasattr(model, "app_label") and hasattr(model, "model"):  # a ContentType
+        return f"{model.app_label}.{model.model}"
+    return model._meta.label_lower
 
 
 def event_names() -> dict:
@@ -61,9 +74,14 @@ def message_name(key: str) -> str:
     return str(message_names().get(key) or _fallback(key))
 
 
-def state_name(value: str) -> str:
-    """Return the human name of a state value (any machine's)."""
-    return str(_states().get(value) or _fallback(value)) if value else ""
+def state_name(value: str, model=None) -> str:
+    """Return the human name of `model`'s state `value` (a model class, an instance, a
+    ContentType or "app_label.model_name"): two machines may share a value ("received") with
+    different names. Without a model, or a model with no such state, the value's own words."""
+    if not value:
+        return ""
+    label = _states().get((_model_label(model), value))
+    return str(label or _fallback(value))
 
 
 EVENTS = {

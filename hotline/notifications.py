@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from decimal import Decimal
 
 from django.apps import apps
 from django.core.mail import EmailMessage
@@ -97,14 +98,17 @@ def notification_render(*, notification: Notification) -> dict[str, str]:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_AMOUNT = re.compile(r"-?\d+\.\d{2}\Z")  # money, stored as str(Decimal): "199.00"
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?\Z")
 
 
 def _localised(value):
     """A date or date-time of the context (ISO, as stored) written in the active language:
-    "mardi 1 décembre 2026 12:00", "Tuesday 1 December 2026 12:00"."""
+    "mardi 1 décembre 2026 12:00", "Tuesday 1 December 2026 12:00"; an amount too: "199,00"."""
     if not isinstance(value, str):
         return value
+    if _AMOUNT.match(value):
+        return formats.number_format(Decimal(value), 2)
     if _ISO_DAY.match(value):
         return formats.date_format(datetime.date.fromisoformat(value), "l j F Y")
     if _ISO_TIME.match(value):

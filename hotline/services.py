@@ -12,9 +12,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.capabilities import OVERRIDE_DECISION, has_capability
-from hotline.errors import CaseError, PermissionRefused
+from hotline.errors import CaseError, OpenCaseExists, PermissionRefused
 from hotline.models import (
     Address,
     Case,
@@ -165,10 +166,11 @@ def case_open(
             working = (Case.objects.filter(handset=handset, status__in=WORKING_CASE_STATES)
                        .order_by("-created_at").first())
             if working is not None and not second:
-                raise CaseError(_("Case %(number)s is still at work for this handset: continue "
-                                  "it (a supervisor may open a second case).")
-                                % {"number": working.number}, field="handset",
-                                code="open_case_exists")
+                raise OpenCaseExists(_("Case %(number)s is still at work for this handset: "
+                                       "continue it (a supervisor may open a second case).")
+                                     % {"number": working.number}, field="handset",
+                                     code="open_case_exists",
+                                     details={"open_case": working.number})
         if handset is not None and handset.owner_id is None:
             handset.owner = customer
             handset.save(update_fields=["owner"])
@@ -185,7 +187,7 @@ def case_reopen(
 ) -> Case:
     """Reopen a settled case after a repeat contact about its handset."""
     with transaction.atomic():
-        transition(case, "reopen", actor=actor, reason="repeat contact",
+        transition(case, "reopen", actor=actor, reason=gettext_noop("repeat contact"),
                    data={"symptom": symptom, "description": description, "channel": channel})
         notification_send(case=case, template="case_reopened")
     return case
@@ -216,8 +218,8 @@ def case_close_due(*, now: datetime.datetime | None = None) -> int:
                 pk=pk).first()
             if case is None:
                 continue  # reopened or closed meanwhile
-            transition(case, "close", actor_label="system",
-                       reason="follow-up window over")
+            transition(case, "close", actor_label=gettext_noop("system"),
+                       reason=gettext_noop("follow-up window over"))
             closed += 1
     return closed
 

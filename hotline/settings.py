@@ -159,6 +159,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "hotline" / "locale"]
+# English dates written day first on a 24-hour clock (hotline/formats/en), as in French.
+FORMAT_MODULE_PATH = ["hotline.formats"]
 TIME_ZONE = env.timezone("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -21,7 +21,7 @@ from hotline.capabilities import (
     capability_required,
     has_capability,
 )
-from hotline.errors import DomainError
+from hotline.errors import DomainError, OpenCaseExists
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
 from hotline.navigation import nav_for
@@ -148,13 +148,12 @@ def case_create(request, pk):
             )
         except (ValidationError, DomainError) as exc:
             _add_errors(form, exc)
-            if getattr(exc, "code", "") == "open_case_exists":
-                working = handset.cases.filter(
-                    status__in=services.WORKING_CASE_STATES).order_by("-created_at").first()
+            if isinstance(exc, OpenCaseExists):
+                working = exc.details["open_case"]
                 messages.warning(request, format_html(
                     '{} <a href="{}" data-testid="open-case-link">{}</a>',
                     _("This handset already has a case at work:"),
-                    reverse("console:case_detail", args=[working.number]), working.number))
+                    reverse("console:case_detail", args=[working]), working))
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("console:case_detail", number=case.number)

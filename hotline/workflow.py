@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transitio
 from hotline.audit_hooks import audit_publish
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
+from hotline.names import event_name
 
 
 def actor_or_none(actor):
@@ -95,8 +96,8 @@ def transition(
         raise IllegalTransition(_refusal(obj, source, name, allowed), code="illegal_transition")
     if check_permission and actor is not None and not has_transition_perm(method, actor):
         raise PermissionRefused(
-            _("Your role may not %(action)s a %(what)s.")
-            % {"action": name.replace("_", " "), "what": obj._meta.verbose_name},
+            _("Your role does not allow “%(action)s” on a %(what)s.")
+            % {"action": event_name(name), "what": obj._meta.verbose_name},
             code="transition_permission",
         )
     with transaction.atomic():
@@ -123,7 +124,10 @@ def transition(
 
 def _refusal(obj, source, name: str, allowed: list[str]) -> str:
     label = getattr(obj, f"get_{state_field_name(obj)}_display", lambda: source)()
-    what = ", ".join(allowed) if allowed else _("nothing (it is final)")
-    return _("Cannot %(action)s %(what)s %(obj)s: it is %(label)s (%(state)s); allowed now: "
-             "%(allowed)s.") % {"action": name.replace("_", " "), "what": obj._meta.verbose_name,
-                                "obj": obj, "label": label, "state": source, "allowed": what}
+    # The actions by their human names, as the timeline shows them (hotline.names).
+    what = (", ".join(event_name(key) for key in allowed) if allowed
+            else _("nothing (it is final)"))
+    return _("Not possible now: “%(action)s” on %(what)s %(obj)s, which is %(label)s "
+             "(%(state)s); allowed now: %(allowed)s.") % {
+        "action": event_name(name), "what": obj._meta.verbose_name, "obj": obj, "label": label,
+        "state": source, "allowed": what}

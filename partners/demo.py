@@ -18,6 +18,8 @@ from partners.models.webhooks import SUBSCRIBABLE_EVENTS
 from partners.services.keys import key_create
 from partners.services.webhooks import subscription_create
 
+# Typed by the demo's French distributor admins, so in French.
+DEMO_KEY_NAME = "Clé de démonstration"
 ADMINS = [
     # username, first, last, distributor code
     ("telcomarket-admin", "Marc", "Vidal", "telcomarket"),
@@ -44,8 +46,8 @@ def load(*, stdout) -> None:
         user.groups.add(Group.objects.get(name=DISTRIBUTOR))
         user.user_permissions.add(manage)
         Profile.objects.update_or_create(user=user, defaults={"distributor": distributor})
-        if not DistributorKey.objects.filter(distributor=distributor, name="Demo key").exists():
-            _key, secret = key_create(distributor=distributor, name="Demo key",
+        if not DistributorKey.objects.filter(distributor=distributor, name=DEMO_KEY_NAME).exists():
+            _key, secret = key_create(distributor=distributor, name=DEMO_KEY_NAME,
                                       scopes=list(Scope.values))
             stdout.write(f"  API key of {distributor.name} (shown once): {secret}")
     telcomarket = Distributor.objects.filter(code="telcomarket").first()

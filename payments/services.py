@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.outbox import outbox_enqueue
 from hotline.services import sequence_next
@@ -100,7 +101,8 @@ def payment_start(
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status == PaymentStatus.CREATED:
-            transition(payment, "start", actor_label="customer", provider_ref=intent.provider_ref,
+            transition(payment, "start", actor_label=gettext_noop("customer"),
+                       provider_ref=intent.provider_ref,
                        redirect_url=intent.redirect_url,
                        data={"payment": payment.reference, "amount": str(payment.amount),
                              "currency": payment.currency, "provider": adapter.code})
@@ -288,7 +290,7 @@ def payments_abandon_stale(*, now: datetime.datetime | None = None) -> int:
             payment = Payment.objects.select_for_update().get(pk=payment_id)
             if payment.status not in (PaymentStatus.CREATED, PaymentStatus.PENDING):
                 continue
-            transition(payment, "cancel", actor_label="system",
+            transition(payment, "cancel", actor_label=gettext_noop("system"),
                        message=_("Not completed within %(hours)s hours.")
                        % {"hours": settings.PAYMENTS_ABANDON_AFTER_HOURS},
                        data={"payment": payment.reference})

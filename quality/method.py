@@ -17,12 +17,16 @@ own past (exposure 1 per week it was in the field).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 METHOD = "poisson-cusum"
+_LABEL = re.compile(r"poisson-cusum k=(?P<k>[\d.]+) h=(?P<h>[\d.]+) baseline=(?P<baseline>\d+)w "
+                    r"window=(?P<window>\d+)w min=(?P<min>\d+)\Z")
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,26 @@ class Params:
                 f"window={self.window_weeks}w min={self.min_count}")
 
     @property
+    def description(self) -> str:
+        """The method and its parameters in words, in the active language."""
+        return method_description(self.label)
+
+    @property
     def weeks(self) -> int:
         return self.baseline_weeks + self.window_weeks
+
+
+def method_description(label: str) -> str:
+    """A stored method label ("poisson-cusum k=3 h=8 baseline=52w window=8w min=5") spelled out
+    for people in the active language; another label is returned as it is."""
+    found = _LABEL.match(label or "")
+    if found is None:
+        return label
+    return _("Poisson CUSUM: signals a failure rate %(k)s times the baseline's once the "
+             "statistic reaches %(h)s, comparing the last %(window)s weeks with the "
+             "%(baseline)s weeks before them, with at least %(min)s failures.") % {
+        "k": found["k"], "h": found["h"], "window": found["window"],
+        "baseline": found["baseline"], "min": found["min"]}
 
 
 def params_from_settings() -> Params:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from quality.method import method_description
+
 
 def monday(day: datetime.date) -> datetime.date:
     """Return the Monday of `day`'s ISO week."""
@@ -308,6 +310,11 @@ class Alert(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         batch = f" {self.batch.code}" if self.batch_id else ""
         return f"{self.model} {self.fault_code_id}{batch}"
+
+    @property
+    def method_description(self) -> str:
+        """The method and its parameters in words, in the active language."""
+        return method_description(self.method)
 
     @transition(field=status, source=AlertStatus.OPEN, target=AlertStatus.ACKNOWLEDGED)
     def acknowledge(self):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from hotline.outbox import outbox_enqueue
 from hotline.workflow import record_event
@@ -197,7 +198,7 @@ def _alert_upsert(finding: Finding, params: Params) -> Alert:
         alert = Alert.objects.create(model_id=finding.model_id, fault_code_id=finding.fault_code,
                                      batch_id=finding.batch_id, detected_week=finding.weeks[-1],
                                      **fields)
-        record_event(alert, action="alert_raised", actor_label="early warning",
+        record_event(alert, action="alert_raised", actor_label=gettext_noop("early warning"),
                      data={"observed": alert.observed, "expected": alert.expected,
                            "statistic": alert.statistic})
         outbox_enqueue(task="quality.tasks.alert_notify", kwargs={"alert_id": alert.pk},

@@ -36,12 +36,14 @@ POINTS = [
     ("strasbourg-gare", "Réparation Gare Strasbourg", "1 place de la Gare", "67000",
      "Strasbourg", ["67", "68"], 3, True, False),
 ]
+# The demo's parts catalogue, stock and bench notes are typed by the French repair centre's
+# staff, so in French (what people type is shown as typed; only the product's text is translated).
 PARTS = [
     # part number suffix, description, component, cost
-    ("BAT", "Battery", "battery", "14.90"),
-    ("DSP", "Display assembly", "display", "62.00"),
-    ("USB", "Charging port flex", "charging port", "7.40"),
-    ("BGL", "Back glass", "back glass", "11.50"),
+    ("BAT", "Batterie", "batterie", "14.90"),
+    ("DSP", "Écran complet", "écran", "62.00"),
+    ("USB", "Nappe du connecteur de charge", "connecteur de charge", "7.40"),
+    ("BGL", "Vitre arrière", "vitre arrière", "11.50"),
 ]
 STAFF_USER = "servicepoint"
 DEMO_LOGINS = [("service point", STAFF_USER)]  # printed by load_demo
@@ -84,10 +86,10 @@ def _staff(point: ServicePoint) -> None:
 
 def _parts() -> int:
     centre, _created = StockLocation.objects.get_or_create(
-        code="centre", defaults={"name": "Repair centre stores (Saint-Denis)",
+        code="centre", defaults={"name": "Magasin du centre de réparation (Saint-Denis)",
                                  "is_repair_centre": True})
     shop, _created = StockLocation.objects.get_or_create(
-        code="paris-oberkampf", defaults={"name": "Atelier Oberkampf shelf"})
+        code="paris-oberkampf", defaults={"name": "Étagère de l’Atelier Oberkampf"})
     made = 0
     for model in HandsetModel.objects.filter(is_current=True):
         for suffix, description, component, cost in PARTS:

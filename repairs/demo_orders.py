@@ -62,7 +62,7 @@ def _bench(actor) -> int:
                 warehouse=None)
             order = orders.repair_from_returned_unit(
                 unit=unit, fault_code=fault, actor=actor,
-                notes=f"Inspection: {fault.description}, fault confirmed.")
+                notes=f"Contrôle à réception : {fault.description_fr}, panne confirmée.")
             _advance(order, state, actor)
         made += 1
     return made
@@ -80,17 +80,17 @@ def _advance(order, state, actor) -> None:
         return
     if state == "retired":
         orders.repair_retire(order=order, actor=actor,
-                             reason="Main board corroded: repair costs more than the unit.")
+                             reason="Carte mère corrodée : la réparation coûte plus cher que l’appareil.")
         return
-    component = {"BAT-03": "battery", "DSP-01": "display", "DSP-02": "display"}.get(
-        order.fault_code.code, "charging port")
+    component = {"BAT-03": "batterie", "DSP-01": "écran", "DSP-02": "écran"}.get(
+        order.fault_code.code, "connecteur de charge")
     part = _part(order, component)
     orders.repair_plan(order=order, actor=actor, parts=[(part, 1)] if part else [],
-                       component=component, root_cause="worn out in normal use")
+                       component=component, root_cause="usure normale")
     if state in ("repairing", "waiting_parts"):
         return
     orders.repair_finish(order=order, actor=actor)
-    orders.repair_check(order=order, passed=True, actor=actor, notes="All tests passed.")
+    orders.repair_check(order=order, passed=True, actor=actor, notes="Tous les tests sont passés.")
 
 
 def _customers() -> int:
@@ -110,7 +110,8 @@ def _customers() -> int:
             handset = Handset.objects.filter(imei=_imei(model, serial)).first() or \
                 hotline_services.handset_register(imei=_imei(model, serial), owner=customer)
             case = hotline_services.case_open(customer=customer, handset=handset,
-                                              symptom="battery_drain", description="Demo")
+                                              symptom="battery_drain",
+                                              description="La batterie se vide en une matinée.")
             transition(case, "start_diagnosis", actor=operator)
             outcome = "repair" if what == "mail_in" else "referral"
             decision = Decision.objects.create(

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchanges.models import Swap, SwapStatus, Visit, VisitStatus
 from exchanges.swaps.services import swap_book
@@ -134,7 +135,7 @@ def followup_open(*, case: Case, kind: str, message: str) -> FollowUp:
         follow_up = FollowUp.objects.create(
             case=case, kind=kind, message=message[:2000], language=case.customer.language or "fr",
             due_at=response_due(timezone.now(), country=address.country if address else "FR"))
-        record_event(follow_up, action="customer_asked", actor_label="customer", case=case,
+        record_event(follow_up, action="customer_asked", actor_label=gettext_noop("customer"), case=case,
                      data={"kind": kind, "due_at": follow_up.due_at})
         notification_send(case=case, template="followup_received", channels=("email",),
                           context={"due_on": timezone.localtime(follow_up.due_at).date().isoformat()})
@@ -183,5 +184,5 @@ def visit_confirm(*, case: Case, visit: Visit) -> None:
     """The customer confirms the technician's window."""
     if visit.case_id != case.pk or visit.status != VisitStatus.SCHEDULED:
         raise SelfServiceError(_("This visit cannot be confirmed now."), code="not_scheduled")
-    record_event(visit, action="visit_window_confirmed", actor_label="customer", case=case,
+    record_event(visit, action="visit_window_confirmed", actor_label=gettext_noop("customer"), case=case,
                  data={"slot_start": visit.slot_start, "slot_end": visit.slot_end})

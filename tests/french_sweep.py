@@ -40,7 +40,8 @@ ALLOWED = {
     "batch", "batches", "token", "tokens", "admin", "backend", "on", "a", "an", "as", "me", "in",
     "plus", "bus", "film", "test", "tests", "site", "sites", "point", "points", "visit",
     # French words that happen to be in English msgids only.
-    "chose", "cloud", "arrive", "fin", "solution", "instructions", "dispatch",
+    "chose", "cloud", "arrive", "fin", "solution", "instructions", "dispatch", "notification",
+    "port",
 }
 SKIP_PATH = re.compile(r"^/(admin|api|i18n|logout|login|static|media|healthz)\b|\.(pdf|zpl|csv|png|svg)$|"
                        r"/(pdf|label|slip|report\.pdf|download|export)/?$")
@@ -105,10 +106,14 @@ def page_text(html: str) -> _Text:
     return parser
 
 
+# E-mail addresses and web addresses are in no language ("camille.dupont@example.org").
+ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+")
+
+
 def untranslated(text: str, english: set[str]) -> list[str]:
-    """The English words of `text` (at least 2 letters)."""
+    """The English words of `text` (at least 2 letters), addresses left out."""
     found = []
-    for word in WORD.findall(text):
+    for word in WORD.findall(ADDRESS.sub(" ", text)):
         key = word.lower().strip("'’-")
         if len(key) > 1 and key in english and key not in ALLOWED:
             found.append(word)

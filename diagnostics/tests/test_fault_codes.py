@@ -25,3 +25,26 @@ def test_liquid_and_physical_damage_are_never_covered():
     with pytest.raises(IntegrityError):
         FaultCode.objects.create(code="X", category="liquid_damage", description_en="x",
                                  description_fr="x", warranty_covered=True)
+
+
+def test_a_stored_reason_names_the_fault_in_the_readers_language():
+    from django.utils import translation
+
+    from hotline.i18n import stored_text
+
+    fault_codes_load()
+    stored = "Diagnosis BAT-01 (Battery capacity degraded below 80 %) recommends swap."
+
+    with translation.override("fr"):
+        shown = stored_text(stored)
+
+    assert "Capacité de la batterie dégradée sous 80 %" in shown
+    assert "Battery" not in shown and "recommends" not in shown
+
+
+def test_a_text_that_describes_no_fault_is_left_to_the_other_translators():
+    from diagnostics.names import fault_description
+
+    fault_codes_load()
+
+    assert fault_description("Lost in the post") is None

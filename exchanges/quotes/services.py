@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from diagnostics.models import Action
 from exchanges.errors import QuoteError
@@ -200,7 +201,8 @@ def quote_expire(*, quote: Quote) -> Quote:
         case = Case.objects.get(pk=quote.case_id)
         if _answered_in_service(case=case, quote=quote, accepted=False, actor=None):
             return quote
-        transition(case, "expire_quote", actor_label="system", reason="quote expired",
+        transition(case, "expire_quote", actor_label=gettext_noop("system"),
+                   reason=gettext_noop("quote expired"),
                    data={"quote": quote.number, "expires_at": quote.expires_at})
         notification_send(case=case, template="quote_declined",
                           context={"quote_number": quote.number, "expired": True})

@@ -57,7 +57,7 @@ def test_the_quote_goes_out_by_email_with_a_pdf_and_by_sms_with_the_link(
     assert filename == f"quote-{quote.number}.pdf" and content.startswith(b"%PDF")
     assert quote_link(quote=quote) in email.body
     assert quote_link(quote=quote) in sms.body
-    assert "190.68 EUR" in email.body
+    assert "190,68 EUR" in email.body  # the amount written in French too
     assert email.subject.startswith("Devis")  # the customer's language: French
 
 

@@ -34,11 +34,11 @@ def test_the_customer_is_sent_the_promise_the_charge_terms_and_the_tracking_link
     swap = booked_swap(run)
 
     templates = set(Notification.objects.filter(case=swap.case).values_list("template", flat=True))
-    booked = Notification.objects.filter(case=swap.case, template="swap_booked").first()
-    assert {"swap_promised", "swap_booked"} <= templates
+    booked = Notification.objects.get(case=swap.case, template="swap_booked", channel="email")
+    assert "swap_booked" in templates and "swap_promised" not in templates
     assert swap.outbound.tracking_number in booked.context["tracking_url"]
-    assert Notification.objects.get(case=swap.case, template="swap_promised",
-                                    channel="email").context["charge"] == "199.00"
+    assert booked.context["charge"] == "199.00"
+    assert booked.context["model"]
 
 
 def test_the_last_unit_goes_to_one_swap_and_the_next_is_backordered_with_a_date(run):
@@ -156,5 +156,5 @@ def test_a_french_customer_is_told_the_promise_in_french(run, _frozen):
 
     run(swap_request, case=case, decision=decision)
 
-    sms = Notification.objects.get(case=case, template="swap_promised", channel="sms")
+    sms = Notification.objects.get(case=case, template="swap_booked", channel="sms")
     assert "remplacement réservé" in notification_render(notification=sms)["body"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchanges.decisions.fulfilment import swap_request
 from exchanges.errors import VisitError
@@ -128,7 +129,7 @@ def visit_complete(*, visit: Visit, actor=None, work_done: str, parts_used: str 
         transition(visit, "complete", actor=actor, at=timezone.now(),
                    data={"fault_code": visit.confirmed_fault_code_id,
                          "changed": visit.confirmed_fault_code_id != visit.fault_code_id})
-        case_resolve(case=visit.case, actor=actor, reason="visit completed",
+        case_resolve(case=visit.case, actor=actor, reason=gettext_noop("visit completed"),
                      data={"visit": visit.pk})
         notification_send(case=visit.case, template="visit_completed",
                           context={**_window(visit), "work_done": work_done},

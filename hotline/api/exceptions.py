@@ -14,6 +14,7 @@ def exception_handler(exc, context):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["field"] = exc.field
+        body.update(exc.details)
         return Response(body, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

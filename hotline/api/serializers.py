@@ -58,6 +58,10 @@ class CaseCreateInputSerializer(serializers.Serializer):
     symptom = serializers.ChoiceField(choices=Symptom.choices)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     customer = CustomerInputSerializer()
+    second_case = serializers.BooleanField(required=False, default=False, help_text=_(
+        "Open a second case although the handset has one at work (refused with 409 "
+        "open_case_exists and its number in open_case otherwise). Only a user with the "
+        "supervisor's capability to override decisions may ask; anyone else gets 403."))
 
     def validate_imei(self, value):
         return _django_validator(validate_imei)(value)

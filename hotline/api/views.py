@@ -52,7 +52,7 @@ def case_open_from_api(*, data: dict, user, distributor) -> "Case":
             customer=customer, handset=handset, symptom=data["symptom"],
             description=data.get("description", ""),
             channel=CaseChannel.DISTRIBUTOR if distributor else CaseChannel.PHONE,
-            distributor=distributor, actor=user,
+            distributor=distributor, actor=user, second=data.get("second_case", False),
         )
 
 

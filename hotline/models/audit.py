@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from hotline.names import state_name
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when, and why: one row per state change or decision."""
@@ -47,3 +49,19 @@ class AuditEvent(models.Model):
         if self.actor_id:
             return self.actor.get_full_name() or self.actor.get_username()
         return self.actor_label or gettext_noop("system")  # shown translated (hotline.i18n)
+
+    @property
+    def subject_model(self) -> str:
+        """"app_label.model_name" of the object the event is about (content types are cached)."""
+        kind = ContentType.objects.get_for_id(self.content_type_id)
+        return f"{kind.app_label}.{kind.model}"
+
+    @property
+    def source_name(self) -> str:
+        """The human name of the state left, as the subject's machine names it."""
+        return state_name(self.source, self.subject_model)
+
+    @property
+    def target_name(self) -> str:
+        """The human name of the state reached, as the subject's machine names it."""
+        return state_name(self.target, self.subject_model)

@@ -1,5 +1,23 @@
-"""`{% load hotline_dates %}`: `{{ moment|day_month }}` ("1 Dec" / "1 déc.") and
-`{{ moment|day_month_time }}` ("1 Dec 12:00" / "1 déc. 12:00"), in the reader's language."""
+"""`{% load hotline_dates %}`: dates with month or weekday names, in the reader's language.
+
+Every template writes a month or a weekday name through these filters (Babel's CLDR
+patterns), never through Django's `date` filter with "M", "D", "F", "l", "N", "b" or "E", whose
+French abbreviations ("Nov", "Lun") are wrong: hotline/tests/test_dates.py reads every template
+to keep it so. Numeric formats ("H:i", "Y-m-d", "SHORT_DATETIME_FORMAT") stay with `date`/`time`.
+
+  day_month             "1 Dec"                   "1 déc."
+  day_month_time        "1 Dec 12:00"             "1 déc. 12:00"
+  day_month_year_time   "1 Dec 2026 12:00"        "1 déc. 2026 12:00"
+  weekday_day_month     "Tue 1 Dec"               "mar. 1 déc."
+  weekday_day_month_time "Tue 1 Dec 12:00"        "mar. 1 déc. 12:00"
+  weekday_day_month_year_time "Tue 1 Dec 2026 12:00" "mar. 1 déc. 2026 12:00"
+  long_date             "1 December 2026"         "1 décembre 2026"
+  long_date_time        "1 December 2026 12:00"   "1 décembre 2026 12:00"
+  weekday_long          "Tuesday 1 December"      "mardi 1 décembre"
+  weekday_long_time     "Tuesday 1 December, 12:00" "mardi 1 décembre, 12:00"
+  full_date             "Tuesday 1 December 2026" "mardi 1 décembre 2026"
+  full_date_time        "Tuesday 1 December 2026 12:00" "mardi 1 décembre 2026 12:00"
+"""
 
 from django import template
 
@@ -7,18 +25,34 @@ from hotline.dates import format_local
 
 register = template.Library()
 
+PATTERNS = {
+    "day_month": "d MMM",
+    "day_month_time": "d MMM HH:mm",
+    "day_month_year_time": "d MMM y HH:mm",
+    "weekday_day_month": "EEE d MMM",
+    "weekday_day_month_time": "EEE d MMM HH:mm",
+    "weekday_day_month_year_time": "EEE d MMM y HH:mm",
+    "long_date": "d MMMM y",
+    "long_date_time": "d MMMM y HH:mm",
+    "weekday_long": "EEEE d MMMM",
+    "weekday_long_time": "EEEE d MMMM, HH:mm",
+    "full_date": "EEEE d MMMM y",
+    "full_date_time": "EEEE d MMMM y HH:mm",
+}
 
-@register.filter
-def day_month(value) -> str:
-    return format_local(value, "d MMM") if value else ""
+
+def _filter(name: str, pattern: str):
+    def formatted(value) -> str:
+        return format_local(value, pattern) if value else ""
+
+    formatted.__name__ = name
+    formatted.__doc__ = f"Format a date or moment as CLDR {pattern!r} in the reader's language."
+    return formatted
 
 
-@register.filter
-def day_month_time(value) -> str:
-    return format_local(value, "d MMM HH:mm") if value else ""
+for _name, _pattern in PATTERNS.items():
+    register.filter(_name, _filter(_name, _pattern))
 
-
-@register.filter
-def weekday_day_month(value) -> str:
-    """"Mon 30 Nov" / "lun. 30 nov."."""
-    return format_local(value, "EEE d MMM") if value else ""
+day_month = register.filters["day_month"]
+day_month_time = register.filters["day_month_time"]
+weekday_day_month = register.filters["weekday_day_month"]

@@ -18,8 +18,11 @@ def message_name(key: str) -> str:
 
 
 @register.filter
-def state_name(value: str) -> str:
-    return names.state_name(value)
+def state_name(value: str, model) -> str:
+    """`{{ swap.status|state_name:swap }}`: a state's name as `model`'s machine says it (the
+    model, an instance, a ContentType or "app_label.model_name"); an audit event's states are
+    `event.source_name` and `event.target_name`."""
+    return names.state_name(value, model)
 
 
 @register.filter

@@ -114,3 +114,17 @@ def test_the_diagram_command_check_fails_when_the_file_is_stale(tmp_path):
 
     with pytest.raises(SystemExit):
         call_command("case_diagram", output=str(stale), check=True, stderr=open("/dev/null", "w"))
+
+
+def test_a_refusal_names_the_actions_as_people_do_in_their_language(supervisor):
+    from django.utils import translation
+
+    case = CaseFactory(status="open")
+
+    with translation.override("fr"), pytest.raises(IllegalTransition) as refused:
+        transition(case, "resolve", actor=supervisor)
+
+    message = refused.value.message
+    assert "« Résolue »" in message
+    assert "start_diagnosis" not in message and "start diagnosis" not in message
+    assert "Diagnostic commencé" in message  # what is allowed now, by its human name

@@ -78,7 +78,7 @@ def test_the_console_warns_and_links_to_the_case_at_work(operator_client):
     assert Case.objects.count() == 1
 
 
-def test_the_api_refuses_the_second_case_with_the_same_words(catalogue):
+def test_the_api_refuses_the_second_case_with_409_naming_the_open_case(catalogue):
     distributor = DistributorFactory(code="telco")
     api = APIClient()
     api.force_authenticate(make_distributor_user(distributor))
@@ -86,6 +86,61 @@ def test_the_api_refuses_the_second_case_with_the_same_words(catalogue):
 
     response = api.post(reverse("api-case-list"), new_case_payload(), format="json")
 
-    assert response.status_code in (409, 422), response.json()
-    assert first["number"] in str(response.json())
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "open_case_exists"
+    assert response.json()["open_case"] == first["number"]
+    assert first["number"] in response.json()["detail"]
     assert Case.objects.count() == 1
+
+
+def _api_as(user):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_a_supervisor_opens_a_second_case_through_the_api(catalogue, supervisor):
+    api = _api_as(supervisor)
+    first = api.post(reverse("api-case-list"), new_case_payload(), format="json").json()
+
+    response = api.post(reverse("api-case-list"), new_case_payload(second_case=True),
+                        format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["number"] != first["number"]
+    assert Case.objects.count() == 2
+
+
+def test_an_operator_asking_the_api_for_a_second_case_is_refused(catalogue, operator):
+    api = _api_as(operator)
+    api.post(reverse("api-case-list"), new_case_payload(), format="json")
+
+    response = api.post(reverse("api-case-list"), new_case_payload(second_case=True),
+                        format="json")
+
+    assert response.status_code == 403, response.json()
+    assert response.json()["code"] == "second_case_permission"
+    assert Case.objects.count() == 1
+
+
+def test_a_distributor_may_not_ask_for_a_second_case(catalogue):
+    api = _api_as(make_distributor_user(DistributorFactory(code="telco")))
+    api.post(reverse("api-case-list"), new_case_payload(), format="json")
+
+    response = api.post(reverse("api-case-list"), new_case_payload(second_case=True),
+                        format="json")
+
+    assert response.status_code == 403, response.json()
+    assert Case.objects.count() == 1
+
+
+def test_the_api_documents_the_second_case_field_and_the_409(client, supervisor):
+    client.force_login(supervisor)
+
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+
+    request = schema["components"]["schemas"]["CaseOpen"]["properties"]
+    assert "second_case" in request
+    assert "supervisor" in request["second_case"]["description"]
+    responses = schema["paths"]["/api/v1/cases/"]["post"]["responses"]
+    assert "409" in responses

@@ -83,6 +83,9 @@ class CaseListCreateApi(PartnerApiMixin, generics.GenericAPIView):
 
     @extend_schema(request=CaseOpenSerializer, parameters=[IDEMPOTENCY],
                    responses={201: CasePublicSerializer, 200: CasePublicSerializer,
+                              409: OpenApiResponse(ErrorSerializer, description=_(
+                                  "The handset has a case at work (open_case names it); a "
+                                  "supervisor may send second_case.")),
                               422: OpenApiResponse(ErrorSerializer, description=_(
                                   "Business rule refused, or Idempotency-Key reused."))})
     def post(self, request):

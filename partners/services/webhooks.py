@@ -29,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.httpclient import HttpClient, RemoteError
 from hotline.outbox import outbox_enqueue
@@ -334,7 +335,7 @@ def subscription_disable(*, subscription, now, reason: str,
     subscription.disabled_code = code
     subscription.save(update_fields=["is_active", "disabled_at", "disabled_reason",
                                      "disabled_code"])
-    record_event(subscription, action="webhook_disabled", actor_label="system", reason=reason)
+    record_event(subscription, action="webhook_disabled", actor_label=gettext_noop("system"), reason=reason)
     contact = subscription.distributor.contact_email
     if contact:
         subject = _("Hotline webhooks to %(url)s are disabled") % {"url": subscription.url}

@@ -1,9 +1,7 @@
-import re
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import get_format, number_format
-from django.utils.translation import gettext as _
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -28,18 +26,3 @@ def cell(row: dict, spec):
     return value
 
 
-METHOD_LABEL = re.compile(r"^poisson-cusum k=(?P<k>[\d.]+) h=(?P<h>[\d.]+) baseline=(?P<base>\d+)w "
-                          r"window=(?P<window>\d+)w min=(?P<min>\d+)$")
-
-
-@register.filter
-def method_text(label: str) -> str:
-    """An alert's method label (kept as written, for the API and the JSON) in words."""
-    found = METHOD_LABEL.match(label or "")
-    if found is None:
-        return label
-    return _("Poisson CUSUM: a rate %(k)s times the baseline, threshold %(h)s, baseline of "
-             "%(base)s weeks, window of %(window)s weeks, at least %(min)s failures") % {
-        "k": found["k"].replace(".", get_format("DECIMAL_SEPARATOR")),
-        "h": found["h"].replace(".", get_format("DECIMAL_SEPARATOR")),
-        "base": found["base"], "window": found["window"], "min": found["min"]}

@@ -146,7 +146,7 @@ def test_an_illegal_alert_action_is_refused_with_a_message(qa_client):
 
     alert.refresh_from_db()
     assert alert.status == "open"
-    assert b"Cannot reopen" in response.content
+    assert "Not possible now: “Reopened”".encode() in response.content
 
 
 def test_the_weekly_report_is_a_pdf(qa_client):

@@ -122,3 +122,25 @@ def test_the_window_form_the_scan_uses_gives_the_same_signal_as_the_full_series(
 def test_a_window_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="window_weeks"):
         detect_window(8, [1, 2], [100] * 7, P)
+
+
+def test_the_method_is_spelled_out_for_people_in_their_language():
+    from django.utils import translation
+
+    from quality.method import method_description
+
+    label = Params().label
+
+    with translation.override("en"):
+        english = method_description(label)
+    with translation.override("fr"):
+        french = method_description(label)
+
+    assert "baseline=" not in english and "52 weeks" in english and "8 weeks" in english
+    assert french.startswith("CUSUM de Poisson") and "52 semaines" in french
+
+
+def test_a_label_of_another_method_is_shown_as_it_is():
+    from quality.method import method_description
+
+    assert method_description("manual") == "manual"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchanges.models import Quote, QuoteLine, QuoteStatus
 from exchanges.swaps.promise import PromiseRules, promise_compute
@@ -258,7 +259,7 @@ def mail_in_remind(*, now: datetime.datetime | None = None) -> dict:
     done = {"reminded": 0, "cancelled": 0}
     waiting = RepairOrder.objects.filter(status=R.AWAITING_UNIT, kind=RepairKind.MAIL_IN)
     for order in waiting.filter(created_at__lte=now - datetime.timedelta(days=CANCEL_DAYS))[:500]:
-        mail_in_cancel(order=order, actor_label="scheduler",
+        mail_in_cancel(order=order, actor_label=gettext_noop("scheduler"),
                        reason=_("The handset was not sent within %(days)s days.")
                        % {"days": CANCEL_DAYS})
         done["cancelled"] += 1
@@ -270,7 +271,7 @@ def mail_in_remind(*, now: datetime.datetime | None = None) -> dict:
                 if not RepairOrder.objects.filter(pk=order.pk, reminders_sent=count - 1).update(
                         reminders_sent=count):
                     continue
-                record_event(order, action="repair_reminder_sent", actor_label="scheduler",
+                record_event(order, action="repair_reminder_sent", actor_label=gettext_noop("scheduler"),
                              data={"reminder": count})
                 repair_notify(order, "repair_reminder",
                               tracking_number=order.inbound.tracking_number
@@ -290,8 +291,8 @@ def mail_in_close_delivered(*, now: datetime.datetime | None = None) -> int:
             order = _locked(RepairOrder(pk=pk))
             if order.status != R.DELIVERED:
                 continue
-            transition(order, "close", actor_label="scheduler", check_permission=False,
-                       reason="delivered, follow-up window over")
+            transition(order, "close", actor_label=gettext_noop("scheduler"), check_permission=False,
+                       reason=gettext_noop("delivered, follow-up window over"))
             closed += 1
     return closed
 

@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hotline.errors import CaseError, NotFound
 from hotline.models import Case, CaseStatus
@@ -229,7 +230,7 @@ def referrals_expire(*, now: datetime.datetime | None = None) -> int:
             referral = _locked(Referral(pk=pk))
             if referral.status != ReferralStatus.AWAITING_DROP_OFF:
                 continue
-            transition(referral, "miss_drop_off", actor_label="scheduler",
+            transition(referral, "miss_drop_off", actor_label=gettext_noop("scheduler"),
                        check_permission=False)
             _settle(referral.case_id, None)
             count += 1

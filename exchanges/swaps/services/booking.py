@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from carriers.domain import Address, CarrierError, Parcel, Service
 from carriers.registry import carrier_get
@@ -193,11 +194,14 @@ def swap_booking_apply(*, swap: Swap, attempt: int, result) -> Swap:
                          "return_tracking_number": getattr(result.collection,
                                                            "tracking_number", "")})
         ReplacementUnit.objects.filter(pk=swap.unit_id).update(status=UnitStatus.SHIPPED)
+        # One message for the milestone: the unit reserved, the promise, the courier's
+        # tracking and the unreturned device charge's terms (swap_charge needs them stated).
         notification_send(case=swap.case, template="swap_booked", context={
             "tracking_url": tracking_url(result.outbound),
             "tracking_number": result.outbound.tracking_number,
             "promised_by": timezone.localtime(swap.promised_by).strftime("%Y-%m-%d %H:%M"),
-            "address": swap.address_line})
+            "address": swap.address_line, "model": str(swap.variant or swap.model),
+            "charge": str(swap.unreturned_charge or ""), "currency": swap.currency or "EUR"})
     for shipment in old:
         _cancel_quietly(shipment)
     return swap
@@ -267,7 +271,7 @@ def _cancel_quietly(shipment) -> None:
     if shipment.is_final:
         return
     try:
-        shipment_cancel(shipment=shipment, reason="superseded by a new booking of the swap")
+        shipment_cancel(shipment=shipment, reason=gettext_noop("superseded by a new booking of the swap"))
     except (CarrierError, DomainError) as exc:
         log.info("old swap shipment not cancelled", extra={"shipment": shipment.pk,
                                                             "error": str(exc)})

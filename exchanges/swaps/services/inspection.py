@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchanges.errors import SwapError
 from exchanges.models import (
@@ -34,7 +35,8 @@ def ledger_record(*, swap: Swap):
         original = swap.case.handset
         unit = swap.unit
         if unit is None or not unit.imei:
-            record_event(swap, action="ledger_not_updated", reason="replacement unit has no IMEI")
+            record_event(swap, action="ledger_not_updated",
+                         reason=gettext_noop("replacement unit has no IMEI"))
             return None
         warranty_end = swap.warranty_end or (original.warranty_end if original else None)
         handset, created = Handset.objects.get_or_create(imei=unit.imei, defaults={

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exchanges.models import (
     Swap,
@@ -40,7 +41,7 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
                 counts["hold_reminders"] += 1
     grace = now - datetime.timedelta(days=settings.SWAP_RETURN_GRACE_DAYS)
     for swap in Swap.objects.filter(status=S.DELIVERED, delivered_at__lte=grace):
-        transition(swap, "miss_return", actor_label="hotline", check_permission=False)
+        transition(swap, "miss_return", actor_label=gettext_noop("hotline"), check_permission=False)
         counts["not_returned"] += 1
     days = sorted(settings.SWAP_REMINDER_DAYS)
     for swap in Swap.objects.filter(status=S.FAULTY_NOT_RETURNED).select_related("case"):
@@ -66,14 +67,16 @@ def swaps_remind(*, now: datetime.datetime | None = None) -> dict:
 
 def swap_charge(*, swap: Swap, now: datetime.datetime | None = None, actor=None) -> bool:
     """Charge the unreturned device fee, only if the written confirmation stated it."""
+    # The terms go with the booking's message (swap_promised: the older separate message).
     stated = swap.unreturned_charge is not None and Notification.objects.filter(
-        case=swap.case, template="swap_promised").exists()
+        case=swap.case, template__in=("swap_booked", "swap_promised"),
+        context__has_key="charge").exclude(context__charge="").exists()
     if not stated:
         record_event(swap, action="swap_charge_refused",
-                     reason="no unreturned device charge in the terms the customer was sent")
+                     reason=gettext_noop("no unreturned device charge in the terms the customer was sent"))
         return False
     with transaction.atomic():
-        transition(swap, "charge", actor=actor, actor_label="hotline", check_permission=False,
+        transition(swap, "charge", actor=actor, actor_label=gettext_noop("hotline"), check_permission=False,
                    amount=swap.unreturned_charge, at=now or timezone.now(),
                    data={"amount": str(swap.unreturned_charge)})
     # The stated charge is asked through the payment provider, with a link to pay it.

@@ -90,10 +90,8 @@ def swap_reserve(*, swap: Swap, actor=None, at: datetime.datetime | None = None,
                    check_permission=False,
                    data={"unit": unit.pk, "imei": unit.imei or "", "warehouse": chosen.code,
                          "promised_by": promise.deliver_by.isoformat()})
-        notification_send(case=swap.case, template="swap_promised", context={
-            "promised_by": timezone.localtime(promise.deliver_by).strftime("%Y-%m-%d %H:%M"),
-            "address": swap.address_line, "model": str(swap.variant or swap.model),
-            "charge": str(swap.unreturned_charge or ""), "currency": swap.currency or "EUR"})
+        # The customer hears of the promise once, with the courier's tracking, when the booking
+        # is applied (swap_booking_apply): one message per milestone.
         swap_book(swap=swap, actor=actor, carrier_options=carrier_options)
     return swap
 
