@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from hotline.tests.factories import DistributorFactory
-from partners.demo import load
+from partners.demo import DEMO_KEY_NAME, load
 from partners.models import DistributorKey, Scope, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_the_demo_gives_both_distributors_an_admin_and_a_key_and_telcomarket_a_r
         assert admin.hotline_profile.distributor == distributor
         assert admin.has_perm("partners.manage_own_access")
         key = DistributorKey.objects.get(distributor=distributor)
-        assert key.name == "Demo key" and set(key.scopes) == set(Scope.values)
+        assert key.name == DEMO_KEY_NAME and set(key.scopes) == set(Scope.values)
         assert f"{key.prefix}." in out.getvalue()
     assert list(WebhookSubscription.objects.values_list("distributor__code", "url")) == [
         ("telcomarket", "http://127.0.0.1:8000/partners/receiver/telcomarket/")]

@@ -243,8 +243,8 @@ def test_the_alert_method_is_said_in_words_in_french(qa_client):
 
     with translation.override("en"):
         page = qa_client.get(reverse("quality:alert", args=[alert.pk])).content.decode()
-    assert ("CUSUM de Poisson : un taux 3 fois celui de la référence, seuil 8, référence de 52 "
-            "semaines, fenêtre de 8 semaines, au moins 5 défaillances") in page
+    assert ("CUSUM de Poisson : signale un taux de défaillance 3 fois celui de la référence dès "
+            "que la statistique atteint 8") in page
 
 
 def test_the_import_page_puts_french_spacing_before_its_colons(qa_client):
