@@ -5,6 +5,33 @@ import os
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Start the longest tests (those marked `slow`: they load the whole demo) first.
+
+    Under xdist a long test sent last runs alone while the other workers sit idle; sent first,
+    the short tests fill the other workers around it and every worker ends at about the same
+    time. The sort is stable: the other tests keep their order.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases on PostgreSQL commit without waiting for the WAL flush.
+
+    `synchronous_commit=off` (a session setting, nothing to configure on the server) keeps
+    every guarantee the tests rely on (atomicity, isolation, locks) and only gives up
+    durability across a server crash, which a throwaway test database does not need; the
+    migrations and the `transaction=True` tests commit often, and each flush waited on the disk.
+    """
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("postgresql"):
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 def service_missing(reason: str):
     """Skip locally with `reason`; in CI (CI=true) fail instead, so nothing passes unseen."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
