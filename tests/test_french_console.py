@@ -28,6 +28,7 @@ def _english_after():
     translation.activate("en")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_is_coherent_in_time_and_every_console_page_is_in_french(
         django_capture_on_commit_callbacks):

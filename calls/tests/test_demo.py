@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, Max, Min, Q
 from calls import demo
 from calls.models import Call, CallEvent, Outcome
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 SUNDAY_AFTERNOON = datetime.datetime(2026, 11, 29, 15, 7, tzinfo=PARIS)  # the day it was empty

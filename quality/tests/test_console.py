@@ -48,6 +48,7 @@ def test_the_api_refuses_other_roles(client, db):
     assert client.get(reverse("api-quality-table", args=["rates"])).status_code == 403
 
 
+@pytest.mark.slow
 def test_no_demo_customers_name_phone_or_email_appears_anywhere_qa_can_reach(
         qa_client, django_capture_on_commit_callbacks):
     from hotline.demo import CUSTOMERS
