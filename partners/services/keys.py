@@ -36,6 +36,7 @@ def key_create(*, distributor, name: str, scopes: list[str], expires_at=None,
     if expires_at is not None and expires_at <= timezone.now():
         raise PartnerError(_("The expiry date must be in the future."), field="expires_at")
     with transaction.atomic():
+        api_user(distributor)  # made now rather than at the first request (partners.keycache)
         key, secret = DistributorKey.objects.create_key(
             distributor=distributor, name=name, scopes=sorted(set(scopes)),
             expiry_date=expires_at, created_by=_user(actor), replaces=replaces)
@@ -89,7 +90,7 @@ def key_used(*, key: DistributorKey, now=None) -> None:
 
 
 def api_user(distributor):
-    """The user a distributor's keys act as (audit trails name it), made on first use."""
+    """The user a distributor's keys act as (audit trails name it), made with its first key."""
     User = get_user_model()
     username = f"api-{distributor.code}"[:150]
     user = (User.objects.filter(username=username)
