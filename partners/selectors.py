@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 
 from carriers.domain import UnknownCarrier
 from carriers.models import TrackingEvent
 from carriers.registry import carrier_get
-from exchanges.models import Swap
+from exchanges.models import Quote, Swap
 from exchanges.swaps.services import tracking_url
 from hotline.models import Case
 from partners.models import PublicCase
@@ -72,12 +73,33 @@ def public_cases_fill(*, limit: int = 5000) -> int:
     return len(missing)
 
 
+# The columns the public view reads of each service order (the rows are wide: the rest would
+# cost more to turn into objects than to fetch). A column added to the view goes here too:
+# partners/tests/test_api_costs.py counts the statements, and a deferred column read costs one.
+ORDER_COLUMNS = ("id", "case_id", "status", "created_at")
+_VIEW_COLUMNS = {
+    "swaps": (*ORDER_COLUMNS, "promised_by", "outbound_id", "outbound__id", "outbound__carrier",
+              "outbound__tracking_number", "outbound__status"),
+    "visits": (*ORDER_COLUMNS, "slot_start", "slot_end"),
+    "quotes": (*ORDER_COLUMNS, "total", "currency", "expires_at"),
+}
+
+
 def _PUBLIC_VIEW_PREFETCHES():  # noqa: N802 (built when asked: models are loaded then)
-    swaps = Swap.objects.select_related("outbound")
-    events = TrackingEvent.objects.order_by("occurred_at", "pk")
-    return [Prefetch("swaps", queryset=swaps), Prefetch("swaps__outbound__events", queryset=events),
-            *[m.related_name for m in ORDER_MACHINES if m.related_name != "swaps"],
-            "quotes", timeline_prefetch()]
+    lookups = [Prefetch("swaps", queryset=Swap.objects.select_related("outbound")
+                        .only(*_VIEW_COLUMNS["swaps"])),
+               Prefetch("swaps__outbound__events", queryset=TrackingEvent.objects.order_by(
+                   "occurred_at", "pk").only("shipment_id", "occurred_at", "status",
+                                             "location")),
+               Prefetch("quotes", queryset=Quote.objects.only(*_VIEW_COLUMNS["quotes"])),
+               timeline_prefetch()]
+    for machine in ORDER_MACHINES:
+        if machine.related_name != "swaps":
+            model = apps.get_model(machine.model)
+            columns = _VIEW_COLUMNS.get(machine.related_name, ORDER_COLUMNS)
+            lookups.append(Prefetch(machine.related_name,
+                                    queryset=model.objects.only(*columns)))
+    return lookups
 
 
 def case_public_view(case: Case, *, staff: bool = False) -> dict:
