@@ -11,7 +11,8 @@ The whole API of this module:
   the translated label); `describe(code)` -> `{"code", "label", "description"}`.
 - `public_status(case)` -> `PublicStatus`: the case's public status now.
 - `public_timeline(case)` -> `list[TimelineEntry]`: each public status the case went through,
-  oldest first (`at`, `status`, `label`, `description`), with no operator names and no notes.
+  oldest first (`at`, `status`, `label`, `description`), with no operator names and no notes;
+  `timeline_prefetch()` reads its audit trail with the case (`prefetch_related`).
 - `MACHINES`: the mapping tables, one `Machine` per state machine. To map a new machine (a
   repair order, say) add one `Machine` here; `partners/tests/test_status.py` fails while any
   state of any machine listed here has no public word.
