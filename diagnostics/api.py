@@ -180,10 +180,11 @@ class RunAnswerApi(APIView):
     def post(self, request, pk):
         data = self.RunAnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.run_answer(run=_run(pk), step=data.validated_data["step"],
+        # The service locks the run by id and returns it with what its view shows.
+        run = services.run_answer(run=pk, step=data.validated_data["step"],
                                   answer=data.validated_data.get("answer"),
                                   value=data.validated_data.get("value"), actor=request.user)
-        return Response(_run_data(_run(run.pk)))
+        return Response(_run_data(run))
 
 
 class RunBackApi(APIView):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,7 @@ from diagnostics.reference import FAULT_CODES
 from diagnostics.scripts import tree as t
 from diagnostics.scripts.lint import Linted, ScriptLintError, lint_text
 from diagnostics.scripts.loader import plain
-from hotline.errors import DomainError, IllegalTransition, StaleObject
+from hotline.errors import DomainError, IllegalTransition, NotFound, StaleObject
 from hotline.models import CaseStatus, Symptom
 from hotline.services import case_start_diagnosis
 from hotline.workflow import actor_or_none, record_event, transition
@@ -140,9 +142,14 @@ def run_start(*, case, version: ScriptVersion, actor) -> ScriptRun:
     return run
 
 
-def _locked(run: ScriptRun, expected_step: int | None) -> ScriptRun:
-    """Return the run locked for update, refusing a finished run or a stale step."""
-    fresh = ScriptRun.objects.select_for_update().select_related("version", "case").get(pk=run.pk)
+def _locked(run: ScriptRun | int, expected_step: int | None) -> ScriptRun:
+    """Return the run (or the run with this id) locked for update, with what its view
+    shows (script, case, fault code); refuse an absent or finished run, or a stale step."""
+    fresh = (ScriptRun.objects.select_for_update(of=("self",))
+             .select_related("version__script", "case", "fault_code")
+             .filter(pk=run if isinstance(run, int) else run.pk).first())
+    if fresh is None:
+        raise NotFound(_("There is no such diagnosis."), code="no_such_run")
     if fresh.is_finished:
         raise IllegalTransition(
             f"This diagnosis is {fresh.get_status_display()}: it takes no more steps.",
@@ -154,17 +161,17 @@ def _locked(run: ScriptRun, expected_step: int | None) -> ScriptRun:
     return fresh
 
 
-def run_answer(*, run: ScriptRun, step: int, answer: str | None = None,
+def run_answer(*, run: ScriptRun | int, step: int, answer: str | None = None,
                value: Decimal | str | None = None, actor) -> ScriptRun:
-    """Answer the current step; `step` is the step number the operator saw (0-based)."""
+    """Answer the current step; `step` is the step number the operator saw (0-based). `run`
+    is the run or its id; the run returned holds its script, case and fault code."""
     with transaction.atomic():
         run = _locked(run, step)
         node = run.version.node(run.current_node)
         answer, value, target = _resolve(node, answer, value)
         now = timezone.now()
-        seq = run.steps.count() + 1
         ScriptStep.objects.create(
-            run=run, seq=seq, position=run.position, node_id=node["id"], answer=answer,
+            run=run, seq=_next_seq(run), position=run.position, node_id=node["id"], answer=answer,
             value=value, seconds=max(0, int((now - run.node_entered_at).total_seconds())),
             answered_at=now, answered_by=actor_or_none(actor))
         run.current_node, run.position, run.node_entered_at = target, run.position + 1, now
@@ -181,6 +188,12 @@ def run_answer(*, run: ScriptRun, step: int, answer: str | None = None,
     log.info("diagnosis_completed", extra={"case": run.case.number, "run": run.pk,
                                            "fault_code": run.fault_code_id, "action": run.action})
     return run
+
+
+def _next_seq(run: ScriptRun):
+    """The step's place in the record, counted inside its INSERT (the run is locked)."""
+    last = ScriptStep.objects.filter(run=run).order_by("-seq").values("seq")[:1]
+    return Coalesce(Subquery(last), 0) + 1
 
 
 def _resolve(node: dict, answer, value) -> tuple[str, Decimal | None, str]:
@@ -208,7 +221,7 @@ def _resolve(node: dict, answer, value) -> tuple[str, Decimal | None, str]:
     return answer, None, allowed[answer]
 
 
-def run_back(*, run: ScriptRun, to_step: int, step: int | None = None, actor) -> ScriptRun:
+def run_back(*, run: ScriptRun | int, to_step: int, step: int | None = None, actor) -> ScriptRun:
     """Return to step `to_step` (0-based) of the path; later answers leave the path.
 
     They stay in the record (discarded), so QA can see where operators changed their minds.

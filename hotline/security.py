@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
@@ -72,3 +73,16 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         except AuthenticationFailed:
             auth_failure_record(self.scope, request)
             raise
+
+    def authenticate_credentials(self, key):
+        """DRF's check, reading the user's profile and distributor with the token (one
+        query: the API's permissions and filters need them on every request)."""
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user__hotline_profile__distributor").get(
+                key=key)
+        except model.DoesNotExist:
+            raise AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token

@@ -500,6 +500,10 @@ CELERY_BEAT_SCHEDULE |= {
 PARTNERS_API_RATE = env.str("PARTNERS_API_RATE", "600/minute")
 if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", PARTNERS_API_RATE):
     raise env.error("PARTNERS_API_RATE", "write it like 600/minute (second, minute, hour, day)")
+# API keys (with their distributor and user) kept in the cache that long (partners.keycache);
+# on by default only with a shared cache, which tells every process of a revocation.
+PARTNERS_API_KEY_CACHE_SECONDS = env.int("PARTNERS_API_KEY_CACHE_SECONDS",
+                                         300 if CACHE_URL else 0, min_value=0)
 # Webhook signing secrets are stored encrypted (hotline.encryption): Fernet keys, the first
 # encrypts; without any, a key derived from SECRET_KEY.
 WEBHOOK_SECRET_KEYS = env.list("WEBHOOK_SECRET_KEY", [])

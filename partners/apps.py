@@ -30,7 +30,10 @@ class PartnersConfig(AppConfig):
         from django.apps import apps
 
         from hotline.audit_hooks import AuditSubscriber
+        from partners.keycache import connect
         from partners.status import MACHINES
+
+        connect()  # cached API keys go stale when a key, user or role changes
 
         actions = {"opened"}
         for machine in MACHINES:

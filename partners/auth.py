@@ -2,7 +2,8 @@
 
 `Authorization: Api-Key <prefix>.<secret>`: the key acts as its distributor's API user (so
 every existing permission and scope rule applies, and audit trails say which distributor
-acted). Scopes: reading needs `read_status`, writing `open_cases`, and the webhook endpoints
+acted); the key, its distributor and that user come from the cache (partners.keycache).
+Scopes: reading needs `read_status`, writing `open_cases`, and the webhook endpoints
 `manage_webhooks`. Each key is throttled (PARTNERS_API_RATE, through the cache: Redis in
 production) with 429 and Retry-After.
 """
@@ -18,8 +19,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
+from partners.keycache import key_identity
 from partners.models import DistributorKey, Scope
-from partners.services.keys import api_user, key_used
+from partners.services.keys import key_used
 
 WEBHOOK_ROUTES = "partners-api-webhook"
 
@@ -32,7 +34,7 @@ class DistributorKeyAuthentication(BaseAuthentication):
         if not raw:
             return None
         try:
-            key = DistributorKey.objects.get_from_key(raw)
+            key, user = key_identity(raw)
         except DistributorKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
         if key.has_expired:
@@ -42,7 +44,7 @@ class DistributorKeyAuthentication(BaseAuthentication):
             raise exceptions.PermissionDenied(
                 _("This API key lacks the scope %(scope)s.") % {"scope": scope})
         key_used(key=key)
-        return api_user(key.distributor), key
+        return user, key
 
     def authenticate_header(self, request):
         return self.keyword

@@ -8,20 +8,33 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import Prefetch, Q, QuerySet
 
 from carriers.domain import UnknownCarrier
+from carriers.models import TrackingEvent
 from carriers.registry import carrier_get
+from exchanges.models import Quote, Swap
 from exchanges.swaps.services import tracking_url
 from hotline.models import Case
 from partners.models import PublicCase
-from partners.status import DESCRIPTIONS, ORDER_MACHINES, PublicStatus, public_status, public_timeline
+from partners.status import (
+    DESCRIPTIONS,
+    ORDER_MACHINES,
+    PublicStatus,
+    public_status,
+    public_timeline,
+    timeline_prefetch,
+)
 
 
 def cases_visible(*, distributor=None) -> QuerySet[Case]:
     """Every case for hotline staff (distributor None); a distributor's own otherwise: those
-    it opened and those of handsets it sold."""
-    cases = Case.objects.select_related("handset__model", "customer", "distributor", "public")
+    it opened and those of handsets it sold. Each with what its public view reads (a query
+    per kind of service order, one for the quotes, the tracking events and the audit trail:
+    a fixed number, whatever the case holds)."""
+    cases = (Case.objects.select_related("handset__model", "customer", "distributor", "public")
+             .prefetch_related(*_PUBLIC_VIEW_PREFETCHES()))
     if distributor is not None:
         cases = cases.visible_to_distributor(distributor)
     return cases
@@ -60,14 +73,45 @@ def public_cases_fill(*, limit: int = 5000) -> int:
     return len(missing)
 
 
+# The columns the public view reads of each service order (the rows are wide: the rest would
+# cost more to turn into objects than to fetch). A column added to the view goes here too:
+# partners/tests/test_api_costs.py counts the statements, and a deferred column read costs one.
+ORDER_COLUMNS = ("id", "case_id", "status", "created_at")
+_VIEW_COLUMNS = {
+    "swaps": (*ORDER_COLUMNS, "promised_by", "outbound_id", "outbound__id", "outbound__carrier",
+              "outbound__tracking_number", "outbound__status"),
+    "visits": (*ORDER_COLUMNS, "slot_start", "slot_end"),
+    "quotes": (*ORDER_COLUMNS, "total", "currency", "expires_at"),
+}
+
+
+def _PUBLIC_VIEW_PREFETCHES():  # noqa: N802 (built when asked: models are loaded then)
+    lookups = [Prefetch("swaps", queryset=Swap.objects.select_related("outbound")
+                        .only(*_VIEW_COLUMNS["swaps"])),
+               Prefetch("swaps__outbound__events", queryset=TrackingEvent.objects.order_by(
+                   "occurred_at", "pk").only("shipment_id", "occurred_at", "status",
+                                             "location")),
+               Prefetch("quotes", queryset=Quote.objects.only(*_VIEW_COLUMNS["quotes"])),
+               timeline_prefetch()]
+    for machine in ORDER_MACHINES:
+        if machine.related_name != "swaps":
+            model = apps.get_model(machine.model)
+            columns = _VIEW_COLUMNS.get(machine.related_name, ORDER_COLUMNS)
+            lookups.append(Prefetch(machine.related_name,
+                                    queryset=model.objects.only(*columns)))
+    return lookups
+
+
 def case_public_view(case: Case, *, staff: bool = False) -> dict:
-    """Return everything a partner may know about a case, in the active language."""
+    """Return everything a partner may know about a case, in the active language (from what
+    cases_visible read with it, else with a few queries of its own)."""
     status = public_status(case)
     public = getattr(case, "public", None) if _has_public(case) else None
-    swap = _current(case.swaps.select_related("outbound").order_by("-created_at", "-pk"))
-    visit = _current(case.visits.order_by("-created_at", "-pk"))
-    quote = case.quotes.order_by("-created_at", "-pk").first() if hasattr(case, "quotes") \
-        else None
+    swaps = case.swaps.all() if _prefetched(case, "swaps") else \
+        case.swaps.select_related("outbound")
+    swap = _current(swaps)
+    visit = _current(case.visits.all())
+    quote = _newest(case.quotes.all()) if hasattr(case, "quotes") else None
     handset = case.handset
     return {
         "number": case.number,
@@ -108,6 +152,10 @@ def case_public_view(case: Case, *, staff: bool = False) -> dict:
     }
 
 
+def _prefetched(case, name: str) -> bool:
+    return name in getattr(case, "_prefetched_objects_cache", {})
+
+
 def _has_public(case) -> bool:
     try:
         case.public  # noqa: B018
@@ -124,9 +172,13 @@ def _is_open(order) -> bool:
     return getattr(order, _machine(order).field) not in _machine(order).finished
 
 
+def _newest(orders: list):
+    return max(orders, key=lambda o: (o.created_at, o.pk), default=None)
+
+
 def _current(orders):
     """The open order created last, else the last one."""
-    orders = list(orders)
+    orders = sorted(orders, key=lambda o: (o.created_at, o.pk), reverse=True)
     live = [o for o in orders if _is_open(o)]
     return (live or orders or [None])[0]
 
@@ -166,6 +218,6 @@ def _shipment(swap) -> dict | None:
         "events": [
             {"at": event.occurred_at, "status": event.status,
              "label": event.get_status_display(), "location": event.location}
-            for event in shipment.events.order_by("occurred_at", "pk")
+            for event in shipment.events.all()  # in order (Meta.ordering, or the prefetch's)
         ],
     }

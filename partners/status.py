@@ -11,7 +11,8 @@ The whole API of this module:
   the translated label); `describe(code)` -> `{"code", "label", "description"}`.
 - `public_status(case)` -> `PublicStatus`: the case's public status now.
 - `public_timeline(case)` -> `list[TimelineEntry]`: each public status the case went through,
-  oldest first (`at`, `status`, `label`, `description`), with no operator names and no notes.
+  oldest first (`at`, `status`, `label`, `description`), with no operator names and no notes;
+  `timeline_prefetch()` reads its audit trail with the case (`prefetch_related`).
 - `MACHINES`: the mapping tables, one `Machine` per state machine. To map a new machine (a
   repair order, say) add one `Machine` here; `partners/tests/test_status.py` fails while any
   state of any machine listed here has no public word.
@@ -30,7 +31,10 @@ from datetime import datetime
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+
+from hotline.models import AuditEvent
 
 
 class PublicStatus(models.TextChoices):
@@ -239,12 +243,30 @@ def public_status(case) -> PublicStatus:
     return _combine(case.status, orders)
 
 
+def timeline_prefetch() -> Prefetch:
+    """Read a case's audit trail for public_timeline with the case (`prefetch_related`)."""
+    return Prefetch("audit_events", queryset=_trail(), to_attr="public_trail")
+
+
+def _trail():
+    by_ct = _machines_by_content_type()
+    return (AuditEvent.objects.filter(content_type__in=list(by_ct)).exclude(target="")
+            .order_by("at", "id").only("at", "content_type_id", "object_id", "source",
+                                       "target", "case_id"))
+
+
+def _machines_by_content_type() -> dict[int, Machine]:
+    return {ContentType.objects.get_for_model(apps.get_model(m.model)).pk: m for m in MACHINES}
+
+
 def public_timeline(case) -> list[TimelineEntry]:
-    """Return each public status the case went through, oldest first."""
-    by_ct = {ContentType.objects.get_for_model(apps.get_model(m.model)).pk: m for m in MACHINES}
-    events = list(case.audit_events.filter(content_type__in=list(by_ct)).exclude(target="")
-                  .order_by("at", "id")
-                  .values_list("at", "content_type_id", "object_id", "source", "target"))
+    """Return each public status the case went through, oldest first (from the trail and
+    orders read with the case, when they were: see timeline_prefetch)."""
+    by_ct = _machines_by_content_type()
+    trail = getattr(case, "public_trail", None)
+    if trail is None:
+        trail = _trail().filter(case=case)
+    events = [(e.at, e.content_type_id, e.object_id, e.source, e.target) for e in trail]
     # Replay the audit trail. Each subject starts in the state its first event left (or, with
     # no event at all, the state it is in now), so data made without events still reads true.
     first_source: dict[tuple[str, str], str] = {}
@@ -254,10 +276,10 @@ def public_timeline(case) -> list[TimelineEntry]:
     case_state = first_source.get(case_key) or getattr(case, CASE_MACHINE.field)
     created: dict[tuple[str, str], tuple[datetime, str]] = {}
     for machine in ORDER_MACHINES:
-        for pk, at, state in getattr(case, machine.related_name).values_list(
-                "pk", "created_at", machine.field):
-            key = (machine.model, str(pk))
-            created[key] = (at, first_source.get(key) or state)
+        for order in getattr(case, machine.related_name).all():
+            key = (machine.model, str(order.pk))
+            created[key] = (order.created_at,
+                            first_source.get(key) or getattr(order, machine.field))
     steps = [(case.created_at, 0, case_key, case_state)]
     steps += [(at, 0, key, state) for key, (at, state) in created.items()]
     steps += [(at, 1, (by_ct[ct].model, oid), target) for at, ct, oid, _s, target in events]

@@ -94,6 +94,28 @@ def test_a_step_on_a_finished_run_is_refused_with_409(api, run, operator):
     assert response.json()["code"] == "run_finished"
 
 
+def test_an_answer_to_an_unknown_run_is_a_404(api, run):
+    response = api.post(f"/api/v1/diagnosis-runs/{run.pk + 1000}/answer/",
+                        {"step": 0, "answer": "flat"})
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_such_run"
+
+
+def test_an_answer_after_going_back_takes_the_next_place_in_the_record(api, run, operator):
+    from diagnostics.services import run_back
+
+    run_answer(run=run, step=0, answer="flat", actor=operator)
+    run_back(run=run, to_step=0, actor=operator)
+
+    response = api.post(f"/api/v1/diagnosis-runs/{run.pk}/answer/", {"step": 0, "answer": "flat"})
+
+    assert response.status_code == 200
+    assert list(run.steps.order_by("seq").values_list("seq", "discarded")) == [
+        (1, True), (2, False)]
+    assert [step["answer"] for step in response.json()["path"]] == ["Flat"]
+
+
 def test_an_answer_without_step_is_refused_with_400(api, run):
     response = api.post(f"/api/v1/diagnosis-runs/{run.pk}/answer/", {"answer": "flat"})
 
@@ -191,8 +213,9 @@ def test_the_runs_of_a_case_are_listed_newest_first(api, run, operator):
 
 def test_a_diagnostic_step_reads_the_database_a_fixed_small_number_of_times(
         api, run, sample, operator, django_assert_num_queries):
-    """One answer (issue 18): the run locked and read, the step stored, the run moved on and
-    read back with its path; the same count for any run, whatever the case or its history."""
+    """One answer (issue 18): the run locked and read with its script, case and fault code,
+    the step stored (its number counted in the INSERT), the run moved on, its path read;
+    plus the savepoint pair of the test's transaction. The same for any run."""
     from diagnostics.services import run_start
     from hotline.tests.factories import CaseFactory, HandsetFactory, HandsetModelFactory
 
@@ -202,7 +225,7 @@ def test_a_diagnostic_step_reads_the_database_a_fixed_small_number_of_times(
               for _ in range(2)]
     api.post(f"/api/v1/diagnosis-runs/{run.pk}/answer/", {"step": 0, "answer": "flat"})  # caches
     for one in others:
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(6):
             response = api.post(f"/api/v1/diagnosis-runs/{one.pk}/answer/",
                                 {"step": 0, "answer": "flat"})
         assert response.status_code == 200

@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ def key_create(*, distributor, name: str, scopes: list[str], expires_at=None,
     if expires_at is not None and expires_at <= timezone.now():
         raise PartnerError(_("The expiry date must be in the future."), field="expires_at")
     with transaction.atomic():
+        api_user(distributor)  # made now rather than at the first request (partners.keycache)
         key, secret = DistributorKey.objects.create_key(
             distributor=distributor, name=name, scopes=sorted(set(scopes)),
             expiry_date=expires_at, created_by=_user(actor), replaces=replaces)
@@ -76,18 +78,23 @@ def key_rotate(*, key: DistributorKey, actor=None,
 
 
 def key_used(*, key: DistributorKey, now=None) -> None:
-    """Record that the key was used (to the minute: one write a minute at most)."""
+    """Record that the key was used (to the minute: one write a minute at most, counted in
+    the cache, since the key itself may come from the cache with an older last use)."""
     now = now or timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USE_PRECISION:
+    if key.last_used_at is not None and now - key.last_used_at < LAST_USE_PRECISION:
+        return
+    if cache.add(f"partners:api-key-used:{key.prefix}", True,
+                 LAST_USE_PRECISION.total_seconds()):
         DistributorKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
+    key.last_used_at = now
 
 
 def api_user(distributor):
-    """The user a distributor's keys act as (audit trails name it), made on first use."""
+    """The user a distributor's keys act as (audit trails name it), made with its first key."""
     User = get_user_model()
     username = f"api-{distributor.code}"[:150]
-    user = User.objects.filter(username=username).select_related("hotline_profile").first()
+    user = (User.objects.filter(username=username)
+            .select_related("hotline_profile__distributor").first())
     if user is None:
         with transaction.atomic():
             user, created = User.objects.get_or_create(
