@@ -5,7 +5,9 @@ schemathesis' own response checks against the generated schema, conform (the sam
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -102,10 +104,34 @@ def test_fields_that_may_be_empty_are_nullable(document, component, field):
 
 
 # --- real answers, checked against the schema -------------------------------------------------
+class _AppInTheTestsTransaction:
+    """The WSGI app as Django's test client calls it: the end of a request does not close the
+    database connection (on PostgreSQL, with persistent connections and health checks, it
+    would close the connection holding the test's transaction)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = self.app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api(db):
     """The schema as served, with schemathesis calling the app in process."""
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    return schemathesis.openapi.from_wsgi(
+        "/api/schema/", _AppInTheTestsTransaction(get_wsgi_application()))
 
 
 @pytest.fixture
