@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from hotline.errors import CaseError, NotFound
+from hotline.errors import CaseError, IllegalTransition, NotFound
 from hotline.models import Notification
 from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory, UserFactory
 from repairs.models import ReferralStatus
@@ -158,7 +158,7 @@ def test_a_case_whose_handset_is_at_the_shop_is_not_cancelled():
     referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
     referrals.referral_receive(referral=referral)
 
-    with pytest.raises(CaseError):
+    with pytest.raises(IllegalTransition, match="service point"):
         case_cancel(case=case, actor=UserFactory(roles=["operator"]), reason="changed mind")
 
 
@@ -210,7 +210,7 @@ def test_a_decision_is_not_taken_back_while_the_handset_is_at_the_shop():
     referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
     referrals.referral_receive(referral=referral)
 
-    with pytest.raises(CaseError, match="finish the referral"):
+    with pytest.raises(IllegalTransition, match="finish the referral"):
         case_revise(case=case, actor=UserFactory(roles=["supervisor"]), reason="a swap after all")
 
     referral.refresh_from_db()
