@@ -217,3 +217,22 @@ def test_a_decision_is_not_taken_back_while_the_handset_is_at_the_shop():
     case.refresh_from_db()
     assert referral.status == ReferralStatus.RECEIVED
     assert case.status == "referred"
+
+
+@pytest.mark.parametrize("received", [False, True])
+def test_the_case_page_offers_take_back_and_cancel_exactly_when_the_referral_allows(
+        client, received):
+    from django.urls import reverse
+
+    supervisor = UserFactory(roles=["supervisor"])
+    client.force_login(supervisor)
+    case = referred_case()
+    referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
+    if received:
+        referrals.referral_receive(referral=referral)
+
+    page = client.get(reverse("console:case_detail", args=[case.number])).content.decode()
+
+    # One condition (hotline.case_guards): shown exactly when the transition goes through.
+    assert (reverse("exchanges:case_revise", args=[case.number]) in page) is not received
+    assert (reverse("console:case_cancel", args=[case.number]) in page) is not received
