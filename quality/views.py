@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hotline.capabilities import capability_required, has_capability
 from hotline.charts import Series, bar_chart, line_chart
+from hotline.dates import as_date, format_local
 from hotline.errors import DomainError
 from quality import imports, selectors, services
 from quality.capabilities import ACT_ON_ALERTS, IMPORT_QUALITY_DATA, VIEW_QUALITY
@@ -23,6 +24,7 @@ from quality.models import Alert, AlertStatus
 from quality.report import report_pdf
 from quality.selectors import Filters
 from quality.tables import TABLES, record_row, records_queryset, to_csv
+from quality.templatetags.quality_tags import WEEK_COLUMNS
 from quality.warning import last_complete_week
 
 IMPORTERS = {"field_returns": imports.import_field_returns, "batches": imports.import_batches,
@@ -41,7 +43,9 @@ def _chart(table, rows, title):
     if not table.chart or not rows:
         return ""
     label, value = table.chart
-    labels = [str(row[label]) for row in rows][:40]
+    # weeks as the reader says them ("26 Oct", "26 oct."); the CSV keeps ISO dates
+    labels = [format_local(as_date(row[label]), "d MMM") if label in WEEK_COLUMNS
+              else str(row[label]) for row in rows][:40]
     values = [row[value] for row in rows][:40]
     percent = value in table.percent
     if table.line:
@@ -181,7 +185,8 @@ def _alert_chart(alert: Alert):
     if not weeks:
         return ""
     return line_chart(
-        title=_("Failures per week against the expected count"), labels=weeks,
+        title=_("Failures per week against the expected count"),
+        labels=[format_local(as_date(week), "d MMM") for week in weeks],
         series=[Series(_("Observed"), evidence.get("observed", [])),
                 Series(_("Expected"), evidence.get("expected", [])),
                 Series(_("CUSUM statistic"), evidence.get("cusum", []))],
