@@ -301,3 +301,33 @@ def test_the_qa_pages_say_dates_and_weeks_in_the_readers_language(qa_client, lan
     trend = qa_client.get(reverse("quality:table", args=["trend"])
                           + "?start=2026-09-01&end=2026-11-29&format=csv").content.decode()
     assert ISO_DATE.search(trend)  # the CSV keeps ISO dates
+
+
+@pytest.mark.parametrize("language, script, node", [
+    ("en", "Won't charge", "the charging port is faulty"),
+    ("fr", "Ne charge pas", "le connecteur de charge est défaillant")])
+def test_scripts_and_end_nodes_are_shown_by_their_titles_not_their_ids(
+        qa_client, language, script, node):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from diagnostics.services import script_publish
+
+    script_publish(text=(Path(settings.BASE_DIR) / "fixtures/scripts/wont-charge.yaml")
+                   .read_text(), filename="wont-charge.yaml")
+    model = catalogue_model()
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 2, verdict="nff",
+            script="wont-charge", end_node="o_port")
+    qa_client.cookies["django_language"] = language
+    query = "?start=2026-03-01&end=2026-03-31"
+
+    nff = qa_client.get(reverse("quality:table", args=["nff"]) + query + "&by=end_node")
+    listed = qa_client.get(reverse("quality:table", args=["records"]) + query)
+    csv_text = qa_client.get(reverse("quality:table", args=["nff"]) + query
+                             + "&by=end_node&format=csv").content.decode()
+
+    for page in (nff.content.decode(), listed.content.decode()):
+        assert script in page.replace("&#x27;", "'") and node in page
+        assert "o_port" not in page
+    assert "wont-charge / o_port" in csv_text  # the export keeps the ids
