@@ -39,6 +39,8 @@ ALLOWED = {
     "contact", "option", "options", "description", "distributeur", "agent", "agents",
     "batch", "batches", "token", "tokens", "admin", "backend", "on", "a", "an", "as", "me", "in",
     "plus", "bus", "film", "test", "tests", "site", "sites", "point", "points", "visit",
+    # The warehouse company's name (WAREHOUSE_COMPANY, "Hotline Logistics" by default).
+    "logistics",
     # French words that happen to be in English msgids only.
     "chose", "cloud", "arrive", "fin", "solution", "instructions", "dispatch", "notification",
     "port",
