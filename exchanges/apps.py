@@ -20,6 +20,8 @@ class ExchangesConfig(AppConfig):
     customer_panels = ("exchanges.swaps.views.customer_ledger_panel",)
     case_cancelled_hooks = ("exchanges.decisions.services.case_cancelled",
                             "exchanges.swaps.services.swaps_case_cancelled")
+    # The case's buttons and transitions follow its swaps and visits (hotline.case_guards).
+    case_transition_guards = ("exchanges.guards.case_guard",)
     # Courier tracking events drive the swaps (docs/swaps.md).
     carrier_subscribers = ("exchanges.swaps.subscriber.on_shipment_event",)
     wallboard_figures = ("exchanges.wallboard.wallboard_figures",)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from carriers.models import TrackingEvent
 from carriers.services import carriers_all, sandbox_advance
 from diagnostics.models import FaultCode
 from exchanges import demo_visits
@@ -19,17 +20,21 @@ from exchanges.decisions.fulfilment import swap_request
 from exchanges.decisions.warranty import warranty_status
 from exchanges.models import Decision, ReplacementUnit, ServicePrice, Swap, Technician, Warehouse
 from hotline import services
-from hotline.models import Case, Customer, Handset, HandsetModel, Tac
+from hotline.models import AuditEvent, Case, Customer, Handset, HandsetModel, Notification, Tac
 from hotline.validators import imei_with_check_digit
 from hotline.workflow import transition
 
+# The demo's price list is typed by the French service's staff, so in French: its lines are
+# what the quotes show, as typed (only the product's own text is translated).
 PRICES = [
     # outcome, fault category ("" = any), description, amount before tax
-    ("swap", "", "Replacement handset, like for like (out of warranty)", "149.00"),
-    ("swap", "liquid_damage", "Replacement handset after liquid damage", "229.00"),
-    ("swap", "physical_damage", "Replacement handset after physical damage", "199.00"),
-    ("visit", "", "Technician visit and on-site repair (out of warranty)", "89.00"),
-    ("visit", "physical_damage", "Technician visit and repair of physical damage", "129.00"),
+    ("swap", "", "Appareil de remplacement identique (hors garantie)", "149.00"),
+    ("swap", "liquid_damage", "Appareil de remplacement après oxydation", "229.00"),
+    ("swap", "physical_damage", "Appareil de remplacement après casse", "199.00"),
+    ("visit", "", "Intervention d’un technicien et réparation sur place (hors garantie)",
+     "89.00"),
+    ("visit", "physical_damage", "Intervention d’un technicien et réparation de la casse",
+     "129.00"),
 ]
 
 TECHNICIANS = [
@@ -68,6 +73,7 @@ def load(*, stdout) -> None:
     with transaction.atomic():
         _load_reference(stdout=stdout)
     _load_swaps(stdout=stdout)
+    _load_quote(stdout=stdout)
     demo_visits.load(stdout=stdout)
 
 
@@ -160,4 +166,88 @@ def _load_swaps(*, stdout) -> None:
             swap_request(case=case, decision=decision, carrier_options=options)
         made += 1
     released = sandbox_advance()
+    for swap in Swap.objects.filter(case__customer__email__in=[row[2] for row in DEMO_SWAPS],
+                                    outbound__isnull=False).select_related("outbound", "case"):
+        _date_history(swap)
     stdout.write(f"exchanges: {made} demo swaps, {released.stored} sandbox events released")
+
+
+# A handset out of warranty: its swap is paid, the quote waits for the customer's consent.
+QUOTE_CUSTOMER = ("Léa", "Fontaine", "lea.fontaine@example.org", "12 rue de la République",
+                  "69002", "Lyon")
+
+
+def _load_quote(*, stdout) -> None:
+    """A case whose paid swap waits for the customer's written consent to its quote, through
+    the real path (diagnosis, proposal, confirmation: the quote is priced and sent)."""
+    from exchanges.decisions.selectors import decision_current
+    from exchanges.decisions.services import decision_confirm, diagnosis_record
+
+    first, last, email, street, postcode, city = QUOTE_CUSTOMER
+    tac = Tac.objects.filter(model__is_current=True, model__variants__isnull=False).first()
+    fault_code = FaultCode.objects.filter(code="BAT-01").first()
+    operator = get_user_model().objects.filter(username="operator").first()
+    if tac is None or fault_code is None or Customer.objects.filter(email=email).exists():
+        return
+    with transaction.atomic():
+        customer = services.customer_create(
+            first_name=first, last_name=last, email=email, country="FR", language="fr",
+            phones=["+33600000099"],
+            address={"street": street, "postcode": postcode, "city": city, "access_notes": ""})
+        handset = services.handset_register(
+            imei=imei_with_check_digit(f"{tac.tac}{890000:06d}"), owner=customer,
+            purchase_date=datetime.date.today() - datetime.timedelta(days=3 * 365))
+        case = services.case_open(customer=customer, handset=handset, symptom="battery_drain",
+                                  description="Le téléphone s’éteint à 30 % de batterie.")
+        diagnosis_record(case=case, fault_code=fault_code, action="swap", actor=operator,
+                         propose=True)
+        decision_confirm(decision=decision_current(case=case), actor=operator)
+    case.refresh_from_db()
+    stdout.write(f"exchanges: case {case.number} waits for the consent to its quote")
+
+
+
+
+def _date_history(swap: Swap) -> None:
+    """Give a demo swap's case the times of what it records. The demo books its parcels hours
+    ago (the sandbox courier's `backdate_hours`), but its case, decision and booking were
+    written now: each courier event's audit row takes the time the courier gave it, what led to
+    the booking takes the minutes before the booking, what followed an event takes its time;
+    the case's opening and its messages move with the audit rows they were written with."""
+    booked = swap.outbound.booked_at
+    if booked is None or booked > timezone.now() - datetime.timedelta(minutes=5):
+        return
+    events = list(AuditEvent.objects.filter(case=swap.case).order_by("at", "id"))
+    occurred = dict(TrackingEvent.objects.filter(
+        pk__in=[e.data.get("tracking_event") for e in events if e.data.get("tracking_event")]
+    ).values_list("pk", "occurred_at"))
+    tracked = [i for i, e in enumerate(events) if e.data.get("tracking_event") in occurred]
+    before = tracked[0] if tracked else len(events)
+    moved, previous = [], None
+    for index, event in enumerate(events):
+        if index < before:  # the opening, the diagnosis, the decision, the booking
+            at = booked - datetime.timedelta(minutes=2 * (before - 1 - index))
+        elif event.data.get("tracking_event") in occurred:
+            at = occurred[event.data["tracking_event"]]
+        else:  # written with the event before it
+            at = previous or event.at
+        moved.append((event, at))
+        previous = at
+    # Messages were written in the same transaction as the audit row just before them.
+    notifications = list(Notification.objects.filter(case=swap.case).order_by("created_at", "id"))
+    for notification in notifications:
+        owner = None
+        for event, at in moved:
+            if event.at <= notification.created_at + datetime.timedelta(seconds=1):
+                owner = (event, at)
+        if owner is not None:
+            Notification.objects.filter(pk=notification.pk).update(
+                created_at=notification.created_at + (owner[1] - owner[0].at))
+    for event, at in moved:
+        AuditEvent.objects.filter(pk=event.pk).update(at=at)
+    if moved:
+        Case.objects.filter(pk=swap.case_id).update(created_at=moved[0][1])
+        # The decision was confirmed when the case went into service.
+        started = [at for event, at in moved if event.action == "start_service"]
+        if started:
+            Decision.objects.filter(case=swap.case_id).update(decided_at=started[0])

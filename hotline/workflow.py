@@ -123,6 +123,14 @@ def transition(
 
 
 def _refusal(obj, source, name: str, allowed: list[str]) -> str:
+    # A record that guards its transitions with other records' states says why (the case's
+    # service records, hotline.case_guards): the same condition that hid the button.
+    refusals = getattr(obj, "transition_refusals", None)
+    reasons = refusals(name) if refusals is not None else []
+    if reasons:
+        return _("Not possible now: “%(action)s” on %(what)s %(obj)s: %(reasons)s") % {
+            "action": event_name(name), "what": obj._meta.verbose_name, "obj": obj,
+            "reasons": " ".join(reasons)}
     label = getattr(obj, f"get_{state_field_name(obj)}_display", lambda: source)()
     # The actions by their human names, as the timeline shows them (hotline.names).
     what = (", ".join(event_name(key) for key in allowed) if allowed

@@ -20,6 +20,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from hotline.dates import format_local
 from hotline.models import HandsetModel
 from quality import selectors
 from quality.models import Alert, AlertStatus
@@ -80,7 +81,8 @@ def report_pdf(*, as_of: datetime.date) -> bytes:
     f = Filters(start=week - datetime.timedelta(weeks=12), end=week_end)
     story = [Paragraph(_("Quality weekly report"), styles["Title"]),
              Paragraph(_("Week of %(start)s to %(end)s; figures over the 13 weeks to its end.")
-                       % {"start": week.isoformat(), "end": week_end.isoformat()}, styles["Normal"]),
+                       % {"start": format_local(week, "d MMM y"),
+                          "end": format_local(week_end, "d MMM y")}, styles["Normal"]),
              Spacer(1, 4 * mm)]
     story += _alerts_section(styles)
     story.append(Paragraph(_("Top faults per model"), styles["Heading2"]))
@@ -127,7 +129,7 @@ def _alerts_section(styles) -> list:
         [_("Model"), _("Fault code"), _("Batch"), _("First week"), _("Observed"), _("Expected"),
          _("Statistic"), _("Status")],
         [[str(a.model), a.fault_code_id, a.batch.code if a.batch_id else "—",
-          a.first_week.isoformat(), a.observed, f"{a.expected:.1f}", f"{a.statistic:.1f}",
+          format_local(a.first_week, "d MMM y"), a.observed, f"{a.expected:.1f}", f"{a.statistic:.1f}",
           a.get_status_display()] for a in alerts]))
     for alert in alerts[:4]:
         evidence = alert.evidence or {}
@@ -151,7 +153,7 @@ def report_send(*, as_of: datetime.date) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         week = last_complete_week(as_of)
         message = EmailMessage(
-            subject=_("Quality weekly report, week of %(week)s") % {"week": week.isoformat()},
+            subject=_("Quality weekly report, week of %(week)s") % {"week": format_local(week, "d MMM y")},
             body=_("The weekly quality report is attached; the console has the details."),
             to=recipients)
         message.attach(f"quality-report-{week.isoformat()}.pdf", report_pdf(as_of=as_of),

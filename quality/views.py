@@ -10,19 +10,23 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.capabilities import capability_required, has_capability
 from hotline.charts import Series, bar_chart, line_chart
+from hotline.dates import as_date, format_local
 from hotline.errors import DomainError
 from quality import imports, selectors, services
 from quality.capabilities import ACT_ON_ALERTS, IMPORT_QUALITY_DATA, VIEW_QUALITY
 from quality.forms import AlertActionForm, FilterForm, UploadForm
 from quality.models import Alert, AlertStatus
 from quality.report import report_pdf
+from quality.scripts import ScriptNames
 from quality.selectors import Filters
 from quality.tables import TABLES, record_row, records_queryset, to_csv
+from quality.templatetags.quality_tags import WEEK_COLUMNS
 from quality.warning import last_complete_week
 
 IMPORTERS = {"field_returns": imports.import_field_returns, "batches": imports.import_batches,
@@ -41,7 +45,9 @@ def _chart(table, rows, title):
     if not table.chart or not rows:
         return ""
     label, value = table.chart
-    labels = [str(row[label]) for row in rows][:40]
+    # weeks as the reader says them ("26 Oct", "26 oct."); the CSV keeps ISO dates
+    labels = [format_local(as_date(row[label]), "d MMM") if label in WEEK_COLUMNS
+              else Truncator(str(row[label])).chars(60) for row in rows][:40]
     values = [row[value] for row in rows][:40]
     percent = value in table.percent
     if table.line:
@@ -100,6 +106,8 @@ def table(request, name):
     rows = spec.rows(f, params)
     if request.GET.get("format") == "csv":
         return _csv_response(name, to_csv(spec, rows))
+    if name == "nff" and params["by"] in ("script", "end_node"):
+        rows = _script_titles(rows)
     title = str(spec.title)
     if spec.options:
         title = f"{title} — {dict(spec.options).get(params['by'], spec.options[0][1])}"
@@ -108,6 +116,14 @@ def table(request, name):
         "by": params["by"] or (spec.options[0][0] if spec.options else ""),
         "columns": spec.columns, "percent": spec.percent, "numeric": _numeric(spec, rows),
         "query": request.GET.urlencode()})
+
+
+def _script_titles(rows: list[dict]) -> list[dict]:
+    """The NFF rows by script or end node, labelled with the script's and node's titles (the
+    CSV and the API keep their ids)."""
+    names = ScriptNames(row.get("script") for row in rows)
+    return [{**row, "key": names.label(row.get("script", ""), row.get("end_node", ""))}
+            for row in rows]
 
 
 def _numeric(spec, rows) -> set[str]:
@@ -158,6 +174,10 @@ def _records(request, spec, form, f):
         return response
     page = RecordPaginator(records, 50, count=selectors.record_count(f)).get_page(
         request.GET.get("page"))
+    page.object_list = list(page.object_list)  # labelled once, shown as labelled
+    names = ScriptNames(r.script for r in page.object_list)
+    for r in page.object_list:
+        r.script_label = names.label(r.script, r.end_node)
     return render(request, "quality/records.html", {"form": form, "table": spec, "page": page,
                                                     "query": request.GET.urlencode()})
 
@@ -181,7 +201,8 @@ def _alert_chart(alert: Alert):
     if not weeks:
         return ""
     return line_chart(
-        title=_("Failures per week against the expected count"), labels=weeks,
+        title=_("Failures per week against the expected count"),
+        labels=[format_local(as_date(week), "d MMM") for week in weeks],
         series=[Series(_("Observed"), evidence.get("observed", [])),
                 Series(_("Expected"), evidence.get("expected", [])),
                 Series(_("CUSUM statistic"), evidence.get("cusum", []))],

@@ -34,5 +34,7 @@ class RepairsConfig(AppConfig):
     quote_answered_hooks = ("repairs.services.mail_in.quote_answered",)
     case_cancelled_hooks = ("repairs.services.lifecycle.repairs_case_cancelled",)
     case_revised_hooks = ("repairs.services.lifecycle.repairs_case_revised",)
+    # The case's buttons and transitions follow its referral and repairs (hotline.case_guards).
+    case_transition_guards = ("repairs.services.lifecycle.case_guard",)
     # Parcels of mail-in repairs (the prepaid label in, the repaired unit back).
     carrier_subscribers = ("repairs.tracking.on_shipment_event",)

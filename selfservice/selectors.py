@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from carriers.models import Shipment
@@ -84,6 +85,9 @@ def tracking_page(*, case: Case) -> dict:
         "swap": swap,
         "swap_rebookable": swap is not None and swap.status in REBOOKABLE,
         "swap_held": swap is not None and swap.status == SwapStatus.HELD_AT_DEPOT,
+        # The place is the courier's words, as it gave them (not the site's to translate).
+        "hold_place": format_html('<span translate="no">{}</span>', swap.hold_location)
+        if swap is not None and swap.hold_location else "",
         "visit": visit if visit is not None and visit.status != VisitStatus.CANCELLED else None,
         "visit_confirmable": visit is not None and visit.status == VisitStatus.SCHEDULED,
         "parcels": parcels,

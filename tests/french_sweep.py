@@ -39,6 +39,8 @@ ALLOWED = {
     "contact", "option", "options", "description", "distributeur", "agent", "agents",
     "batch", "batches", "token", "tokens", "admin", "backend", "on", "a", "an", "as", "me", "in",
     "plus", "bus", "film", "test", "tests", "site", "sites", "point", "points", "visit",
+    # The warehouse company's name (WAREHOUSE_COMPANY, "Hotline Logistics" by default).
+    "logistics",
     # French words that happen to be in English msgids only.
     "chose", "cloud", "arrive", "fin", "solution", "instructions", "dispatch", "notification",
     "port",
@@ -122,7 +124,10 @@ def untranslated(text: str, english: set[str]) -> list[str]:
 
 def _internal(href: str) -> str | None:
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    # The site's own absolute links (SITE_URL: the customer's quote and tracking pages the
+    # console links to) are pages of the site too.
+    own = urlsplit(settings.SITE_URL).netloc
+    if (parts.scheme or parts.netloc) and parts.netloc != own or not parts.path.startswith("/"):
         return None
     if SKIP_PATH.search(parts.path) or parts.path == "/":
         return None

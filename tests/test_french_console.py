@@ -43,6 +43,8 @@ def test_the_demo_is_coherent_in_time_and_every_console_page_is_in_french(
 
     assert {f"/console/cases/{number}/" for number in numbers} <= set(visited)
     assert len(visited) > len(numbers) + 20  # the menus and the linked detail pages too
+    # the customer's quote pages the case pages link to (absolute links to SITE_URL)
+    assert any(url.startswith("/exchanges/quotes/") for url in visited)
     unknown = {url: problem for url, problem in problems.items()
                if not any(re.search(pattern, url) for pattern in KNOWN)}
     assert not unknown, "English on French console pages:\n" + report(unknown)

@@ -19,6 +19,7 @@ from hotline.capabilities import WORK_CASES, capability_required
 from hotline.errors import DomainError
 from hotline.models import Case, CaseStatus
 from hotline.panels import Panel
+from hotline.workflow import allowed_transitions
 
 
 def decision_panel(request, case: Case) -> Panel:
@@ -47,8 +48,9 @@ def decision_panel(request, case: Case) -> Panel:
         "warranty": warranty_of_inputs(decision.inputs, decision.fault_code) if decision else None,
         "confirm_form": ConfirmForm(initial=initial, prefix="cf"),
         "can_override": request.user.has_perm("hotline.override_decision"),
-        "can_revise": request.user.has_perm("hotline.override_decision") and case.status in (
-            CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT, CaseStatus.REFERRED),
+        # The case machine's own condition (its role and its service records'), as the
+        # transition checks it.
+        "can_revise": "revise" in allowed_transitions(case, request.user),
         "quote": quote,
         "quote_link": quote_link(quote=quote) if quote else "",
         "signed_form": SignedAcceptanceForm(prefix="sg"),

@@ -119,10 +119,12 @@ def visit_panel_context(case) -> dict:
     free slots."""
     visit = selectors.visit_open(case=case)
     slots = []
-    if visit is not None and "book" in VISIT_ACTIONS.available_names(visit):
+    # The buttons follow the visit's action table, the condition its services check.
+    actions = VISIT_ACTIONS.available_names(visit) if visit is not None else set()
+    if "book" in actions:
         handset = case.handset
         slots = visit_slots(postcode=visit.postcode, country=visit.country,
                             family=handset.model.family if handset and handset.model else "",
                             category=visit.fault_code.category, exclude_visit=visit.pk)
-    return {"visit": visit, "slots": slots,
+    return {"visit": visit, "slots": slots, "visit_actions": actions,
             "promise_kept": any(slot.within_promise for slot in slots)}

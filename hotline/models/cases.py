@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from hotline.case_guards import case_blockers, services_allow
 from hotline.models.handsets import Handset
 from hotline.models.parties import Customer, Distributor
 
@@ -148,6 +149,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATES
 
+    def transition_refusals(self, name: str) -> list[str]:
+        """Why the case's service records refuse transition `name` now (hotline.case_guards)."""
+        return case_blockers(self, name)
+
     # Transitions only set fields; services call them (through hotline.workflow.transition),
     # save and write the audit event. Conditions that need other apps (a recorded consent, a
     # confirmed decision) are guarded by the services, which own those records.
@@ -199,7 +204,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """Record that the quote expired without an answer."""
         self.settled_at = timezone.now()
 
-    @transition(field=status, source=CaseStatus.IN_SERVICE, target=CaseStatus.RESOLVED)
+    @transition(field=status, source=CaseStatus.IN_SERVICE, target=CaseStatus.RESOLVED,
+                conditions=[services_allow("resolve")])
     def resolve(self):
         """Record that the swap closed or the visit fixed the fault."""
         self.settled_at = timezone.now()
@@ -219,6 +225,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[CaseStatus.ADVISED, CaseStatus.AWAITING_CONSENT, CaseStatus.REFERRED],
         target=CaseStatus.DIAGNOSING,
         permission="hotline.override_decision",
+        conditions=[services_allow("revise")],
     )
     def revise(self):
         """Take back a decision already acted on (supervisors only)."""
@@ -229,6 +236,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[CaseStatus.OPEN, CaseStatus.DIAGNOSING, CaseStatus.AWAITING_CONSENT,
                 CaseStatus.REFERRED],
         target=CaseStatus.CANCELLED,
+        conditions=[services_allow("cancel")],
     )
     def cancel(self):
         """Cancel the case. A settled case (advised, declined, resolved) has nothing left to
@@ -238,6 +246,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=CaseStatus.IN_SERVICE, target=CaseStatus.CANCELLED,
         permission="hotline.cancel_in_service",
+        conditions=[services_allow("cancel_in_service")],
     )
     def cancel_in_service(self):
         """Cancel a case whose swap or visit is under way (supervisors only)."""

@@ -7,6 +7,7 @@ to keep it so. Numeric formats ("H:i", "Y-m-d", "SHORT_DATETIME_FORMAT") stay wi
 
   day_month             "1 Dec"                   "1 déc."
   day_month_time        "1 Dec 12:00"             "1 déc. 12:00"
+  day_month_year        "1 Dec 2026"              "1 déc. 2026"
   day_month_year_time   "1 Dec 2026 12:00"        "1 déc. 2026 12:00"
   weekday_day_month     "Tue 1 Dec"               "mar. 1 déc."
   weekday_day_month_time "Tue 1 Dec 12:00"        "mar. 1 déc. 12:00"
@@ -17,17 +18,21 @@ to keep it so. Numeric formats ("H:i", "Y-m-d", "SHORT_DATETIME_FORMAT") stay wi
   weekday_long_time     "Tuesday 1 December, 12:00" "mardi 1 décembre, 12:00"
   full_date             "Tuesday 1 December 2026" "mardi 1 décembre 2026"
   full_date_time        "Tuesday 1 December 2026 12:00" "mardi 1 décembre 2026 12:00"
+  week_of               "week of 1 Dec"           "semaine du 1 déc."
+
+Each also takes an ISO date string (weeks stored in JSON evidence).
 """
 
 from django import template
 
-from hotline.dates import format_local
+from hotline.dates import as_date, format_local, week_label
 
 register = template.Library()
 
 PATTERNS = {
     "day_month": "d MMM",
     "day_month_time": "d MMM HH:mm",
+    "day_month_year": "d MMM y",
     "day_month_year_time": "d MMM y HH:mm",
     "weekday_day_month": "EEE d MMM",
     "weekday_day_month_time": "EEE d MMM HH:mm",
@@ -43,6 +48,7 @@ PATTERNS = {
 
 def _filter(name: str, pattern: str):
     def formatted(value) -> str:
+        value = as_date(value)
         return format_local(value, pattern) if value else ""
 
     formatted.__name__ = name
@@ -52,6 +58,8 @@ def _filter(name: str, pattern: str):
 
 for _name, _pattern in PATTERNS.items():
     register.filter(_name, _filter(_name, _pattern))
+
+register.filter("week_of", week_label)
 
 day_month = register.filters["day_month"]
 day_month_time = register.filters["day_month_time"]

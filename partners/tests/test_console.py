@@ -102,3 +102,16 @@ def test_the_page_is_in_french(client, telco):
                       HTTP_ACCEPT_LANGUAGE="fr")
 
     assert "Clés d’API" in page.content.decode() or "Clés d'API" in page.content.decode()
+
+
+def test_partner_pages_name_the_distributor_without_its_machine_code(client, supervisor):
+    DistributorFactory(code="telcomarket", name="Telco Market")
+    client.force_login(supervisor)
+
+    listing = client.get(reverse("partners:home")).content.decode()
+    detail = client.get(reverse("partners:distributor", args=["telcomarket"])).content.decode()
+
+    for page in (listing, detail):
+        visible = page.replace('"/console/partners/telcomarket', "").replace("/telcomarket/", "/")
+        assert "Telco Market" in page
+        assert "telcomarket" not in visible  # only in the links' addresses

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -266,3 +267,67 @@ def test_the_trend_chart_scales_its_axis_to_small_rates(qa_client):
     page = qa_client.get(reverse("quality:table", args=["trend"])
                          + "?start=2026-03-02&end=2026-03-29").content.decode()
     assert ">0.05<" in page and ">0.9<" not in page  # not a flat line at the foot of 0..1
+
+
+ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+def _visible(page: str) -> str:
+    """The page's text as read: no tags, attributes (links, form values) or scripts."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    page = re.sub(r'<input[^>]*type="date"[^>]*>', "", page)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+@pytest.mark.parametrize("language, week", [("en", "week of 2 Nov"),
+                                             ("fr", "semaine du 2 nov.")])
+def test_the_qa_pages_say_dates_and_weeks_in_the_readers_language(qa_client, language, week):
+    from quality.tests.factories import rising_batch_history
+    from quality.warning import alerts_scan
+
+    rising_batch_history()
+    alert = alerts_scan(as_of=datetime.date(2026, 11, 29))[0]
+    Alert.objects.filter(pk=alert.pk).update(first_week=datetime.date(2026, 11, 2))
+    qa_client.cookies["django_language"] = language
+    pages = [u for u in qa_urls(alert) if "format=csv" not in u and "/api/" not in u
+             and "report" not in u]
+    pages += [reverse("quality:table", args=["trend"]) + "?start=2026-09-01&end=2026-11-29",
+              reverse("quality:table", args=["records"]) + "?start=2026-01-01&end=2026-11-29"]
+
+    for url in pages:
+        page = qa_client.get(url).content.decode()
+        assert not ISO_DATE.findall(_visible(page)), url
+    assert week in qa_client.get(reverse("quality:alert", args=[alert.pk])).content.decode()
+    trend = qa_client.get(reverse("quality:table", args=["trend"])
+                          + "?start=2026-09-01&end=2026-11-29&format=csv").content.decode()
+    assert ISO_DATE.search(trend)  # the CSV keeps ISO dates
+
+
+@pytest.mark.parametrize("language, script, node", [
+    ("en", "Won't charge", "the charging port is faulty"),
+    ("fr", "Ne charge pas", "le connecteur de charge est défaillant")])
+def test_scripts_and_end_nodes_are_shown_by_their_titles_not_their_ids(
+        qa_client, language, script, node):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from diagnostics.services import script_publish
+
+    script_publish(text=(Path(settings.BASE_DIR) / "fixtures/scripts/wont-charge.yaml")
+                   .read_text(), filename="wont-charge.yaml")
+    model = catalogue_model()
+    records(model, "CHG-01", datetime.date(2026, 3, 4), 2, verdict="nff",
+            script="wont-charge", end_node="o_port")
+    qa_client.cookies["django_language"] = language
+    query = "?start=2026-03-01&end=2026-03-31"
+
+    nff = qa_client.get(reverse("quality:table", args=["nff"]) + query + "&by=end_node")
+    listed = qa_client.get(reverse("quality:table", args=["records"]) + query)
+    csv_text = qa_client.get(reverse("quality:table", args=["nff"]) + query
+                             + "&by=end_node&format=csv").content.decode()
+
+    for page in (nff.content.decode(), listed.content.decode()):
+        assert script in page.replace("&#x27;", "'") and node in page
+        assert "o_port" not in page
+    assert "wont-charge / o_port" in csv_text  # the export keeps the ids

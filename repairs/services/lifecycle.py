@@ -9,6 +9,38 @@ from hotline.workflow import transition
 from repairs.models import Referral, ReferralStatus, RepairOrder, RepairStatus
 
 
+def _referral_refusal(referral, doing: str) -> str:
+    if doing == "revise":
+        return _("The handset is at the service point (%(reference)s): finish the referral "
+                 "before taking the decision back.") % {"reference": referral.reference}
+    return _("The handset is at the service point (%(reference)s): finish the referral "
+             "instead of cancelling the case.") % {"reference": referral.reference}
+
+
+def _repair_refusal(order) -> str:
+    return _("The handset is with the repair centre (%(number)s): work the repair instead of "
+             "cancelling the case.") % {"number": order.number}
+
+
+def case_guard(case, name: str) -> list[str]:
+    """Reasons the case's referral and repairs refuse case transition `name` now (the case
+    page's buttons and the transitions read it: hotline.case_guards)."""
+    if name in ("cancel", "cancel_in_service", "revise"):
+        reasons = [_referral_refusal(referral, name) for referral in
+                   Referral.objects.filter(case=case).open()
+                   .exclude(status=ReferralStatus.AWAITING_DROP_OFF)]
+        if name != "revise":
+            reasons += [_repair_refusal(order) for order in
+                        RepairOrder.objects.filter(case=case).open()
+                        .exclude(status=RepairStatus.AWAITING_UNIT)]
+        return reasons
+    if name == "resolve":
+        return [_("The repair %(number)s is %(status)s: its delivery to the customer resolves "
+                  "the case.") % {"number": order.number, "status": order.get_status_display()}
+                for order in RepairOrder.objects.filter(case=case).open()]
+    return []
+
+
 def repairs_case_cancelled(*, case, actor=None, reason: str = "") -> None:
     """Case cancelled (hook run in its transaction): a referral not yet at the service point
     and a repair whose handset was never sent are cancelled with it. A handset already in a
@@ -16,15 +48,11 @@ def repairs_case_cancelled(*, case, actor=None, reason: str = "") -> None:
     reason = reason or "case cancelled"
     for referral in Referral.objects.select_for_update().filter(case=case).open():
         if referral.status != ReferralStatus.AWAITING_DROP_OFF:
-            raise CaseError(_("The handset is at the service point (%(reference)s): finish the "
-                              "referral instead of cancelling the case.")
-                            % {"reference": referral.reference}, code="referral_under_way")
+            raise CaseError(_referral_refusal(referral, "cancel"), code="referral_under_way")
         transition(referral, "cancel", actor=actor, reason=reason, check_permission=False)
     for order in RepairOrder.objects.select_for_update().filter(case=case).open():
         if order.status != RepairStatus.AWAITING_UNIT:
-            raise CaseError(_("The handset is with the repair centre (%(number)s): work the "
-                              "repair instead of cancelling the case.")
-                            % {"number": order.number}, code="repair_under_way")
+            raise CaseError(_repair_refusal(order), code="repair_under_way")
         transition(order, "cancel", actor=actor, reason=reason, check_permission=False)
 
 
@@ -34,7 +62,5 @@ def repairs_case_revised(*, case, actor=None, reason: str = "") -> None:
     reason = reason or "decision taken back"
     for referral in Referral.objects.select_for_update().filter(case=case).open():
         if referral.status != ReferralStatus.AWAITING_DROP_OFF:
-            raise CaseError(_("The handset is at the service point (%(reference)s): finish the "
-                              "referral before taking the decision back.")
-                            % {"reference": referral.reference}, code="referral_under_way")
+            raise CaseError(_referral_refusal(referral, "revise"), code="referral_under_way")
         transition(referral, "cancel", actor=actor, reason=reason, check_permission=False)

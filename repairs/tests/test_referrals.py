@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from hotline.errors import CaseError, NotFound
+from hotline.errors import CaseError, IllegalTransition, NotFound
 from hotline.models import Notification
 from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory, UserFactory
 from repairs.models import ReferralStatus
@@ -158,7 +158,7 @@ def test_a_case_whose_handset_is_at_the_shop_is_not_cancelled():
     referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
     referrals.referral_receive(referral=referral)
 
-    with pytest.raises(CaseError):
+    with pytest.raises(IllegalTransition, match="service point"):
         case_cancel(case=case, actor=UserFactory(roles=["operator"]), reason="changed mind")
 
 
@@ -210,10 +210,29 @@ def test_a_decision_is_not_taken_back_while_the_handset_is_at_the_shop():
     referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
     referrals.referral_receive(referral=referral)
 
-    with pytest.raises(CaseError, match="finish the referral"):
+    with pytest.raises(IllegalTransition, match="finish the referral"):
         case_revise(case=case, actor=UserFactory(roles=["supervisor"]), reason="a swap after all")
 
     referral.refresh_from_db()
     case.refresh_from_db()
     assert referral.status == ReferralStatus.RECEIVED
     assert case.status == "referred"
+
+
+@pytest.mark.parametrize("received", [False, True])
+def test_the_case_page_offers_take_back_and_cancel_exactly_when_the_referral_allows(
+        client, received):
+    from django.urls import reverse
+
+    supervisor = UserFactory(roles=["supervisor"])
+    client.force_login(supervisor)
+    case = referred_case()
+    referral = referrals.referral_create(case=case, service_point=ServicePointFactory())
+    if received:
+        referrals.referral_receive(referral=referral)
+
+    page = client.get(reverse("console:case_detail", args=[case.number])).content.decode()
+
+    # One condition (hotline.case_guards): shown exactly when the transition goes through.
+    assert (reverse("exchanges:case_revise", args=[case.number]) in page) is not received
+    assert (reverse("console:case_cancel", args=[case.number]) in page) is not received

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges.errors import SwapError
+from exchanges.guards import CASE_CANCEL_SWAP_STATES, swap_cancel_refusal
 from exchanges.models import (
     ReplacementUnit,
     Swap,
@@ -43,10 +44,8 @@ def swaps_case_cancelled(*, case, actor=None, reason: str = "") -> None:
     for swap in Swap.objects.filter(case=case).open():
         if swap.status == S.REQUESTED:
             continue  # the case workflow's own hook cancels requested orders
-        if swap.status not in (S.RESERVED, S.BACKORDERED, S.RETURNED_TO_SENDER):
-            raise SwapError(_("The replacement is already %(status)s: work the swap instead of "
-                              "cancelling the case.") % {"status": swap.get_status_display()},
-                            code="swap_under_way")
+        if swap.status not in CASE_CANCEL_SWAP_STATES:  # the case page's guard (guards.py)
+            raise SwapError(swap_cancel_refusal(swap), code="swap_under_way")
         swap_cancel(swap=swap, actor=actor, reason=reason or "case cancelled")
 
 
