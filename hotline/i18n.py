@@ -13,12 +13,15 @@ of `(text) -> str | None` callables named by their AppConfig). A sentence no msg
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cache
 
 from django.apps import apps
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext, trans_real
+
+from hotline.dates import format_local
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 
@@ -49,8 +52,29 @@ def _patterns(language: str) -> list[tuple[re.Pattern, str]]:
 
 
 def stored_text(text) -> str:
-    """Return `text`, a sentence stored in English, in the active language."""
-    text = str(text or "")
+    """Return `text`, a sentence stored in English, in the active language; the ISO dates it
+    holds ("The warranty ended on 2025-12-01.") as the reader writes dates."""
+    return _readable_dates(_stored_text(str(text or "")))
+
+
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w-])")
+
+
+def _readable_dates(text: str) -> str:
+    if "-" not in text:
+        return text
+
+    def readable(match: re.Match) -> str:
+        try:
+            day = datetime.date.fromisoformat(match.group(1))
+        except ValueError:
+            return match.group(1)
+        return format_local(day, "d MMMM y")
+
+    return _ISO_DATE.sub(readable, text)
+
+
+def _stored_text(text: str) -> str:
     language = get_language() or "en"
     if not text:
         return text

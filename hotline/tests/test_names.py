@@ -155,3 +155,19 @@ def test_a_stored_reason_reads_in_french(stored, french):
 
     with translation.override("fr"):
         assert stored_text(stored) == french
+
+
+@pytest.mark.django_db
+def test_stored_sentences_show_their_iso_dates_as_the_reader_writes_dates():
+    from django.utils import translation
+
+    from hotline.i18n import stored_text
+
+    stored = "The warranty ended on 2025-12-01."
+    with translation.override("en"):
+        assert stored_text(stored) == "The warranty ended on 1 December 2025."
+        # Not a date: references and impossible days are left as they are.
+        assert stored_text("PAY-2026-000001, C-2026-11-30, 2025-13-45") == (
+            "PAY-2026-000001, C-2026-11-30, 2025-13-45")
+    with translation.override("fr"):
+        assert stored_text(stored) == "La garantie a pris fin le 1 décembre 2025."
