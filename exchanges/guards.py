@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from exchanges.models import Swap, SwapStatus, Visit
+from hotline.case_guards import guard_rows
 
 S = SwapStatus
 # Cancelling the case cancels a swap in these states (exchanges.swaps.services.exceptions).
@@ -39,13 +40,16 @@ def swap_cancel_refusal(swap: Swap) -> str:
 
 def case_guard(case, name: str) -> list[str]:
     """Reasons the case's swaps and visits refuse case transition `name` now."""
+    if name not in ("resolve", "cancel", "cancel_in_service"):
+        return []
+    swaps = guard_rows(case, "exchanges.open_swaps",
+                       lambda: list(Swap.objects.filter(case=case).open().order_by("pk")))
     if name == "resolve":
-        reasons = [swap_resolve_refusal(swap) for swap in Swap.objects.filter(case=case).open()]
+        visits = guard_rows(case, "exchanges.open_visits",
+                            lambda: list(Visit.objects.filter(case=case).open().order_by("pk")))
+        reasons = [swap_resolve_refusal(swap) for swap in swaps]
         reasons += [_("The visit is %(status)s: the technician's report resolves the case.")
-                    % {"status": visit.get_status_display()}
-                    for visit in Visit.objects.filter(case=case).open()]
+                    % {"status": visit.get_status_display()} for visit in visits]
         return reasons
-    if name in ("cancel", "cancel_in_service"):
-        return [swap_cancel_refusal(swap) for swap in Swap.objects.filter(case=case).open()
-                .exclude(status__in=CASE_CANCEL_SWAP_STATES)]
-    return []
+    return [swap_cancel_refusal(swap) for swap in swaps
+            if swap.status not in CASE_CANCEL_SWAP_STATES]

@@ -16,11 +16,47 @@ guard's reasons.
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.utils.module_loading import import_string
 
 # The case transitions the service records may refuse.
 GUARDED = ("resolve", "cancel", "cancel_in_service", "revise")
+
+
+# While the transitions allowed now are listed, every guard is asked about several transitions
+# of the same case: what a guard reads is read once for all of them (`guard_rows`).
+_listing: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "case_guard_rows", default=None)
+
+
+@contextmanager
+def one_listing():
+    """Within this block, `guard_rows` reads each (case, kind) once (an inner block shares the
+    outer one's rows)."""
+    if _listing.get() is not None:
+        yield
+        return
+    token = _listing.set({})
+    try:
+        yield
+    finally:
+        _listing.reset(token)
+
+
+def guard_rows(case, kind: str, load: Callable[[], list]) -> list:
+    """The rows a guard reads about `case` (`load()`), read once per listing of the allowed
+    transitions; read afresh outside one (a transition checks the rows as they are now)."""
+    rows = _listing.get()
+    if rows is None:
+        return load()
+    key = (case.pk, kind)
+    if key not in rows:
+        rows[key] = load()
+    return rows[key]
 
 
 def case_blockers(case, name: str) -> list[str]:

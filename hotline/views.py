@@ -21,6 +21,7 @@ from hotline.capabilities import (
     capability_required,
     has_capability,
 )
+from hotline.case_guards import one_listing
 from hotline.errors import DomainError, OpenCaseExists
 from hotline.forms import CancelForm, CaseForm, CustomerForm, HandsetForm, SearchForm
 from hotline.models import Case, CaseStatus, Customer
@@ -174,13 +175,18 @@ def case_list(request):
 def case_detail(request, number):
     case = get_object_or_404(
         Case.objects.select_related("customer", "handset__model", "distributor"), number=number)
+    # A page that changes nothing: the case's own buttons and every panel's (the decision's
+    # "take back") ask the service records' guards once between them.
+    with one_listing():
+        transitions = allowed_transitions(case, request.user)
+        panels = panels_for("case", request, case)
     return render(request, "hotline/case_detail.html", {
         "case": case,
         "events": case.audit_events.select_related("actor").order_by("at", "id"),
         "previous_cases": (case.handset.cases.exclude(pk=case.pk).order_by("-created_at")
                            if case.handset_id else []),
-        "transitions": allowed_transitions(case, request.user),
-        "panels": panels_for("case", request, case),
+        "transitions": transitions,
+        "panels": panels,
         "cancel_form": CancelForm(),
         "notifications": case.notifications.order_by("-created_at", "-id")[:50],
     })

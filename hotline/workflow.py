@@ -33,12 +33,15 @@ def state_field_name(obj) -> str:
 
 def allowed_transitions(obj, user=None) -> list[str]:
     """Return the names of the transitions the object's state (and the user) allow now."""
+    from hotline.case_guards import one_listing
+
     field = state_field_name(obj)
-    if user is None:
-        found = getattr(obj, f"get_available_{field}_transitions")()
-    else:
-        found = getattr(obj, f"get_available_user_{field}_transitions")(user)
-    return sorted({t.name for t in found})
+    with one_listing():  # the guards read the case's service records once for every transition
+        if user is None:
+            found = getattr(obj, f"get_available_{field}_transitions")()
+        else:
+            found = getattr(obj, f"get_available_user_{field}_transitions")(user)
+        return sorted({t.name for t in found})
 
 
 def record_event(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from hotline.case_guards import guard_rows
 from hotline.errors import CaseError
 from hotline.workflow import transition
 from repairs.models import Referral, ReferralStatus, RepairOrder, RepairStatus
@@ -25,20 +26,22 @@ def _repair_refusal(order) -> str:
 def case_guard(case, name: str) -> list[str]:
     """Reasons the case's referral and repairs refuse case transition `name` now (the case
     page's buttons and the transitions read it: hotline.case_guards)."""
-    if name in ("cancel", "cancel_in_service", "revise"):
-        reasons = [_referral_refusal(referral, name) for referral in
-                   Referral.objects.filter(case=case).open()
-                   .exclude(status=ReferralStatus.AWAITING_DROP_OFF)]
-        if name != "revise":
-            reasons += [_repair_refusal(order) for order in
-                        RepairOrder.objects.filter(case=case).open()
-                        .exclude(status=RepairStatus.AWAITING_UNIT)]
-        return reasons
+    if name not in ("cancel", "cancel_in_service", "revise", "resolve"):
+        return []
+    orders = guard_rows(case, "repairs.open_orders", lambda: list(
+        RepairOrder.objects.filter(case=case).open().order_by("pk")))
     if name == "resolve":
         return [_("The repair %(number)s is %(status)s: its delivery to the customer resolves "
                   "the case.") % {"number": order.number, "status": order.get_status_display()}
-                for order in RepairOrder.objects.filter(case=case).open()]
-    return []
+                for order in orders]
+    referrals = guard_rows(case, "repairs.open_referrals", lambda: list(
+        Referral.objects.filter(case=case).open().order_by("pk")))
+    reasons = [_referral_refusal(referral, name) for referral in referrals
+               if referral.status != ReferralStatus.AWAITING_DROP_OFF]
+    if name != "revise":
+        reasons += [_repair_refusal(order) for order in orders
+                    if order.status != RepairStatus.AWAITING_UNIT]
+    return reasons
 
 
 def repairs_case_cancelled(*, case, actor=None, reason: str = "") -> None:
