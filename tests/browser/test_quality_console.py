@@ -33,7 +33,7 @@ def test_qa_lands_on_the_alert_reads_its_evidence_acknowledges_it_and_downloads_
 
     expect(page).to_have_url(re.compile(rf"/quality/alerts/{alert.pk}/$"))
     evidence = page.get_by_test_id("alert-evidence")
-    expect(evidence).to_contain_text("2026-11-02")
+    expect(evidence).to_contain_text("week of 2 Nov")  # the first week, 2026-11-02
     expect(evidence).to_contain_text("Poisson CUSUM: signals a failure rate 3 times the baseline")
     expect(page.locator("figure.chart svg")).to_be_visible()
     page.fill("textarea[name=note]", "Asked the factory for the B2609 port supplier")
