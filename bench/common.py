@@ -6,11 +6,15 @@ benchmark empties the tables it fills), else on a throw-away SQLite file.
 
 from __future__ import annotations
 
+import http.client
 import os
 import platform
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,3 +106,69 @@ class Timer:
 
 def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(port: int) -> subprocess.Popen:
+    """gunicorn with 2 workers on `port`, serving the project and the bench's floor views
+    (bench/status_floor*.py); returns once it answers."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "status_floor_settings",
+           "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "hotline.wsgi"], env=env, cwd=ROOT)
+    for _ in range(150):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            probe.request("GET", "/floor/cases/none/")
+            probe.getresponse().read()
+            return server
+        except (OSError, http.client.HTTPException):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn stopped: see its output above") from None
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def drive(port: int, clients: int, seconds: float, send, *,
+          none_sent: str = "no request was sent") -> dict:
+    """`clients` threads, each on one keep-alive connection, call `send(connection)` (it sends
+    one request and returns True, or returns False when there is nothing left to send) for
+    `seconds`; every answer but 200 is counted as an error. Returns the throughput, the
+    latencies' p50/p95/p99 (ms), the errors, and `short` when the work ran out early."""
+    latencies: list[float] = []
+    errors = []
+    stop = time.perf_counter() + seconds
+    started_all = time.perf_counter()
+
+    def run():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            if not send(connection):
+                break
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                errors.append((response.status, body[:200]))
+            mine.append(time.perf_counter() - started)
+        latencies.extend(mine)
+        connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started_all
+    if not latencies:
+        raise SystemExit(none_sent)
+    latencies.sort()
+
+    def rank(share):
+        return latencies[max(0, int(len(latencies) * share) - 1)] * 1000
+
+    return {"rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
+            "p95": rank(0.95), "p99": rank(0.99), "errors": len(errors),
+            "first_error": errors[0] if errors else None, "short": elapsed < seconds * 0.9}

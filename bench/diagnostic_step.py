@@ -14,62 +14,31 @@ Goal (issue 18): p95 < 25 ms (one client).
 """
 
 import argparse
-import http.client
 import json
 import os
 import statistics
 import sys
 import threading
-import time
 import uuid
 
-from common import empty, machine, setup
-from status_api import _serve
+from common import drive, empty, machine, serve, setup
 
 ANSWER = json.dumps({"step": 0, "answer": "flat"})
 
 
-def _clients(port: int, path: str, headers: dict, runs, clients: int, seconds: float):
-    latencies: list[float] = []
-    errors = []
+def _clients(port: int, path: str, headers: dict, runs, clients: int, seconds: float) -> dict:
+    """Each request answers the first step of a run not answered yet (`runs`, shared)."""
     take = threading.Lock()
-    stop = time.perf_counter() + seconds
-    started_all = time.perf_counter()
 
-    def run():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while time.perf_counter() < stop:
-            with take:
-                pk = next(runs, None)
-            if pk is None:
-                break
-            started = time.perf_counter()
-            connection.request("POST", path.format(pk=pk), body=ANSWER, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                errors.append((response.status, body[:200]))
-            mine.append(time.perf_counter() - started)
-        latencies.extend(mine)
-        connection.close()
+    def send(connection) -> bool:
+        with take:
+            pk = next(runs, None)
+        if pk is None:
+            return False
+        connection.request("POST", path.format(pk=pk), body=ANSWER, headers=headers)
+        return True
 
-    threads = [threading.Thread(target=run) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started_all
-    if not latencies:
-        raise SystemExit("no run left to answer: raise --runs")
-    latencies.sort()
-
-    def rank(share):
-        return latencies[max(0, int(len(latencies) * share) - 1)] * 1000
-
-    return {"rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p95": rank(0.95), "p99": rank(0.99), "errors": len(errors),
-            "first_error": errors[0] if errors else None, "short": elapsed < seconds * 0.9}
+    return drive(port, clients, seconds, send, none_sent="no run left to answer: raise --runs")
 
 
 def _data(runs: int) -> tuple[str, list[int], list[int]]:
@@ -123,7 +92,7 @@ def main() -> None:
              "floor": ("/floor/diagnosis-runs/{pk}/answer/", json_body)}
     # The throttle still counts every request (in the cache); its rate is set out of reach.
     os.environ.setdefault("API_RATE_USER", "100000000/minute")
-    server = _serve(args.port)
+    server = serve(args.port)
     try:
         for clients in (1, 4):
             found = {"project": [], "floor": []}

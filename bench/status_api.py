@@ -14,45 +14,19 @@ floor's throughput, p99 < 50 ms at 4 concurrent.
 """
 
 import argparse
-import http.client
 import os
 import statistics
-import subprocess
 import sys
-import threading
-import time
 
-from common import ROOT, empty, machine, setup
+from common import drive, empty, machine, serve, setup
 
 
-def _clients(port: int, path: str, headers: dict, clients: int, seconds: float):
-    latencies: list[float] = []
-    errors = []
-    stop = time.perf_counter() + seconds
+def _clients(port: int, path: str, headers: dict, clients: int, seconds: float) -> dict:
+    def send(connection) -> bool:
+        connection.request("GET", path, headers=headers)
+        return True
 
-    def run():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                errors.append((response.status, body[:200]))
-            mine.append(time.perf_counter() - started)
-        latencies.extend(mine)
-        connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    return {"rps": len(latencies) / seconds, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-            "errors": len(errors), "first_error": errors[0] if errors else None}
+    return drive(port, clients, seconds, send)
 
 
 def _data() -> tuple[str, str]:
@@ -73,26 +47,6 @@ def _data() -> tuple[str, str]:
     return case.number, secret
 
 
-def _serve(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "status_floor_settings",
-           "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "hotline.wsgi"], env=env, cwd=ROOT)
-    for _ in range(150):
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            probe.request("GET", "/floor/cases/none/")
-            probe.getresponse().read()
-            return server
-        except (OSError, http.client.HTTPException):
-            if server.poll() is not None:
-                raise SystemExit("gunicorn stopped: see its output above") from None
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -110,7 +64,7 @@ def main() -> None:
     if not os.environ.get("CACHE_URL"):
         print("CACHE_URL is not set: a per-process cache, so API keys are read from the "
               "database at every request (PARTNERS_API_KEY_CACHE_SECONDS is 0 by default)")
-    server = _serve(args.port)
+    server = serve(args.port)
     try:
         project = (f"/api/v1/cases/{number}/", {"Authorization": f"Api-Key {secret}"})
         floor = (f"/floor/cases/{number}/", {})
