@@ -16,6 +16,20 @@ from hotline.validators import normalise_imei, normalise_phone
 NAMES_EXPRESSION = ('UPPER("hotline_customer"."last_name" || \' \' || '
                     '"hotline_customer"."first_name" || \' \' || "hotline_customer"."email")')
 CASE_NUMBER = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,6}$", re.I)
+# The search page shows one page of each kind of result, never a count of every match.
+PAGE_SIZE = 50
+
+
+def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE) -> dict:
+    """One page of what `search` finds, as the console shows it: at most `size` cases,
+    customers and handsets, and `more` (customers) when there are more than `size` customers
+    (read as `size + 1` rows: a count of every match of a common name would read them all).
+    """
+    result = search(query=query, region=region)
+    customers = list(result["customers"][:size + 1])
+    return {"kind": result["kind"], "customers": customers[:size],
+            "more": len(customers) > size,
+            "handsets": list(result["handsets"][:size]), "cases": list(result["cases"][:size])}
 
 
 def search(*, query: str, region: str | None = None) -> dict:
