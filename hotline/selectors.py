@@ -6,8 +6,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
@@ -46,11 +46,11 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
     if result["kind"] == "case":
         page["cases"] = list(result["cases"][:size])
     elif result["kind"] == "imei":
-        handsets = list(result["handsets"][:size])
-        page["handsets"] = handsets
-        owners = {h.owner_id for h in handsets if h.owner_id}
-        page["customers"] = list(customer_list().filter(pk__in=owners)) if owners else []
-        page["count"] = len(page["customers"])
+        handsets = list(result["handsets"][:size])  # already read by search()
+        owners = sorted({h.owner.pk: h.owner for h in handsets if h.owner}.values(),
+                        key=lambda c: (c.last_name, c.first_name, c.pk))
+        prefetch_related_objects(owners, "phones")
+        page["handsets"], page["customers"], page["count"] = handsets, owners, len(owners)
     elif result["kind"] == "phone":
         customers = list(result["customers"][:size + 1])
         page["customers"] = customers[:size]
@@ -59,7 +59,8 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
         else:
             page["count"] = len(customers)
     elif result["kind"] == "name":
-        found = sorted(_name_candidates(result["customers"], cap + 1))
+        found = sorted(_name_candidates(result["customers"], cap + 1,
+                                        words=len(query.split())))
         ids = [pk for _last, _first, pk in found[:size]]
         by_pk = {c.pk: c for c in customer_list().filter(pk__in=ids)} if ids else {}
         page["customers"] = [by_pk[pk] for pk in ids if pk in by_pk]
@@ -70,21 +71,31 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
     return page
 
 
-def _name_candidates(customers: QuerySet[Customer], limit: int) -> list[tuple[str, str, int]]:
+def _name_candidates(customers: QuerySet[Customer], limit: int,
+                     words: int = 1) -> list[tuple[str, str, int]]:
     """(last name, first name, id) of at most `limit` customers of a name search, in no order.
 
-    Unordered and limited, the statement has two plans on PostgreSQL, both bounded: the
-    trigram index (a rare word: its few matches) or the table read in order until `limit`
-    matches are found (a frequent word such as "mar", in one customer in twelve: a few
-    thousand rows, where the index would first gather its 80,000 entries). The planner
-    chooses from its statistics on the index's expression, kept at 1,000 histogram buckets
-    (migration 0010) so that its guess for a part of a name is within 0.1 % of the table:
-    with the default 100, one bucket was 1 % and a rare word could be taken for a frequent
-    one and read the whole table. Ordered by name instead, the statement walked the name
-    index for a rare word (48,029 rows for 50 matches at 1 M customers) or sorted every
-    match of a frequent one (80,000).
+    Unordered and limited, the statement has two plans on PostgreSQL: the trigram index (a
+    rare word: its few matches) or the table read until `limit` rows match (a frequent word
+    such as "mar", in one customer in twelve: a few thousand rows, where the index would
+    first gather its 80,000 entries). For one word the planner chooses well from its
+    statistics on the index's expression, kept at 1,000 histogram buckets (migration 0010:
+    with the default 100, one bucket was 1 % of the table, and a rare part of a name could be
+    taken for a frequent one and the whole table read). For several words it multiplies
+    their frequencies as if independent, and "Li Camille" (0.01 %) looked like one customer
+    in fifty: the scan read the whole table (280 ms at 1 M customers). So for several words
+    the scans are turned off for this statement (`SET LOCAL`, in its own transaction): the
+    index intersects the words' entries, whatever their frequencies.
+    (Ordered by name instead, the statement walked the name index for a rare word, 48,029
+    rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
     """
-    return list(customers.order_by().values_list("last_name", "first_name", "id")[:limit])
+    rows = customers.order_by().values_list("last_name", "first_name", "id")[:limit]
+    if connection.vendor != "postgresql" or words < 2:
+        return list(rows)
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        return list(rows)
 
 
 def search(*, query: str, region: str | None = None) -> dict:
@@ -110,7 +121,7 @@ def search(*, query: str, region: str | None = None) -> dict:
         candidates = [f"{digits[:14]}{check}" for check in range(10)]
         handsets = Handset.objects.filter(imei__in=candidates).select_related(
             "model", "owner")
-        if handsets.exists():
+        if handsets:  # read once (at most 10 rows) and kept for the caller
             result["handsets"] = handsets
             result["customers"] = customer_list().filter(handsets__in=handsets).distinct()
             result["kind"] = "imei"
