@@ -8,10 +8,11 @@ and cases are emptied first; `--reuse` keeps a database this script built before
 same N and skips the build). Names follow a realistic distribution: 8 % of the customers
 share 100 common surnames (Zipf-like: the first, Martin, about 0.4 %, as in France), the
 others have rare surnames (a few customers each), and a few have two-letter surnames (Li,
-Wu...); a quarter of the first names are common ones (Camille about 2 %), the others rare. Then it times the console's search page (`hotline.selectors.search_page`, what the
-page and its statements do) for every kind of query an operator types, and prints p50 and
-p95 for each against the floor measured in the same run: one customer by primary key in raw
-SQL (the round trip under the machine's load). Target (issue 18): p95 < 10 ms per kind.
+Wu...); a quarter of the first names are common ones (Camille about 2 %), the others rare.
+Then it times the console's search page (`hotline.selectors.search_page`: what the page
+reads) for every kind of query an operator types, and prints p50 and p95 for each against
+the floor measured alternately in the same run: one customer by primary key in raw SQL
+(the round trip under the machine's load). Target (issue 18): p95 < 10 ms per kind.
 """
 
 from __future__ import annotations

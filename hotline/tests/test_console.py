@@ -105,11 +105,10 @@ def test_a_name_that_matches_many_customers_reads_one_page_of_them(operator_clie
     with CaptureQueriesContext(connection) as queries:
         response = operator_client.get(reverse("console:search"), {"q": "martin"})
 
-    # The candidates' ids and names (at most NAME_CANDIDATES + 1), then 50 customers by id.
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert any("LIMIT 201" in q for q in sql)
-    assert not any("LIMIT" not in q and '"hotline_customer"."email" FROM' in q and "IN (" not in q
-                   for q in sql)
+    # At most NAME_CANDIDATES + 1 customers, never all of them.
+    selects = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith('SELECT "hotline_customer"."id"')]
+    assert len(selects) == 1 and "LIMIT 201" in selects[0]
     assert response.content.count(b"Martin-") == 50
     assert b"55 customers match: the first 50 by name are shown." in response.content
 
@@ -130,18 +129,18 @@ def test_a_name_that_matches_more_than_the_candidates_says_more_than(operator_cl
 
     assert response.content.count(b"Martin-") == 5
     assert b"More than 8 customers match: 5 of the first found are shown" in response.content
-    assert "Plus de 8 clients correspondent".encode() in french.content
+    assert b"Plus de 8 clients correspondent" in french.content
 
 
 @pytest.mark.parametrize("kind, statements", [
-    ("name", 7), ("two letters", 7), ("e-mail", 7), ("phone", 6), ("imei", 6), ("case", 4)])
+    ("name", 6), ("two letters", 6), ("e-mail", 6), ("phone", 6), ("imei", 6), ("case", 4)])
 def test_the_search_page_runs_a_fixed_number_of_statements(
         operator_client, django_assert_num_queries, kind, statements):
     """Every request reads the session, the user and their permissions (3), the rendered
     page the user's groups (1, not on the case's redirect). The search itself: a name, two
-    letters or an e-mail 3 (the candidates' ids and names, one page of customers, their
-    phones); a phone 2 (customers, phones); an IMEI 2 (handsets with model and owner, the
-    owners' phones); a case number 1 (then the redirect to the case)."""
+    letters or an e-mail 2 (at most 201 candidates, the page's phones); a phone 2
+    (customers, phones); an IMEI 2 (handsets with model and owner, the owners' phones); a
+    case number 1 (then the redirect to the case)."""
     case = CaseFactory(customer=CustomerFactory(last_name="Lefebvre", first_name="Li",
                                                 email="li.lefebvre@example.org",
                                                 phone="+33612345678"))
