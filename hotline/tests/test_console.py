@@ -155,8 +155,9 @@ def test_the_search_page_runs_a_fixed_number_of_statements(
                                        HTTP_HX_REQUEST="true")
 
     assert response.status_code == (302 if kind == "case" else 200)
-    if kind != "case":
+    if kind != "case":  # the customers, each with their phones
         assert b"<h2>Customers</h2>" in response.content
+        assert b"+33 6 1" in response.content
 
 
 def test_creating_a_customer_with_a_bad_phone_shows_the_field_error_and_saves_nothing(
