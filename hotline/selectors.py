@@ -54,6 +54,8 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
         page["handsets"] = handsets
     elif result["kind"] == "phone":
         customers = list(result["customers"].prefetch_related(None)[:size + 1])
+    elif result["kind"] == "none":  # fewer than 2 characters
+        customers = []
     else:
         customers = sorted(_name_candidates(result["customers"], cap + 1,
                                             words=len(query.split())), key=_by_name_order)
