@@ -57,15 +57,24 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
     elif result["kind"] == "none":  # fewer than 2 characters
         customers = []
     else:
-        customers = sorted(_name_candidates(result["customers"], cap + 1,
-                                            words=len(query.split())), key=_by_name_order)
+        # Rows, not instances (201 instances cost 3 ms on a loaded machine); the page's
+        # customers are built from the rows shown.
+        rows = sorted(_name_candidates(result["customers"], cap + 1, words=len(query.split())),
+                      key=lambda row: (row[_LAST], row[_FIRST], row[_PK]))
+        customers = [Customer.from_db(connection.alias, _CUSTOMER_COLUMNS, row)
+                     for row in rows[:size]]
+    found = len(rows) if result["kind"] == "name" else len(customers)
     limit = cap if result["kind"] == "name" else size
-    if len(customers) > limit:
+    if found > limit:
         page["more_than"] = limit
     else:
-        page["count"] = len(customers)
+        page["count"] = found
     page["customers"] = _with_phones(customers[:size])
     return page
+
+
+_CUSTOMER_COLUMNS = [field.attname for field in Customer._meta.concrete_fields]
+_LAST, _FIRST, _PK = (_CUSTOMER_COLUMNS.index(name) for name in ("last_name", "first_name", "id"))
 
 
 def _by_name_order(customer: Customer) -> tuple:
@@ -85,8 +94,8 @@ def _with_phones(customers: list[Customer]) -> list[Customer]:
 
 
 def _name_candidates(customers: QuerySet[Customer], limit: int,
-                     words: int = 1) -> list[Customer]:
-    """At most `limit` customers of a name search, in no order (without their phones).
+                     words: int = 1) -> list[tuple]:
+    """At most `limit` customers of a name search, in no order: rows of `_CUSTOMER_COLUMNS`.
 
     Unordered and limited, the statement has two plans on PostgreSQL: the trigram index (a
     rare word: its few matches) or the table read until `limit` rows match (a frequent word
@@ -103,7 +112,7 @@ def _name_candidates(customers: QuerySet[Customer], limit: int,
     (Ordered by name instead, the statement walked the name index for a rare word, 48,029
     rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
     """
-    rows = customers.order_by().prefetch_related(None)[:limit]
+    rows = customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
     if connection.vendor != "postgresql" or words < 2:
         return list(rows)
     outer = connection.in_atomic_block
