@@ -309,6 +309,19 @@ def test_the_name_search_uses_the_trigram_table_on_sqlite_not_a_scan_of_customer
     assert "SCAN hotline_customer " not in plan + " "
 
 
+def test_whole_names_and_e_mail_addresses_use_their_indexes_on_sqlite(db):
+    from hotline.selectors import search
+
+    CustomerFactory(last_name="Li", first_name="Wu", email="li.wu@example.org")
+
+    short_plan = _sqlite_plan(search(query="li wu")["customers"])
+    email_plan = _sqlite_plan(search(query="LI.WU@example.org")["customers"])
+
+    assert "customer_last_name_upper" in short_plan and "customer_first_name_upper" in short_plan
+    assert "customer_email_upper" in email_plan
+    assert "SCAN hotline_customer " not in short_plan + " " + email_plan + " "
+
+
 def test_the_phone_search_uses_the_phone_number_index_on_sqlite(db):
     from hotline.selectors import search
 
