@@ -5,17 +5,124 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 
-from hotline.models import Case, Customer, Handset
+from hotline.models import Case, Customer, CustomerPhone, Handset
 from hotline.validators import normalise_imei, normalise_phone
 
 # The expression of the name search's trigram index (migration 0008), column for column.
 NAMES_EXPRESSION = ('UPPER("hotline_customer"."last_name" || \' \' || '
                     '"hotline_customer"."first_name" || \' \' || "hotline_customer"."email")')
 CASE_NUMBER = re.compile(r"^[A-Z]{1,5}-\d{4}-\d{1,6}$", re.I)
+# The search page shows one page of each kind of result.
+PAGE_SIZE = 50
+# The search page sorts at most this many customers found by name; beyond, it says "more
+# than" this many and shows a page of the first found (search_page).
+NAME_CANDIDATES = 200
+
+
+def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
+                cap: int = NAME_CANDIDATES) -> dict:
+    """What the console's search page shows for what an operator typed, in few statements.
+
+    At most `size` cases, handsets and customers (each with `page_phones`, read in one
+    statement for the page), and how many customers match: `count` when it is known exactly,
+    else `more_than` (a common name: counting or sorting every match would read each of
+    them, several thousand rows).
+
+    A name search reads its candidates whole (`_name_candidates`: at most `cap` + 1
+    customers, in one bounded statement) and sorts them by name. Up to `cap` matches, the
+    page is exactly the first `size` customers by name, as `search(...)["customers"]` orders
+    them; beyond, the first `size` by name of the `cap` + 1 found first, and `more_than` =
+    `cap`.
+    """
+    result = search(query=query, region=region)
+    page = {"kind": result["kind"], "customers": [], "count": 0, "more_than": None,
+            "handsets": [], "cases": []}
+    if result["kind"] == "case":
+        page["cases"] = list(result["cases"][:size])
+        return page
+    if result["kind"] == "imei":
+        handsets = list(result["handsets"][:size])  # already read by search()
+        customers = sorted({h.owner.pk: h.owner for h in handsets if h.owner}.values(),
+                           key=_by_name_order)
+        page["handsets"] = handsets
+    elif result["kind"] == "phone":
+        customers = list(result["customers"].prefetch_related(None)[:size + 1])
+    elif result["kind"] == "none":  # fewer than 2 characters
+        customers = []
+    else:
+        # Rows, not instances (201 instances cost 3 ms on a loaded machine); the page's
+        # customers are built from the rows shown.
+        rows = sorted(_name_candidates(result["customers"], cap + 1, words=len(query.split())),
+                      key=lambda row: (row[_LAST], row[_FIRST], row[_PK]))
+        customers = [Customer.from_db(connection.alias, _CUSTOMER_COLUMNS, row)
+                     for row in rows[:size]]
+    found = len(rows) if result["kind"] == "name" else len(customers)
+    limit = cap if result["kind"] == "name" else size
+    if found > limit:
+        page["more_than"] = limit
+    else:
+        page["count"] = found
+    page["customers"] = _with_phones(customers[:size])
+    return page
+
+
+_CUSTOMER_COLUMNS = [field.attname for field in Customer._meta.concrete_fields]
+_LAST, _FIRST, _PK = (_CUSTOMER_COLUMNS.index(name) for name in ("last_name", "first_name", "id"))
+
+
+def _by_name_order(customer: Customer) -> tuple:
+    return (customer.last_name, customer.first_name, customer.pk)
+
+
+def _with_phones(customers: list[Customer]) -> list[Customer]:
+    """Set `page_phones` on each customer, from one statement (a prefetch builds a queryset
+    per customer: 5 ms for a page of 50 on a loaded machine)."""
+    phones: dict[int, list] = {c.pk: [] for c in customers}
+    if customers:
+        for phone in CustomerPhone.objects.filter(customer_id__in=phones).order_by("id"):
+            phones[phone.customer_id].append(phone)
+    for customer in customers:
+        customer.page_phones = phones[customer.pk]
+    return customers
+
+
+def _name_candidates(customers: QuerySet[Customer], limit: int,
+                     words: int = 1) -> list[tuple]:
+    """At most `limit` customers of a name search, in no order: rows of `_CUSTOMER_COLUMNS`.
+
+    Unordered and limited, the statement has two plans on PostgreSQL: the trigram index (a
+    rare word: its few matches) or the table read until `limit` rows match (a frequent word
+    such as "mar", in one customer in twelve: a few thousand rows, where the index would
+    first gather its 80,000 entries). For one word the planner chooses well from its
+    statistics on the index's expression, kept at 1,000 histogram buckets (migration 0010:
+    with the default 100, one bucket was 1 % of the table, and a rare part of a name could be
+    taken for a frequent one and the whole table read). For several words it multiplies
+    their frequencies as if independent, and "Li Camille" (0.01 %) looked like one customer
+    in fifty: the scan read the whole table (280 ms at 1 M customers). So for several words
+    the scans are turned off for this statement (`SET LOCAL`, in its own transaction, or
+    reset after it inside the caller's): the index intersects the words' entries, whatever
+    their frequencies.
+    (Ordered by name instead, the statement walked the name index for a rare word, 48,029
+    rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
+    """
+    rows = customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
+    if connection.vendor != "postgresql" or words < 2:
+        return list(rows)
+    outer = connection.in_atomic_block
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        try:
+            return list(rows)
+        finally:
+            if outer:  # the caller's transaction goes on: give it its plans back
+                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
 
 
 def search(*, query: str, region: str | None = None) -> dict:
@@ -41,7 +148,7 @@ def search(*, query: str, region: str | None = None) -> dict:
         candidates = [f"{digits[:14]}{check}" for check in range(10)]
         handsets = Handset.objects.filter(imei__in=candidates).select_related(
             "model", "owner")
-        if handsets.exists():
+        if handsets:  # read once (at most 10 rows) and kept for the caller
             result["handsets"] = handsets
             result["customers"] = customer_list().filter(handsets__in=handsets).distinct()
             result["kind"] = "imei"
@@ -55,18 +162,35 @@ def search(*, query: str, region: str | None = None) -> dict:
             result["customers"] = customers_by_phone(e164)
             result["kind"] = "phone"
             return result
-    words = text.split()
-    result["customers"] = _by_name(customer_list(), words)
+    result["customers"] = _by_name(customer_list(), text)
     result["kind"] = "name"
     return result
 
 
-def _by_name(customers: QuerySet[Customer], words: list[str]) -> QuerySet[Customer]:
-    """Keep the customers with every word in their last name, first name or e-mail, in any
-    case (`icontains`). On PostgreSQL, each word is one LIKE over the three columns joined by
-    spaces, the expression of the trigram index of migration 0008 (a word has no space, so
-    it is in the joined text exactly when it is in one column); elsewhere, `icontains` on
-    each column after SQLite's trigram table has narrowed the rows."""
+def _by_name(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Keep the customers whom this text names, through an index on both databases.
+
+    - One whole e-mail address: the customers with that address (any case), through the
+      index on UPPER(email); its common trigrams (the domain's: every customer's) would make
+      the trigram index read most of its entries.
+    - Only words of one or two letters ("Li", "Wu", "Li Na"): trigrams cannot serve them, so
+      each word is a whole first or last name (any case), through the indexes on
+      UPPER(last_name) and UPPER(first_name) (migration 0009); "part of" two letters would
+      match most of the customers.
+    - Otherwise every word is in the last name, the first name or the e-mail, in any case
+      (`icontains`). On PostgreSQL, each word is one LIKE over the three columns joined by
+      spaces, the expression of the trigram index of migration 0008 (a word has no space, so
+      it is in the joined text exactly when it is in one column); elsewhere, `icontains` on
+      each column after SQLite's trigram table has narrowed the rows.
+    """
+    words = text.split()
+    if len(words) == 1 and "@" in text and _is_email(text):
+        return customers.filter(Exact(Upper("email"), Upper(Value(text))))
+    if all(len(word) < 3 for word in words):
+        for word in words:
+            customers = customers.filter(Q(Exact(Upper("last_name"), Upper(Value(word))))
+                                         | Q(Exact(Upper("first_name"), Upper(Value(word)))))
+        return customers
     if connection.vendor == "postgresql":
         for word in words:
             pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
@@ -78,6 +202,14 @@ def _by_name(customers: QuerySet[Customer], words: list[str]) -> QuerySet[Custom
         name_filter &= (Q(last_name__icontains=word) | Q(first_name__icontains=word)
                         | Q(email__icontains=word))
     return _with_name_index(customers, words).filter(name_filter)
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _with_name_index(customers: QuerySet[Customer], words: list[str]) -> QuerySet[Customer]:

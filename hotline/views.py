@@ -64,16 +64,13 @@ def search(request):
     form = SearchForm(request.GET or None)
     result = None
     if form.is_valid():
-        result = selectors.search(query=form.cleaned_data["q"])
         # One page of each, never every match: a part of a name may match thousands.
-        cases, customers, handsets = (list(result[name][:50])
-                                      for name in ("cases", "customers", "handsets"))
+        result = selectors.search_page(query=form.cleaned_data["q"])
+        cases, customers = result["cases"], result["customers"]
         if result["kind"] == "case" and len(cases) == 1:
             return redirect("console:case_detail", number=cases[0].number)
         if len(customers) == 1 and not request.htmx:
             return redirect("console:customer_detail", pk=customers[0].pk)
-        result = {"kind": result["kind"], "customers": customers, "handsets": handsets,
-                  "cases": cases}
     template = "hotline/search.html#results" if request.htmx else "hotline/search.html"
     return render(request, template, {"form": form, "result": result,
                                       "query": request.GET.get("q", "")})

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -56,7 +57,17 @@ class Customer(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # A search made only of words under 3 letters ("Li", "Wu") looks for whole names
+            # (hotline.selectors._by_name), which trigrams cannot serve: these can, on both
+            # databases.
+            models.Index(Upper("last_name"), name="customer_last_name_upper"),
+            models.Index(Upper("first_name"), name="customer_first_name_upper"),
+            # A whole e-mail address typed in the search (its domain's trigrams are in every
+            # customer's row).
+            models.Index(Upper("email"), name="customer_email_upper"),
+        ]
 
     def __str__(self):
         return self.full_name

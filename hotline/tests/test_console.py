@@ -105,10 +105,59 @@ def test_a_name_that_matches_many_customers_reads_one_page_of_them(operator_clie
     with CaptureQueriesContext(connection) as queries:
         response = operator_client.get(reverse("console:search"), {"q": "martin"})
 
+    # At most NAME_CANDIDATES + 1 customers, never all of them.
     selects = [q["sql"] for q in queries.captured_queries
                if q["sql"].startswith('SELECT "hotline_customer"."id"')]
+    assert len(selects) == 1 and "LIMIT 201" in selects[0]
     assert response.content.count(b"Martin-") == 50
-    assert selects and all("LIMIT 50" in sql for sql in selects)
+    assert b"55 customers match: the first 50 by name are shown." in response.content
+
+
+def test_a_name_that_matches_more_than_the_candidates_says_more_than(operator_client,
+                                                                     monkeypatch):
+    from hotline import selectors
+
+    monkeypatch.setattr(selectors, "NAME_CANDIDATES", 8)
+    monkeypatch.setattr(selectors.search_page, "__kwdefaults__",
+                        {**selectors.search_page.__kwdefaults__, "cap": 8, "size": 5})
+    for n in range(12):
+        CustomerFactory(last_name=f"Martin-{n:02d}")
+
+    response = operator_client.get(reverse("console:search"), {"q": "martin"})
+    operator_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    french = operator_client.get(reverse("console:search"), {"q": "martin"})
+
+    assert response.content.count(b"Martin-") == 5
+    assert b"More than 8 customers match: 5 of the first found are shown" in response.content
+    assert b"Plus de 8 clients correspondent" in french.content
+
+
+@pytest.mark.parametrize("kind, statements", [
+    ("name", 6), ("two letters", 6), ("e-mail", 6), ("phone", 6), ("imei", 6), ("case", 4)])
+def test_the_search_page_runs_a_fixed_number_of_statements(
+        operator_client, django_assert_num_queries, kind, statements):
+    """Every request reads the session, the user and their permissions (3), the rendered
+    page the user's groups (1, not on the case's redirect). The search itself: a name, two
+    letters or an e-mail 2 (at most 201 candidates, the page's phones); a phone 2
+    (customers, phones); an IMEI 2 (handsets with model and owner, the owners' phones); a
+    case number 1 (then the redirect to the case)."""
+    lefebvre = CustomerFactory(last_name="Lefebvre", first_name="Li",
+                               email="li.lefebvre@example.org", phone="+33612345678")
+    case = CaseFactory(customer=lefebvre, handset=HandsetFactory(owner=lefebvre))
+    for n in range(3):
+        CustomerFactory(last_name=f"Lefebvre-{n}", first_name="Li", phone="+33612345678")
+    typed = {"name": "lefeb", "two letters": "li", "e-mail": "Li.Lefebvre@example.org",
+             "phone": "06 12 34 56 78", "imei": case.handset.imei, "case": case.number}[kind]
+    operator_client.get(reverse("console:search"), {"q": typed}, HTTP_HX_REQUEST="true")
+
+    with django_assert_num_queries(statements):
+        response = operator_client.get(reverse("console:search"), {"q": typed},
+                                       HTTP_HX_REQUEST="true")
+
+    assert response.status_code == (302 if kind == "case" else 200)
+    if kind != "case":  # the customers, each with their phones
+        assert b"<h2>Customers</h2>" in response.content
+        assert b"+33 6 12 34 56 78" in response.content
 
 
 def test_creating_a_customer_with_a_bad_phone_shows_the_field_error_and_saves_nothing(
@@ -260,6 +309,19 @@ def test_the_name_search_uses_the_trigram_table_on_sqlite_not_a_scan_of_customer
     assert "SCAN hotline_customer " not in plan + " "
 
 
+def test_whole_names_and_e_mail_addresses_use_their_indexes_on_sqlite(db):
+    from hotline.selectors import search
+
+    CustomerFactory(last_name="Li", first_name="Wu", email="li.wu@example.org")
+
+    short_plan = _sqlite_plan(search(query="li wu")["customers"])
+    email_plan = _sqlite_plan(search(query="LI.WU@example.org")["customers"])
+
+    assert "customer_last_name_upper" in short_plan and "customer_first_name_upper" in short_plan
+    assert "customer_email_upper" in email_plan
+    assert "SCAN hotline_customer " not in short_plan + " " + email_plan + " "
+
+
 def test_the_phone_search_uses_the_phone_number_index_on_sqlite(db):
     from hotline.selectors import search
 
@@ -275,7 +337,9 @@ def test_the_phone_search_uses_the_phone_number_index_on_sqlite(db):
     ("lefeb", ["Lefebvre", "Lefebvre-Roux"]),
     ("LEFEBVRE roux", ["Lefebvre-Roux"]),
     ("ana lef", ["Lefebvre"]),
-    ("Lé", ["Lévêque"]),
+    ("Lé", []),  # words under 3 letters are whole names
+    ("zoé lé", ["Lévêque"]),  # with a longer word, a part again
+    ("ana", ["Lefebvre"]),
     ("évêq", ["Lévêque"]),
     ("example.org", ["Lefebvre"]),
     ('ro"ux', []),

@@ -58,3 +58,48 @@ def test_the_phone_and_imei_searches_use_their_indexes():
 
     assert "Index" in phone_plan and "Seq Scan on hotline_customerphone" not in phone_plan
     assert "Index" in imei_plan and "Seq Scan on hotline_handset" not in imei_plan
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_the_search_finds_exactly_what_a_python_filter_finds_on_postgresql(seed):
+    from hotline.tests.test_search_random import check_search_against_python
+
+    check_search_against_python(seed)
+
+
+def test_whole_names_and_e_mail_addresses_use_their_b_tree_indexes():
+    CustomerFactory(last_name="Li", first_name="Wu", email="li.wu@example.org")
+
+    short_plan = _plan(search(query="li")["customers"])
+    email_plan = _plan(search(query="LI.WU@example.org")["customers"])
+
+    assert "customer_last_name_upper" in short_plan and "customer_first_name_upper" in short_plan
+    assert "customer_email_upper" in email_plan, email_plan
+
+
+def test_the_planner_has_fine_statistics_on_the_name_search_expression():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstattarget FROM pg_attribute "
+                       "WHERE attrelid = 'customer_search_trgm'::regclass AND attnum = 1")
+        assert cursor.fetchone()[0] == 1000
+
+
+def test_several_words_read_their_candidates_from_the_trigram_index_only():
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline.selectors import search_page
+
+    CustomerFactory(last_name="Lefebvre", first_name="Camille")
+    with CaptureQueriesContext(connection) as one_word:
+        search_page(query="lefeb")
+    with CaptureQueriesContext(connection) as two_words:
+        page = search_page(query="camille lefeb")
+
+    assert [c.last_name for c in page["customers"]] == ["Lefebvre"]
+    assert not any("enable_seqscan" in q["sql"] for q in one_word.captured_queries)
+    sql = [q["sql"] for q in two_words.captured_queries]
+    assert "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off" in sql
+    # ... and not after it: the transaction of the look-up ended with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
