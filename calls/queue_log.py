@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -76,8 +77,7 @@ class ImportReport:
             self.errors.append((number, message))
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # not a frozen dataclass: built for every line, at half the cost
     at: datetime.datetime
     callid: str
     queue: str
