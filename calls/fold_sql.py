@@ -241,7 +241,8 @@ WITH ev AS (
         trunc(extract(epoch FROM f.queued_at))::bigint AS queued_epoch,
         f.answer AS answered_at, f.agent AS agent_id,
         CASE WHEN f.agent <> '' AND f.kept_operator IS NULL
-             THEN (SELECT p.user_id FROM {profiles} p WHERE p.agent_id = f.agent)
+             THEN (SELECT p.user_id FROM {profiles} p
+                   WHERE p.agent_id = f.agent AND p.agent_id <> '')  -- as the partial index
              ELSE f.kept_operator END AS operator_id,
         f.ended_at, f.transferred,
         CASE
@@ -277,6 +278,8 @@ UPDATE {call} c SET {sets}, updated_at = %(now)s
 FROM final f WHERE c.id = f.id AND NOT f.new
   AND c.id = ANY(ARRAY(SELECT id FROM final WHERE NOT new))  -- by the primary key
 """
+    # The profiles' agent index is partial (agent_id <> ''): a look-up by an agent taken from
+    # another row uses it only when it says so too, else it reads every profile for each call.
     follow = f"""
 WITH latest AS (
     SELECT DISTINCT ON (c.agent_id) c.agent_id, c.id, c.answered_at, c.ended_at,
@@ -287,7 +290,8 @@ WITH latest AS (
     ORDER BY c.agent_id, c.answered_at DESC, c.id
 )
 INSERT INTO {states} AS st (agent_id, operator_id, status, since, paused, call_id)
-SELECT l.agent_id, (SELECT p.user_id FROM {profiles} p WHERE p.agent_id = l.agent_id),
+SELECT l.agent_id, (SELECT p.user_id FROM {profiles} p
+                    WHERE p.agent_id = l.agent_id AND p.agent_id <> ''),
        CASE WHEN l.ended_at IS NULL THEN 'on_call'
             WHEN l.wrapup_done_at IS NULL AND l.outcome <> 'lost' THEN 'wrapup'
             ELSE 'available' END,
