@@ -185,7 +185,7 @@ class StagedCalls:
     source: str
     rows: dict[str, dict[str, dict]]  # {telephony id: {key: row}}
     result: BulkResult  # the errors and the batch's own repeats so far
-    staged: list[tuple] | None = None  # the rows for calls.fold_sql (PostgreSQL)
+    staged: fold_sql.Staged | None = None  # the rows for calls.fold_sql (PostgreSQL)
 
 
 def call_events_stage(*, calls: dict[str, list[dict]], source: str,
@@ -212,7 +212,7 @@ def call_events_store(batch: StagedCalls) -> BulkResult:
                 added, result.calls = fold_sql.ingest(batch.staged, source=source,
                                                       now=timezone.now())
                 result.added = added
-                result.duplicates += len(batch.staged) - added
+                result.duplicates += len(batch.staged.rows) - added
             else:
                 _ingest(rows, source, result)
     except (IntegrityError, OperationalError):  # a concurrent writer created one of these
@@ -277,7 +277,7 @@ def _ingest(rows: dict[str, dict[str, dict]], source: str, result: BulkResult) -
     _agents_follow([*created.values(), *changed], lookups)
 
 
-def _stage_sql(rows: dict[str, dict[str, dict]]) -> list[tuple]:
+def _stage_sql(rows: dict[str, dict[str, dict]]) -> fold_sql.Staged:
     """The batch's rows for calls.fold_sql: the caller id normalised here (once per
     distinct caller id, phonenumbers), everything else done by the database."""
     encode = DjangoJSONEncoder().encode
@@ -288,7 +288,7 @@ def _stage_sql(rows: dict[str, dict[str, dict]]) -> list[tuple]:
             staged.append((len(staged), telephony_id, row["key"], row["kind"], row["at"],
                            row["agent_id"], encode(data),
                            *(_caller_columns(data) if "caller" in data else _NO_CALLER)))
-    return staged
+    return fold_sql.staged(staged)
 
 
 _NO_CALLER = (None, None, None)

@@ -60,7 +60,10 @@ class Call(models.Model):
     # Unique by a constraint, not unique=True: PostgreSQL then keeps one index, not a second
     # one for LIKE that no query uses (each index is paid on every insert of the imports).
     # The single-column indexes of queue, caller, agent and handset are the leading columns
-    # of the (column, queued_epoch) indexes below.
+    # of the (column, queued_epoch) indexes below. The handset, customer and operator
+    # indexes hold only the calls that have one (most calls are imported without a handset
+    # and many without a customer: every look-up by them names one), and the outcome has
+    # none (nine values, read only inside the reports' aggregates).
     telephony_id = models.CharField(_("telephony id"), max_length=80)
     queue = models.CharField(_("queue"), max_length=80, blank=True)
     caller_number = models.CharField(
@@ -78,7 +81,7 @@ class Call(models.Model):
     agent_id = models.CharField(_("agent"), max_length=40, blank=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="calls", verbose_name=_("operator"),
+        related_name="calls", verbose_name=_("operator"), db_index=False,
     )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     wrapup_done_at = models.DateTimeField(_("wrap-up done at"), null=True, blank=True)
@@ -88,11 +91,11 @@ class Call(models.Model):
     wrapup_seconds = models.FloatField(_("after-call work (s)"), default=0)
     transferred = models.BooleanField(_("transferred"), default=False)
     outcome = models.CharField(
-        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, db_index=True
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True
     )
     customer = models.ForeignKey(
         "hotline.Customer", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="calls", verbose_name=_("customer"),
+        related_name="calls", verbose_name=_("customer"), db_index=False,
     )
     handset = models.ForeignKey(
         "hotline.Handset", on_delete=models.SET_NULL, null=True, blank=True,
@@ -118,7 +121,12 @@ class Call(models.Model):
             models.Index(fields=["queue", "queued_epoch"], name="call_queue_epoch"),
             models.Index(fields=["agent_id", "queued_epoch"], name="call_agent_epoch"),
             # First-contact resolution looks for a later call about the same handset.
-            models.Index(fields=["handset", "queued_epoch"], name="call_handset_epoch"),
+            models.Index(fields=["handset", "queued_epoch"], name="call_handset_epoch",
+                         condition=models.Q(handset__isnull=False)),
+            models.Index(fields=["customer"], name="call_customer",
+                         condition=models.Q(customer__isnull=False)),
+            models.Index(fields=["operator"], name="call_operator",
+                         condition=models.Q(operator__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["telephony_id"], name="call_telephony_id_unique"),

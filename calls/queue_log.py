@@ -9,14 +9,18 @@ give the same call. Spaces around the separators are ignored.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import itertools
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -74,8 +78,7 @@ class ImportReport:
             self.errors.append((number, message))
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # not a frozen dataclass: built for every line, at half the cost
     at: datetime.datetime
     callid: str
     queue: str
@@ -330,7 +333,8 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
             with gc_paused():
                 return number, offset + read, importer._plan(chunk, vendor)
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue_log") as planner:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="queue_log") as planner, \
+                gil_handed_over_quickly():
             planned = planner.submit(read_and_plan, number, offset)
             while (batch_plan := planned.result()) is not None:
                 number, offset, steps = batch_plan
@@ -343,6 +347,34 @@ def import_file(path: str | Path, *, resume: bool = False, batch: int = BATCH_LI
                 if progress is not None:
                     progress(number, offset)
     return importer.report
+
+
+GIL_SWITCH_SECONDS = 0.0005
+_switch_lock = threading.Lock()
+_switch = [0, 0.0]  # imports running now (any thread), the interval before the first
+
+
+@contextlib.contextmanager
+def gil_handed_over_quickly():
+    """Shorten the interpreter's switch interval (5 ms by default) while an import's two
+    threads run: the thread that stores a batch waits on the database some 55 times per
+    batch, and each time the answer came while the planning thread held the GIL it waited
+    up to the whole interval for it, while the database sat idle (up to a third of a
+    batch's wall time on an idle machine). The planning thread loses nothing: it runs
+    whenever the storing thread waits. Counted across threads: the interval is restored
+    when the last import running ends."""
+    with _switch_lock:
+        if _switch[0] == 0:
+            _switch[1] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch[1], GIL_SWITCH_SECONDS))
+        _switch[0] += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch[0] -= 1
+            if _switch[0] == 0:
+                sys.setswitchinterval(_switch[1])
 
 
 def _checkpoint(path: Path, handle) -> ImportCheckpoint:

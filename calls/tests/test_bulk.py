@@ -268,3 +268,22 @@ def test_agent_events_in_bulk_open_and_close_sessions_and_store_each_key_once():
     with pytest.raises(Exception, match="Unknown agent event"):
         agent_events_ingest_bulk([{"agent": "Agent/1", "kind": "nap", "at": at(0)}],
                                  source="sim")
+
+
+def test_the_stage_rows_are_written_as_copy_text_with_tabs_newlines_and_backslashes_escaped():
+    import datetime
+
+    from calls.fold_sql import staged
+
+    moment = datetime.datetime(2026, 3, 2, 8, 0, 0, 250000, tzinfo=datetime.UTC)
+    rows = [(0, "1.0", "k1", "queued", moment, "", '{"queue": "q"}', "061", "+3361", False),
+            (1, "1.0", "k\t2", "answered", moment, "A\\1", "{}", None, None, None),
+            (2, "2\n0", "k3\r", "ended", moment, "", '{"a": "\\u00e9"}', "x\ty", "", True)]
+
+    payload = staged(rows).payload
+
+    assert payload.decode().split("\n") == [
+        '0\t1.0\tk1\tqueued\t2026-03-02T08:00:00.250000+00:00\t\t{"queue": "q"}\t061\t+3361\tf',
+        "1\t1.0\tk\\t2\tanswered\t2026-03-02T08:00:00.250000+00:00\tA\\\\1\t{}\t\\N\t\\N\t\\N",
+        '2\t2\\n0\tk3\\r\tended\t2026-03-02T08:00:00.250000+00:00\t\t{"a": "\\\\u00e9"}\tx\\ty\t\tt',
+        ""]

@@ -313,3 +313,37 @@ def test_agent_lines_of_a_file_give_what_they_give_line_by_line(tmp_path):
     assert _agents_now() == expected
     assert (report.added, report.duplicates) == expected_counts == (10, 1)
     assert expected[0]["Agent/1001"][0] == AgentStatus.ON_CALL  # the pause waits for the call
+
+
+def test_an_import_hands_the_gil_over_quickly_and_restores_the_interval_afterwards(tmp_path):
+    import sys
+
+    from calls.queue_log import GIL_SWITCH_SECONDS, import_file
+
+    path = tmp_path / "queue_log"
+    path.write_text(_synthetic(20))
+    before, seen = sys.getswitchinterval(), []
+
+    import_file(path, batch=15, progress=lambda *_: seen.append(sys.getswitchinterval()))
+
+    assert len(seen) > 1
+    assert set(seen) == {min(before, GIL_SWITCH_SECONDS)}
+    assert sys.getswitchinterval() == before
+
+
+def test_two_imports_at_once_restore_the_interval_when_the_last_one_ends():
+    import sys
+
+    from calls.queue_log import GIL_SWITCH_SECONDS, gil_handed_over_quickly
+
+    before = sys.getswitchinterval()
+    first, second = gil_handed_over_quickly(), gil_handed_over_quickly()
+
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    during = sys.getswitchinterval()
+    second.__exit__(None, None, None)
+
+    assert during == min(before, GIL_SWITCH_SECONDS)
+    assert sys.getswitchinterval() == before

@@ -112,6 +112,27 @@ def test_a_queue_log_file_imported_in_batches_twice_on_postgresql(tmp_path):
     assert Call.objects.filter(outcome=Outcome.ANSWERED, wait_seconds=9).count() == 30
 
 
+def test_ids_and_caller_ids_with_tabs_newlines_and_backslashes_are_stored_as_sent():
+    """The SQL fold's stage rows go as COPY text written by calls.fold_sql.staged: every
+    character COPY escapes must come back as it was sent."""
+    from calls.bulk import call_events_ingest_bulk
+
+    odd = "a\tb\nc\rd\\e \\N é"
+    events = [{"kind": "queued", "at": at(0), "queue": f"q {odd}", "caller": f"{odd} <0612345678>",
+               "key": f"key {odd}", "data": {"note": odd}},
+              {"kind": "answered", "at": at(12), "agent": f"Agent/{odd}"},
+              {"kind": "ended", "at": at(60), "agent": f"Agent/{odd}"}]
+
+    result = call_events_ingest_bulk(calls={f"call {odd}": events}, source="cti")
+
+    call = Call.objects.get()
+    stored = CallEvent.objects.get(kind="queued")
+    assert (result.added, call.telephony_id, call.queue, call.caller_raw, call.caller_number,
+            call.agent_id) == (3, f"call {odd}", f"q {odd}", f"{odd} <0612345678>",
+                               "+33612345678", f"Agent/{odd}")
+    assert (stored.key, stored.data["note"]) == (f"key {odd}", odd)
+
+
 def test_agent_events_in_bulk_give_what_one_by_one_gives_on_postgresql():
     """Late logins replace an open session (one open session per agent, a partial unique
     index on PostgreSQL), logouts close it, pauses follow: as one by one."""
