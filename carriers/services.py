@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -302,13 +302,10 @@ _SHIPMENT_FIELDS = ["last_event_at", "updated_at", "ship_date", "status", "statu
 
 def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
                   result: IngestResult) -> None:
-    numbers = sorted({event.tracking_number for event in events})
-    shipments = {s.tracking_number: s for s in Shipment.objects.select_for_update()
-                 .filter(carrier=carrier, tracking_number__in=numbers).order_by("pk")}
+    listeners = _listeners()
     keys = {event.dedupe_key for event in events}
-    seen = set(TrackingEvent.objects.filter(shipment__in=[s.pk for s in shipments.values()],
-                                            dedupe_key__in=keys).order_by()
-               .values_list("shipment_id", "dedupe_key")) if shipments else set()
+    shipments = _batch_shipments(carrier, events, keys, listeners)
+    seen = _seen(shipments.values(), keys)
     now = timezone.now()
     rows, changes, touched = [], [], {}
     for event in events:
@@ -337,7 +334,64 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
                                          "occurred_at": row.occurred_at.isoformat(),
                                          "source": source}}) for row, previous in changes])
     result.changed += len(changes)
-    _notify(changes)
+    _notify(changes, listeners)
+
+
+@dataclass(frozen=True)
+class _Listener:
+    """A subscriber as one batch sees it: its path, and how it says which parcels it wants
+    (`column`: the look-up's annotation of its `exists`; else its `relevant` function)."""
+
+    path: str
+    column: str | None
+    relevant: object
+    key: object = None
+
+
+def _listeners() -> list[_Listener]:
+    found, columns = [], {}
+    for path in subscribers():
+        callback = import_string(path)
+        exists = getattr(callback, "relevant_exists", None)
+        if exists is not None:
+            # Subscribers sharing an expression (a swap's parcels) share its column.
+            column = columns.setdefault(exists, f"_wanted_{len(columns)}")
+            found.append(_Listener(path, column, exists))
+        else:
+            relevant = getattr(callback, "relevant", None)
+            found.append(_Listener(path, None, relevant,
+                                   getattr(callback, "relevant_key", relevant)))
+    return found
+
+
+def _batch_shipments(carrier: str, events: Sequence[CarrierEvent], keys: set[str],
+                     listeners: list[_Listener]) -> dict[str, Shipment]:
+    """Look the batch's shipments up and lock them, in one statement that also says whether
+    any of the batch's events is already stored for each, and which subscribers want it."""
+    numbers = sorted({event.tracking_number for event in events})
+    shipment = OuterRef("pk")
+    wanted = {listener.column: listener.relevant(shipment)
+              for listener in listeners if listener.column is not None}
+    found = (Shipment.objects.select_for_update().order_by("pk")
+             .filter(carrier=carrier, tracking_number__in=numbers).only(*_LOOKUP_FIELDS)
+             .annotate(_stored=Exists(TrackingEvent.objects.filter(shipment=shipment,
+                                                                   dedupe_key__in=keys)),
+                       **wanted))
+    return {s.tracking_number: s for s in found}
+
+
+# What judging an event reads and writes of its shipment (the rest is not loaded).
+_LOOKUP_FIELDS = ["pk", "tracking_number", *_SHIPMENT_FIELDS]
+
+
+def _seen(shipments, keys: set[str]) -> set[tuple[int, str]]:
+    """Return the (shipment, key) pairs of the batch already stored: a query only for the
+    shipments that have some (a courier sending again what it sent)."""
+    again = [s.pk for s in shipments if s._stored]
+    if not again:
+        return set()
+    return set(TrackingEvent.objects.filter(shipment__in=again, dedupe_key__in=keys)
+               .order_by().values_list("shipment_id", "dedupe_key"))
 
 
 def _shipments_update(shipments) -> None:
@@ -382,22 +436,29 @@ def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
     return row, ((row, previous) if changed else None)
 
 
-def _notify(changes) -> None:
+def _notify(changes, listeners: list[_Listener]) -> None:
     """Queue one message per subscriber for the batch's status changes, in their order; a
-    subscriber that says which shipments it cares about (`relevant`) gets only theirs, and no
-    message when none is (most parcels concern one subscriber, or none)."""
+    subscriber that says which shipments it cares about gets only theirs, and no message
+    when none is (most parcels concern one subscriber, or none)."""
     if not changes:
         return
-    shipment_ids = {row.shipment_id for row, _previous in changes}
+    moved = {row.shipment_id: row.shipment for row, _previous in changes}
+    answers = {}  # subscribers sharing a `relevant` function ask it once
     messages = []
-    for path in subscribers():
-        relevant = getattr(import_string(path), "relevant", None)
-        keep = relevant(shipment_ids) if relevant is not None else shipment_ids
+    for listener in listeners:
+        if listener.column is not None:
+            keep = {pk for pk, shipment in moved.items() if getattr(shipment, listener.column)}
+        elif listener.relevant is not None:
+            if listener.key not in answers:
+                answers[listener.key] = listener.relevant(set(moved))
+            keep = answers[listener.key]
+        else:
+            keep = moved
         ids = [row.pk for row, _previous in changes if row.shipment_id in keep]
         if ids:
-            digest = hashlib.sha256(path.encode()).hexdigest()[:16]
+            digest = hashlib.sha256(listener.path.encode()).hexdigest()[:16]
             messages.append(("carriers.tasks.shipment_notify",
-                             {"event_ids": ids, "subscriber": path},
+                             {"event_ids": ids, "subscriber": listener.path},
                              f"carriers-event-{ids[0]}-{digest}"))
     outbox_enqueue_many(messages)
 
