@@ -20,13 +20,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop as N_
 
-from carriers import labels
+from carriers import batch_sql, labels
 from carriers.domain import (
     FINAL_STATUSES,
     STATUS_RANK,
@@ -46,6 +46,7 @@ from carriers.models import SandboxParcel, Shipment, ShipmentStatus, TrackingEve
 from carriers.registry import carrier_get, carriers_all
 from carriers.validation import events_checked
 from hotline.outbox import outbox_enqueue_many
+from hotline.rawsql import rows_insert
 from hotline.workflow import record_event, record_events
 
 log = logging.getLogger(__name__)
@@ -326,7 +327,7 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
         result.stored += 1
     if not rows:
         return
-    TrackingEvent.objects.bulk_create(rows)
+    rows_insert(rows)
     _shipments_update(touched.values())
     record_events([(row.shipment, {
         "action": "tracking", "actor_label": carrier, "source": previous, "target": row.status,
@@ -368,20 +369,12 @@ def _batch_shipments(carrier: str, events: Sequence[CarrierEvent], keys: set[str
                      listeners: list[_Listener]) -> dict[str, Shipment]:
     """Look the batch's shipments up and lock them, in one statement that also says whether
     any of the batch's events is already stored for each, and which subscribers want it."""
-    numbers = sorted({event.tracking_number for event in events})
-    shipment = OuterRef("pk")
-    wanted = {listener.column: listener.relevant(shipment)
-              for listener in listeners if listener.column is not None}
-    found = (Shipment.objects.select_for_update().order_by("pk")
-             .filter(carrier=carrier, tracking_number__in=numbers).only(*_LOOKUP_FIELDS)
-             .annotate(_stored=Exists(TrackingEvent.objects.filter(shipment=shipment,
-                                                                   dedupe_key__in=keys)),
-                       **wanted))
+    wanted = {listener.column: listener.relevant for listener in listeners
+              if listener.column is not None}
+    found = batch_sql.shipments_locked(
+        carrier=carrier, numbers=sorted({event.tracking_number for event in events}),
+        keys=sorted(keys), wanted=wanted)
     return {s.tracking_number: s for s in found}
-
-
-# What judging an event reads and writes of its shipment (the rest is not loaded).
-_LOOKUP_FIELDS = ["pk", "tracking_number", *_SHIPMENT_FIELDS]
 
 
 def _seen(shipments, keys: set[str]) -> set[tuple[int, str]]:

@@ -19,6 +19,7 @@ from hotline.audit_hooks import audit_publish
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 from hotline.names import event_name
+from hotline.rawsql import rows_insert
 
 
 def actor_or_none(actor):
@@ -77,7 +78,7 @@ def record_events(entries) -> list[AuditEvent]:
         action=fields["action"], source=fields.get("source", ""),
         target=fields.get("target", ""), reason=fields.get("reason") or "",
         data=fields.get("data") or {}) for subject, fields in entries]
-    AuditEvent.objects.bulk_create(rows)
+    rows_insert(rows)
     for row in rows:
         audit_publish(row)
     return rows
