@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -297,6 +297,8 @@ def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
 
 # Statuses that say the courier has acted on the parcel (anything after its booking).
 _MOVING = set(TrackingStatus.values) - {TrackingStatus.BOOKED}
+# The vocabularies as sets (a TextChoices' `values` builds a new list at every call).
+_STATUSES, _REASONS = frozenset(TrackingStatus.values), frozenset(FailureReason.values)
 _SHIPMENT_FIELDS = ["last_event_at", "updated_at", "ship_date", "status", "status_reason",
                     "status_at"]
 
@@ -391,23 +393,24 @@ def _shipments_update(shipments) -> None:
     """Write the moved shipments' tracking fields: one UPDATE by primary key each, sent in
     one `executemany` (the ORM's bulk_update builds a CASE per field and row, whose cost grows
     with the square of a batch of hundreds of parcels)."""
-    ops, meta = connection.ops, Shipment._meta
+    db = connections[router.db_for_write(Shipment)]  # not the proxy: read per value below
+    ops, meta = db.ops, Shipment._meta
     columns = [meta.get_field(name) for name in _SHIPMENT_FIELDS]
     assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in columns)
     sql = (f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
            f"WHERE {ops.quote_name(meta.pk.column)} = %s")
-    rows = [[field.get_db_prep_save(getattr(shipment, field.attname), connection)
+    rows = [[field.get_db_prep_save(getattr(shipment, field.attname), db)
              for field in columns] + [shipment.pk] for shipment in shipments]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
 def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
     """Return the event's row and, when it changes the shipment's status, (row, the status
     before); the shipment (in memory) moves on as the event says."""
-    status = event.status if event.status in TrackingStatus.values else TrackingStatus.EXCEPTION
+    status = event.status if event.status in _STATUSES else TrackingStatus.EXCEPTION
     reason = event.reason if (status == TrackingStatus.DELIVERY_FAILED
-                              and event.reason in FailureReason.values) else ""
+                              and event.reason in _REASONS) else ""
     applies = _moves_status(shipment, status, event.occurred_at)
     row = TrackingEvent(
         shipment=shipment, status=status, reason=reason, raw_code=event.raw_code[:20],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connections, router
 
 
 def rows_insert(objs: Sequence) -> None:
@@ -18,6 +18,8 @@ def rows_insert(objs: Sequence) -> None:
     if not objs:
         return
     model = type(objs[0])
+    # The connection itself, not django.db.connection's proxy (read for every value below).
+    connection = connections[router.db_for_write(model)]
     if not connection.features.can_return_rows_from_bulk_insert:
         model._default_manager.bulk_create(objs)
         return
