@@ -456,7 +456,8 @@ def _notify(changes, listeners: list[_Listener]) -> None:
             messages.append(("carriers.tasks.shipment_notify",
                              {"event_ids": ids, "subscriber": listener.path},
                              f"carriers-event-{ids[0]}-{digest}"))
-    outbox_enqueue_many(messages)
+    # The keys name events this batch just stored: no message can have them yet.
+    outbox_enqueue_many(messages, new_keys=True)
 
 
 def _moves_status(shipment: Shipment, status: str, occurred_at: datetime.datetime) -> bool:

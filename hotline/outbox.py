@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hotline.celery import app as celery_app
 from hotline.models import OutboxMessage
+from hotline.rawsql import rows_insert
 
 log = logging.getLogger(__name__)
 
@@ -28,26 +29,30 @@ def outbox_enqueue(*, task: str, kwargs: dict, key: str) -> OutboxMessage:
     return message
 
 
-def outbox_enqueue_many(messages: Sequence[tuple[str, dict, str]]) -> None:
+def outbox_enqueue_many(messages: Sequence[tuple[str, dict, str]], *,
+                        new_keys: bool = False) -> None:
     """Record several (task, kwargs, key) messages at once: one look-up, one insert, sent
-    after commit in their order; keys already recorded are skipped, as by `outbox_enqueue`."""
+    after commit in their order; keys already recorded are skipped, as by `outbox_enqueue`.
+    `new_keys`: the caller made the keys from rows this transaction created (none can be
+    recorded yet), so the look-up is skipped; a clash would still be found by the insert."""
     if not messages:
         return
     wanted = {key: (task, kwargs) for task, kwargs, key in messages}
-    known = set(OutboxMessage.objects.filter(idempotency_key__in=list(wanted))
-                .values_list("idempotency_key", flat=True))
+    known = set() if new_keys else set(
+        OutboxMessage.objects.filter(idempotency_key__in=list(wanted))
+        .values_list("idempotency_key", flat=True))
     new = [OutboxMessage(task=task, kwargs=kwargs, idempotency_key=key)
            for key, (task, kwargs) in wanted.items() if key not in known]
     if not new:
         return
     try:
         with transaction.atomic():
-            created = OutboxMessage.objects.bulk_create(new)
+            rows_insert(new)
     except IntegrityError:  # a concurrent writer recorded one of the keys just now
         for message in new:
             outbox_enqueue(task=message.task, kwargs=message.kwargs, key=message.idempotency_key)
         return
-    ids = [message.pk for message in created]
+    ids = [message.pk for message in new]
     transaction.on_commit(lambda: [outbox_dispatch(message_id=pk) for pk in ids])
 
 

@@ -82,3 +82,24 @@ def test_several_messages_are_recorded_at_once_and_sent_after_commit_in_order(
     notes = list(AuditEvent.objects.filter(case=case, action="worker_check")
                  .order_by("id").values_list("reason", flat=True))
     assert notes[-2:] == ["first", "second"]
+
+
+def test_messages_said_to_have_new_keys_skip_the_look_up_yet_a_known_key_is_still_sent_once(
+        django_capture_on_commit_callbacks, django_assert_num_queries):
+    from hotline.outbox import outbox_enqueue_many
+
+    case = CaseFactory()
+    outbox_enqueue(task=touch_case.name, kwargs={"case_id": case.pk, "note": "before"},
+                   key="known")
+    with django_assert_num_queries(3):  # savepoint, one INSERT, release: no look-up
+        outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": "new"}, "fresh")],
+                            new_keys=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_enqueue_many([
+            (touch_case.name, {"case_id": case.pk, "note": "again"}, "known"),
+            (touch_case.name, {"case_id": case.pk, "note": "other"}, "other")], new_keys=True)
+
+    assert list(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == [
+        "known", "fresh", "other"]
+    assert OutboxMessage.objects.get(idempotency_key="known").kwargs["note"] == "before"
