@@ -11,10 +11,17 @@ The floor, on a twin set of parcels with the same bodies: the signature check, t
 and one INSERT of the body's events in one transaction per webhook (what any ingestion must
 at least do). Runs on DATABASE_URL's database when set (a scratch one: the tables it fills
 are emptied), else a throw-away SQLite file (see bench/common.py).
+
+`--subscribers K` registers K status-change subscribers that want every parcel (as a swap's
+parcel is wanted by exchanges and partners: K=2), so that each webhook that moves its parcel
+also records K outbox messages and sends them after commit: to the broker when
+CELERY_BROKER_URL is set (production; nothing consumes them: use a scratch Redis database),
+else run in-process as the embedded mode does.
 """
 
 import argparse
 import datetime
+import functools
 import json
 import tempfile
 
@@ -27,8 +34,11 @@ def main() -> None:
     parser.add_argument("--events", default="5,50",
                         help="events per webhook body, a comma-separated list of sizes")
     parser.add_argument("--bookings", type=int, default=50)
+    parser.add_argument("--subscribers", type=int, default=0,
+                        help="subscribers that want every parcel (a swap's parcel: 2)")
     args = parser.parse_args()
     setup()
+    _subscribe(args.subscribers)
     sizes = [int(size) for size in args.events.split(",")]
     for index, per in enumerate(sizes):
         run(args.shipments, per, args.bookings if index == len(sizes) - 1 else 0)
@@ -43,6 +53,32 @@ def _configure():
     settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {"webhook_secret": "bench"}}
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="hotline-bench-media-")
     REGISTRY.cache_clear()
+
+
+def _wanted(shipment):
+    from django.db.models import Exists
+
+    from carriers.models import Shipment
+
+    return Exists(Shipment.objects.filter(pk=shipment, tracking_number__startswith="HX"))
+
+
+def _subscribe(count: int) -> None:
+    """Register `count` subscribers (sharing one `exists`, as exchanges and partners do)."""
+    from django.conf import settings
+
+    from carriers.subscribers import subscriber
+
+    def listener(shipment, event):
+        return None
+
+    paths = []
+    for index in range(count):
+        name = f"bench_listener_{index}"
+        globals()[name] = subscriber(exists=_wanted)(
+            functools.partial(listener))  # one object per subscriber: it carries marks
+        paths.append(f"{__name__}.{name}")
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = paths
 
 
 def _bodies(prefix: str, count: int, per: int, now) -> list[bytes]:
@@ -147,8 +183,12 @@ def run(count: int, per: int, bookings: int) -> None:
     stored = TrackingEvent.objects.filter(shipment__tracking_number__startswith="HX").count()
     assert stored == total, (stored, total)
 
+    subscribed = len(settings.HOTLINE_CARRIER_SUBSCRIBERS)
     print(machine())
-    print(f"{count} webhooks x {per} events = {total} events")
+    print(f"{count} webhooks x {per} events = {total} events" + (
+        f"; {subscribed} subscribers want every parcel, their messages "
+        + ("run in-process (no broker)" if settings.CELERY_TASK_ALWAYS_EAGER
+           else "sent to the broker") if subscribed else ""))
     print(f"floor (signature, parse, one INSERT per webhook): {total / floor_timer.wall:,.0f} "
           f"events/s wall, {total / floor_timer.cpu:,.0f} per CPU-second; "
           f"{_per_webhook(floor_timer, floor_sql, count)}")
