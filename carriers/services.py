@@ -385,8 +385,7 @@ def _seen(shipments, keys: set[str]) -> set[tuple[int, str]]:
     again = [s.pk for s in shipments if s._stored]
     if not again:
         return set()
-    return set(TrackingEvent.objects.filter(shipment__in=again, dedupe_key__in=keys)
-               .order_by().values_list("shipment_id", "dedupe_key"))
+    return batch_sql.events_stored(shipment_ids=again, keys=sorted(keys))
 
 
 def _shipments_update(shipments) -> None:
