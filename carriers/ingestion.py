@@ -52,10 +52,12 @@ def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
     """Store each event once; move the shipment's status only forward in time.
 
     A batch (a webhook body, a polling answer) costs a handful of statements whatever its size:
-    one look-up of its shipments (locked, so that two batches about a parcel never interleave),
-    one of the events already stored, one insert of the new events, one update of the
-    shipments, an audit row per status change, and one outbox message per subscriber. The
-    events are judged in the order given, exactly as one by one."""
+    one look-up of its shipments (locked, so that two batches about a parcel never interleave;
+    it also says which have some of the batch's events stored and which subscribers want
+    each), one of the events already stored when there are some, one insert of the new
+    events, one update of the shipments, one insert of the audit rows (one per status change)
+    and one of the outbox messages (at most one per subscriber). The events are judged in the
+    order given, exactly as one by one."""
     result = IngestResult(received=len(events))
     if events:
         try:
@@ -120,8 +122,9 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
 
 @dataclass(frozen=True)
 class _Listener:
-    """A subscriber as one batch sees it: its path, and how it says which parcels it wants
-    (`column`: the look-up's annotation of its `exists`; else its `relevant` function)."""
+    """A subscriber as one batch sees it: its path, and how it says which parcels it wants:
+    with a `column` (the look-up's answer), `relevant` is its `exists` function; without,
+    its `relevant(ids)` function, asked once per `key` (the function it was marked with)."""
 
     path: str
     column: str | None

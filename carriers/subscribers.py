@@ -7,7 +7,8 @@ a batch without one of them. Two ways:
 
 - `exists(shipment_pk)`: a boolean expression (an `Exists(...)`) over a shipment's primary key
   (an `OuterRef`). Ingestion folds it into its locked look-up of the batch's shipments, so it
-  costs no statement of its own; subscribers sharing one function share one expression.
+  costs no statement of its own; subscribers sharing one function share one expression. It
+  is compiled once per process: it may depend on the shipment only (no clock, no settings).
 - `relevant(shipment_ids) -> the ids it cares about`: asked once per batch (its own query).
 
 Either way the callback carries `relevant(ids)`, for whoever asks (the task that calls it).
