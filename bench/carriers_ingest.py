@@ -1,17 +1,27 @@
 """Carriers throughput: tracking ingestion through the signed webhook path (new and duplicate
 events) against its floor, label rendering, and sandbox bookings.
 
-    .venv/bin/python bench/carriers_ingest.py [--shipments 200] [--events 5]
+    .venv/bin/python bench/carriers_ingest.py [--shipments 200] [--events 5,50]
 
-Each webhook body carries `--events` events of one parcel. The floor, on a twin set of parcels
-with the same bodies: the signature check, the JSON parse and one INSERT of the body's events
-in one transaction per webhook (what any ingestion must at least do). Runs on DATABASE_URL's
-database when set (a scratch one: the tables it fills are emptied), else a throw-away SQLite
-file (see bench/common.py).
+Each webhook body carries `--events` events of one parcel (each size in the list is run in
+turn, `--shipments` bodies each). Per webhook it prints the wall and CPU milliseconds (of the
+process and, on PostgreSQL, of its database backend) and the SQL statements sent besides the
+transaction's BEGIN and COMMIT, for new events and for the same bodies again (duplicates).
+The floor, on a twin set of parcels with the same bodies: the signature check, the JSON parse
+and one INSERT of the body's events in one transaction per webhook (what any ingestion must
+at least do). Runs on DATABASE_URL's database when set (a scratch one: the tables it fills
+are emptied), else a throw-away SQLite file (see bench/common.py).
+
+`--subscribers K` registers K status-change subscribers that want every parcel (as a swap's
+parcel is wanted by exchanges and partners: K=2), so that each webhook that moves its parcel
+also records K outbox messages and sends them after commit: to the broker when
+CELERY_BROKER_URL is set (production; nothing consumes them: use a scratch Redis database),
+else run in-process as the embedded mode does.
 """
 
 import argparse
 import datetime
+import functools
 import json
 import tempfile
 
@@ -21,11 +31,17 @@ from common import Timer, empty, machine, setup
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shipments", type=int, default=200)
-    parser.add_argument("--events", type=int, default=5)
+    parser.add_argument("--events", default="5,50",
+                        help="events per webhook body, a comma-separated list of sizes")
     parser.add_argument("--bookings", type=int, default=50)
+    parser.add_argument("--subscribers", type=int, default=0,
+                        help="subscribers that want every parcel (a swap's parcel: 2)")
     args = parser.parse_args()
     setup()
-    run(args.shipments, args.events, args.bookings)
+    _subscribe(args.subscribers)
+    sizes = [int(size) for size in args.events.split(",")]
+    for index, per in enumerate(sizes):
+        run(args.shipments, per, args.bookings if index == len(sizes) - 1 else 0)
 
 
 def _configure():
@@ -37,6 +53,32 @@ def _configure():
     settings.HOTLINE_CARRIER_OPTIONS = {"sandbox": {"webhook_secret": "bench"}}
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="hotline-bench-media-")
     REGISTRY.cache_clear()
+
+
+def _wanted(shipment):
+    from django.db.models import Exists
+
+    from carriers.models import Shipment
+
+    return Exists(Shipment.objects.filter(pk=shipment, tracking_number__startswith="HX"))
+
+
+def _subscribe(count: int) -> None:
+    """Register `count` subscribers (sharing one `exists`, as exchanges and partners do)."""
+    from django.conf import settings
+
+    from carriers.subscribers import subscriber
+
+    def listener(shipment, event):
+        return None
+
+    paths = []
+    for index in range(count):
+        name = f"bench_listener_{index}"
+        globals()[name] = subscriber(exists=_wanted)(
+            functools.partial(listener))  # one object per subscriber: it carries marks
+        paths.append(f"{__name__}.{name}")
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = paths
 
 
 def _bodies(prefix: str, count: int, per: int, now) -> list[bytes]:
@@ -59,6 +101,28 @@ def _shipments(prefix: str, count: int, now) -> None:
         tracking_number=f"{prefix}{i:010d}", booking_key=f"bench-{prefix}-{i}", sender={},
         recipient={}, parcels=[], ship_date=now.date(), status="booked", status_at=now,
         booked_at=now) for i in range(count)])
+
+
+class Statements:
+    """Count the SQL statements sent while it is installed (an executemany counts once)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def counted(function, *args):
+    """Run `function(*args)`; return its result and the statements it sent (the drivers
+    open and commit transactions themselves: BEGIN and COMMIT are not counted)."""
+    from django.db import connection
+
+    statements = Statements()
+    with connection.execute_wrapper(statements):
+        result = function(*args)
+    return result, statements.count
 
 
 def floor(bodies: list[bytes]) -> Timer:
@@ -112,12 +176,30 @@ def run(count: int, per: int, bookings: int) -> None:
     _shipments("HX", count, now)
     _shipments("FL", count, now)
     total = count * per
-    floor_timer = floor(_bodies("FL", count, per, now))
+    floor_timer, floor_sql = counted(floor, _bodies("FL", count, per, now))
     bodies = _bodies("HX", count, per, now)
-    first = webhooks(bodies)
-    again = webhooks(bodies)
+    first, first_sql = counted(webhooks, bodies)
+    again, again_sql = counted(webhooks, bodies)
     stored = TrackingEvent.objects.filter(shipment__tracking_number__startswith="HX").count()
     assert stored == total, (stored, total)
+
+    subscribed = len(settings.HOTLINE_CARRIER_SUBSCRIBERS)
+    print(machine())
+    print(f"{count} webhooks x {per} events = {total} events" + (
+        f"; {subscribed} subscribers want every parcel, their messages "
+        + ("run in-process (no broker)" if settings.CELERY_TASK_ALWAYS_EAGER
+           else "sent to the broker") if subscribed else ""))
+    print(f"floor (signature, parse, one INSERT per webhook): {total / floor_timer.wall:,.0f} "
+          f"events/s wall, {total / floor_timer.cpu:,.0f} per CPU-second; "
+          f"{_per_webhook(floor_timer, floor_sql, count)}")
+    print(f"new events via signed webhooks: {total / first.wall:,.0f} events/s wall "
+          f"({first.wall:.2f} s), {total / first.cpu:,.0f} per CPU-second; "
+          f"{floor_timer.wall / first.wall:.2f}x the floor (wall), "
+          f"{floor_timer.cpu / first.cpu:.2f}x (CPU); {_per_webhook(first, first_sql, count)}")
+    print(f"duplicate events (stored once): {total / again.wall:,.0f} events/s wall, "
+          f"{total / again.cpu:,.0f} per CPU-second; {_per_webhook(again, again_sql, count)}")
+    if not bookings:
+        return
 
     customer = Address(name="Camille Dupont", street="12 rue de la Paix", postcode="75002",
                        city="Paris", country="FR", phone="+33612345678")
@@ -136,20 +218,17 @@ def run(count: int, per: int, bookings: int) -> None:
     with Timer() as label:
         for _ in range(50):
             labels.render_label_pdf(data)
-
-    print(machine())
-    print(f"{count} webhooks x {per} events = {total} events")
-    print(f"floor (signature, parse, one INSERT per webhook): {total / floor_timer.wall:,.0f} "
-          f"events/s wall, {total / floor_timer.cpu:,.0f} per CPU-second")
-    print(f"new events via signed webhooks: {total / first.wall:,.0f} events/s wall "
-          f"({first.wall:.2f} s), {total / first.cpu:,.0f} per CPU-second; "
-          f"{floor_timer.wall / first.wall:.2f}x the floor (wall), "
-          f"{floor_timer.cpu / first.cpu:.2f}x (CPU)")
-    print(f"duplicate events (stored once): {total / again.wall:,.0f} events/s wall, "
-          f"{total / again.cpu:,.0f} per CPU-second")
     print(f"A6 label PDF: {label.wall / 50 * 1000:.1f} ms each")
     print(f"sandbox booking, delivery + collection with labels and slip: "
           f"{booking.wall / bookings * 1000:.1f} ms each")
+
+
+def _per_webhook(timer: Timer, statements: int, count: int) -> str:
+    database = f", database backend {timer.db / count * 1000:.2f} ms CPU" \
+        if timer.db is not None else ""
+    return (f"per webhook {timer.wall / count * 1000:.2f} ms wall, "
+            f"{timer.cpu / count * 1000:.2f} ms CPU{database}, "
+            f"{statements / count:.1f} statements")
 
 
 if __name__ == "__main__":

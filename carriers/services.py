@@ -4,22 +4,21 @@ Carriers knows nothing of cases or swaps. A consumer books with `shipment_book(.
 idempotency key, so a retried booking never books twice) and hears about status changes
 through subscribers: dotted paths to `callback(shipment, event)`, listed in an AppConfig's
 `carrier_subscribers` or in settings.HOTLINE_CARRIER_SUBSCRIBERS, each called after commit
-through the transactional outbox (one message per event and subscriber).
+through the transactional outbox (one message per ingested batch and subscriber). Tracking
+ingestion itself lives in `carriers.ingestion`.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -28,28 +27,23 @@ from django.utils.translation import gettext_noop as N_
 
 from carriers import labels
 from carriers.domain import (
-    FINAL_STATUSES,
-    STATUS_RANK,
     Address,
     BookedShipment,
     BookingRequest,
     CarrierError,
-    CarrierEvent,
     Direction,
-    FailureReason,
     Parcel,
     ReturnCollection,
     Service,
     TrackingStatus,
 )
+from carriers.ingestion import IngestResult, tracking_ingest
 from carriers.models import SandboxParcel, Shipment, ShipmentStatus, TrackingEvent
 from carriers.registry import carrier_get, carriers_all
 from carriers.validation import events_checked
-from hotline.outbox import outbox_enqueue_many
-from hotline.workflow import record_event, record_events
+from hotline.workflow import record_event
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -57,18 +51,6 @@ class BookingResult:
     outbound: Shipment
     collection: Shipment | None
     created: bool
-
-
-@dataclass
-class IngestResult:
-    received: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    unknown: int = 0
-    changed: int = 0
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 # --- booking -------------------------------------------------------------------------------
@@ -266,164 +248,6 @@ def webhook_receive(*, carrier: str, body: bytes, headers: Mapping[str, str],
     adapter = carrier_get(carrier)
     events = events_checked(adapter.parse_webhook(body=body, headers=headers), now=now)
     return tracking_ingest(carrier=carrier, events=events, source=TrackingEvent.Source.WEBHOOK)
-
-
-def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
-                    source: str) -> IngestResult:
-    """Store each event once; move the shipment's status only forward in time.
-
-    A batch (a webhook body, a polling answer) costs a handful of statements whatever its size:
-    one look-up of its shipments (locked, so that two batches about a parcel never interleave),
-    one of the events already stored, one insert of the new events, one update of the
-    shipments, an audit row per status change, and one outbox message per subscriber. The
-    events are judged in the order given, exactly as one by one."""
-    result = IngestResult(received=len(events))
-    if events:
-        try:
-            with transaction.atomic():
-                _ingest_batch(carrier, events, source, result)
-        except IntegrityError:
-            # Someone stored one of these events between our look-up and our insert (a writer
-            # that did not lock the shipment): once more, now that the look-up sees it.
-            result = IngestResult(received=len(events))
-            with transaction.atomic():
-                _ingest_batch(carrier, events, source, result)
-    if result.unknown:
-        log.warning("tracking events for unknown shipments", extra={
-            "carrier": carrier, "count": result.unknown})
-    return result
-
-
-# Statuses that say the courier has acted on the parcel (anything after its booking).
-_MOVING = set(TrackingStatus.values) - {TrackingStatus.BOOKED}
-_SHIPMENT_FIELDS = ["last_event_at", "updated_at", "ship_date", "status", "status_reason",
-                    "status_at"]
-
-
-def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
-                  result: IngestResult) -> None:
-    numbers = sorted({event.tracking_number for event in events})
-    shipments = {s.tracking_number: s for s in Shipment.objects.select_for_update()
-                 .filter(carrier=carrier, tracking_number__in=numbers).order_by("pk")}
-    keys = {event.dedupe_key for event in events}
-    seen = set(TrackingEvent.objects.filter(shipment__in=[s.pk for s in shipments.values()],
-                                            dedupe_key__in=keys).order_by()
-               .values_list("shipment_id", "dedupe_key")) if shipments else set()
-    now = timezone.now()
-    rows, changes, touched = [], [], {}
-    for event in events:
-        shipment = shipments.get(event.tracking_number)
-        if shipment is None:
-            result.unknown += 1
-            continue
-        key = event.dedupe_key
-        if (shipment.pk, key) in seen:
-            result.duplicates += 1
-            continue
-        seen.add((shipment.pk, key))
-        row, change = _judge(shipment, event, source, key, now)
-        rows.append(row)
-        touched[shipment.pk] = shipment
-        if change is not None:
-            changes.append(change)
-        result.stored += 1
-    if not rows:
-        return
-    TrackingEvent.objects.bulk_create(rows)
-    _shipments_update(touched.values())
-    record_events([(row.shipment, {
-        "action": "tracking", "actor_label": carrier, "source": previous, "target": row.status,
-        "reason": row.raw_text, "data": {"raw_code": row.raw_code, "reason": row.reason,
-                                         "occurred_at": row.occurred_at.isoformat(),
-                                         "source": source}}) for row, previous in changes])
-    result.changed += len(changes)
-    _notify(changes)
-
-
-def _shipments_update(shipments) -> None:
-    """Write the moved shipments' tracking fields: one UPDATE by primary key each, sent in
-    one `executemany` (the ORM's bulk_update builds a CASE per field and row, whose cost grows
-    with the square of a batch of hundreds of parcels)."""
-    ops, meta = connection.ops, Shipment._meta
-    columns = [meta.get_field(name) for name in _SHIPMENT_FIELDS]
-    assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in columns)
-    sql = (f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
-           f"WHERE {ops.quote_name(meta.pk.column)} = %s")
-    rows = [[field.get_db_prep_save(getattr(shipment, field.attname), connection)
-             for field in columns] + [shipment.pk] for shipment in shipments]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
-    """Return the event's row and, when it changes the shipment's status, (row, the status
-    before); the shipment (in memory) moves on as the event says."""
-    status = event.status if event.status in TrackingStatus.values else TrackingStatus.EXCEPTION
-    reason = event.reason if (status == TrackingStatus.DELIVERY_FAILED
-                              and event.reason in FailureReason.values) else ""
-    applies = _moves_status(shipment, status, event.occurred_at)
-    row = TrackingEvent(
-        shipment=shipment, status=status, reason=reason, raw_code=event.raw_code[:20],
-        raw_text=event.raw_text[:300], location=event.location[:120],
-        occurred_at=event.occurred_at, received_at=now, source=source, dedupe_key=key,
-        applied=applies)
-    shipment.last_event_at = shipment.updated_at = now
-    moved_on = timezone.localdate(event.occurred_at)
-    if status in _MOVING and moved_on < shipment.ship_date:
-        # The courier acted on the parcel before the planned day (picked it up, tried to
-        # collect it): it shipped then, and its news never comes before its ship date.
-        shipment.ship_date = moved_on
-    if not applies:
-        return row, None
-    previous = shipment.status
-    changed = shipment.status != status or shipment.status_reason != reason
-    shipment.status, shipment.status_reason = status, reason
-    shipment.status_at = event.occurred_at
-    return row, ((row, previous) if changed else None)
-
-
-def _notify(changes) -> None:
-    """Queue one message per subscriber for the batch's status changes, in their order; a
-    subscriber that says which shipments it cares about (`relevant`) gets only theirs, and no
-    message when none is (most parcels concern one subscriber, or none)."""
-    if not changes:
-        return
-    shipment_ids = {row.shipment_id for row, _previous in changes}
-    messages = []
-    for path in subscribers():
-        relevant = getattr(import_string(path), "relevant", None)
-        keep = relevant(shipment_ids) if relevant is not None else shipment_ids
-        ids = [row.pk for row, _previous in changes if row.shipment_id in keep]
-        if ids:
-            digest = hashlib.sha256(path.encode()).hexdigest()[:16]
-            messages.append(("carriers.tasks.shipment_notify",
-                             {"event_ids": ids, "subscriber": path},
-                             f"carriers-event-{ids[0]}-{digest}"))
-    outbox_enqueue_many(messages)
-
-
-def _moves_status(shipment: Shipment, status: str, occurred_at: datetime.datetime) -> bool:
-    if shipment.status in FINAL_STATUSES or shipment.status in (ShipmentStatus.PENDING,
-                                                                 ShipmentStatus.CANCELLED):
-        return False
-    if shipment.status == ShipmentStatus.BOOKED and status != TrackingStatus.BOOKED:
-        return True  # the courier's first news, whatever its clock says about the booking
-    if shipment.status_at is not None:
-        if occurred_at < shipment.status_at:
-            return False
-        if occurred_at == shipment.status_at and \
-                STATUS_RANK.get(status, 0) < STATUS_RANK.get(shipment.status, 0):
-            return False
-    return True
-
-
-def subscribers() -> list[str]:
-    """Return the dotted paths of every status-change subscriber, apps' first."""
-    found: list[str] = []
-    for config in apps.get_app_configs():
-        found.extend(getattr(config, "carrier_subscribers", ()))
-    found.extend(getattr(settings, "HOTLINE_CARRIER_SUBSCRIBERS", ()))
-    return list(dict.fromkeys(found))
 
 
 def subscriber_call(*, subscriber: str, event_ids: Sequence[int] = (),

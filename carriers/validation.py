@@ -20,6 +20,7 @@ FUTURE_TOLERANCE = datetime.timedelta(hours=1)
 # Nothing a courier reports happened before this (and dates before it cannot be shifted by a
 # time zone without overflowing).
 EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+_STATUSES, _REASONS = frozenset(TrackingStatus.values), frozenset(FailureReason.values)
 TEXT_LIMITS = {"tracking_number": 40, "raw_code": 20, "raw_text": 300, "location": 120,
                "event_id": 120}
 
@@ -52,10 +53,10 @@ def _problem(event, now) -> tuple[str, str] | None:
             return field, "contains a control character (such as NUL)"
     if not event.tracking_number.strip():
         return "tracking_number", "is empty"
-    if event.status not in TrackingStatus.values:
+    if event.status not in _STATUSES:
         return "status", f"unknown status {event.status!r}"
     if not isinstance(event.reason, str) or (event.reason and
-                                             event.reason not in FailureReason.values):
+                                             event.reason not in _REASONS):
         return "reason", f"unknown reason {event.reason!r}"
     moment = event.occurred_at
     if not isinstance(moment, datetime.datetime):

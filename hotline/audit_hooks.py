@@ -51,9 +51,12 @@ def audit_subscribers() -> list[AuditSubscriber]:
     return list(dict.fromkeys(found))
 
 
-def audit_publish(event) -> None:
-    """Queue `event` for each subscriber that wants it (runs after commit, via the outbox)."""
-    wanted = [s.path for s in audit_subscribers() if s.wants(action=event.action, data=event.data)]
+def audit_publish(event, *, subscribers: list[AuditSubscriber] | None = None) -> None:
+    """Queue `event` for each subscriber that wants it (runs after commit, via the outbox);
+    `subscribers`: `audit_subscribers()` when the caller publishes many events."""
+    if subscribers is None:
+        subscribers = audit_subscribers()
+    wanted = [s.path for s in subscribers if s.wants(action=event.action, data=event.data)]
     if not wanted:
         return
     # Imported here: apps' AppConfigs import this module before the models are ready.

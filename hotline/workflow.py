@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
-from hotline.audit_hooks import audit_publish
+from hotline.audit_hooks import audit_publish, audit_subscribers
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 from hotline.names import event_name
+from hotline.rawsql import rows_insert
 
 
 def actor_or_none(actor):
@@ -77,9 +78,10 @@ def record_events(entries) -> list[AuditEvent]:
         action=fields["action"], source=fields.get("source", ""),
         target=fields.get("target", ""), reason=fields.get("reason") or "",
         data=fields.get("data") or {}) for subject, fields in entries]
-    AuditEvent.objects.bulk_create(rows)
+    rows_insert(rows)
+    subscribers = audit_subscribers()
     for row in rows:
-        audit_publish(row)
+        audit_publish(row, subscribers=subscribers)
     return rows
 
 

@@ -1,7 +1,7 @@
 """The carrier subscriber: courier tracking events drive the mail-in repairs' parcels."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from carriers.subscribers import subscriber
 from hotline.models import AuditEvent
@@ -11,14 +11,13 @@ from repairs.models import RepairOrder, RepairStatus
 R = RepairStatus
 
 
-def repair_shipments(ids: set[int]) -> set[int]:
-    """Return those of these shipments that carry a mail-in repair (either way)."""
-    rows = RepairOrder.objects.filter(Q(inbound__in=ids) | Q(outbound__in=ids)).order_by() \
-        .values_list("inbound_id", "outbound_id")
-    return {pk for row in rows for pk in row if pk in ids}
+def repair_shipment_exists(shipment) -> Exists:
+    """Whether a shipment (an OuterRef to its primary key) carries a mail-in repair, either
+    way (folded into carriers' look-up of a tracking batch's shipments)."""
+    return Exists(RepairOrder.objects.filter(Q(inbound=shipment) | Q(outbound=shipment)))
 
 
-@subscriber(relevant=repair_shipments)
+@subscriber(exists=repair_shipment_exists)
 def on_shipment_event(shipment, event) -> None:
     """Called by carriers after commit for each status change of a shipment (idempotent)."""
     from repairs.services import mail_in

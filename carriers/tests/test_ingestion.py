@@ -5,13 +5,15 @@ import datetime
 import random
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Exists
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from carriers import services
-from carriers.domain import CarrierEvent, FailureReason, TrackingStatus
-from carriers.models import ShipmentStatus, TrackingEvent
+from carriers.domain import CarrierEvent, Direction, FailureReason, TrackingStatus
+from carriers.models import Shipment, ShipmentStatus, TrackingEvent
 from carriers.subscribers import subscriber as carrier_subscriber
 from carriers.tests.factories import ShipmentFactory
 from hotline.models import AuditEvent, OutboxMessage
@@ -309,6 +311,65 @@ def test_a_batch_costs_the_same_statements_for_5_events_as_for_50(settings):
 
     assert TrackingEvent.objects.count() == 55
     assert len(large.captured_queries) <= len(small.captured_queries) + 1  # bulk_update's
+
+
+def test_a_webhook_of_new_events_costs_four_statements_with_every_app_subscribed(
+        django_assert_num_queries):
+    shipment = ShipmentFactory()
+    ContentType.objects.get_for_model(Shipment)  # cached for the process after its first use
+
+    # The look-up (locked; the stored events and the apps' subscribers' interest folded in),
+    # the events' INSERT, the shipment's UPDATE, the audit rows' INSERT; the savepoint pair
+    # is the test's transaction (a webhook's own BEGIN and COMMIT otherwise).
+    with django_assert_num_queries(6):
+        result = ingest(*_timeline(shipment.tracking_number)[:5])
+
+    assert (result.stored, result.changed) == (5, 5)
+
+
+def test_a_webhook_sent_again_costs_two_statements(django_assert_num_queries):
+    shipment = ShipmentFactory()
+    ingest(*_timeline(shipment.tracking_number)[:5])
+
+    # The look-up, which says some are stored, and the look-up of which.
+    with django_assert_num_queries(4):
+        result = ingest(*_timeline(shipment.tracking_number)[:5])
+
+    assert (result.stored, result.duplicates) == (0, 5)
+
+
+def returns_only(shipment):
+    return Exists(Shipment.objects.filter(pk=shipment, direction=Direction.RETURN))
+
+
+record_return = carrier_subscriber(exists=returns_only)(
+    lambda shipment, event: CALLS.append(("return", shipment.tracking_number, event.status)))
+record_return_too = carrier_subscriber(exists=returns_only)(
+    lambda shipment, event: CALLS.append(("too", shipment.tracking_number, event.status)))
+
+
+def test_subscribers_that_name_their_parcels_by_an_expression_are_told_only_of_them(
+        settings, django_capture_on_commit_callbacks):
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_return",
+                                            "carriers.tests.test_ingestion.record_return_too"]
+    outbound = ShipmentFactory()
+    collection = ShipmentFactory(direction=Direction.RETURN)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(event(outbound.tracking_number, TrackingStatus.PICKED_UP, 1),
+               event(collection.tracking_number, TrackingStatus.PICKED_UP, 1))
+        ingest(event(outbound.tracking_number, TrackingStatus.IN_TRANSIT, 2))
+
+    assert sorted(CALLS) == [("return", collection.tracking_number, TrackingStatus.PICKED_UP),
+                             ("too", collection.tracking_number, TrackingStatus.PICKED_UP)]
+    assert OutboxMessage.objects.filter(task="carriers.tasks.shipment_notify").count() == 2
+
+
+def test_a_subscriber_names_its_parcels_one_way():
+    with pytest.raises(TypeError):
+        carrier_subscriber(exists=returns_only, relevant=only_odd_shipments)
+    with pytest.raises(TypeError):
+        carrier_subscriber()
 
 
 def test_a_shuffled_batch_is_judged_event_by_event_as_if_sent_one_at_a_time():

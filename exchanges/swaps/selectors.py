@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,8 +129,7 @@ def inspection_summary(*, since=None) -> QuerySet:
             .order_by("-count", "outcome", "fault_code"))
 
 
-def swap_shipment_ids(ids: set[int]) -> set[int]:
-    """Return those of these shipments that carry a swap (its delivery or its collection)."""
-    rows = Swap.objects.filter(Q(outbound__in=ids) | Q(collection__in=ids)).order_by() \
-        .values_list("outbound_id", "collection_id")
-    return {pk for row in rows for pk in row if pk in ids}
+def swap_shipment_exists(shipment) -> Exists:
+    """Whether a shipment (an OuterRef to its primary key) carries a swap, either way: what
+    carriers folds into its look-up of a tracking batch's shipments (no query of its own)."""
+    return Exists(Swap.objects.filter(Q(outbound=shipment) | Q(collection=shipment)))

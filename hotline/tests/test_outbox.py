@@ -82,3 +82,77 @@ def test_several_messages_are_recorded_at_once_and_sent_after_commit_in_order(
     notes = list(AuditEvent.objects.filter(case=case, action="worker_check")
                  .order_by("id").values_list("reason", flat=True))
     assert notes[-2:] == ["first", "second"]
+
+
+def test_messages_said_to_have_new_keys_skip_the_look_up_yet_a_known_key_is_still_sent_once(
+        django_capture_on_commit_callbacks, django_assert_num_queries):
+    from hotline.outbox import outbox_enqueue_many
+
+    case = CaseFactory()
+    outbox_enqueue(task=touch_case.name, kwargs={"case_id": case.pk, "note": "before"},
+                   key="known")
+    with django_assert_num_queries(3):  # savepoint, one INSERT, release: no look-up
+        outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": "new"}, "fresh")],
+                            new_keys=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_enqueue_many([
+            (touch_case.name, {"case_id": case.pk, "note": "again"}, "known"),
+            (touch_case.name, {"case_id": case.pk, "note": "other"}, "other")], new_keys=True)
+
+    assert list(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == [
+        "known", "fresh", "other"]
+    assert OutboxMessage.objects.get(idempotency_key="known").kwargs["note"] == "before"
+
+
+@pytest.fixture
+def broker():
+    """Celery as with a broker (tasks are sent, not run in-process); sending is mocked."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+def _batch(case):
+    from hotline.outbox import outbox_enqueue_many
+
+    outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": str(n)}, f"many-{n}")
+                         for n in range(3)])
+
+
+def test_with_a_broker_a_batch_of_messages_is_sent_under_one_lock_and_one_update(
+        django_capture_on_commit_callbacks, django_assert_num_queries, broker):
+    case = CaseFactory()
+    task = celery_app.tasks[touch_case.name]
+    sent = []
+
+    with mock.patch.object(task, "apply_async",
+                           side_effect=lambda **kwargs: sent.append(kwargs["task_id"])):
+        with django_capture_on_commit_callbacks() as callbacks:
+            _batch(case)
+        with django_assert_num_queries(4):  # savepoint, the lock, one UPDATE, release
+            callbacks[0]()
+
+    assert sent == ["many-0", "many-1", "many-2"]
+    assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_with_a_broker_a_message_it_refuses_waits_while_the_rest_of_its_batch_is_sent(
+        django_capture_on_commit_callbacks, broker):
+    case = CaseFactory()
+    task = celery_app.tasks[touch_case.name]
+
+    def refuse_the_second(**kwargs):
+        if kwargs["task_id"] == "many-1":
+            raise ConnectionError("broker down")
+
+    with mock.patch.object(task, "apply_async", side_effect=refuse_the_second):
+        with django_capture_on_commit_callbacks(execute=True):
+            _batch(case)
+
+    waiting = OutboxMessage.objects.get(dispatched_at__isnull=True)
+    assert (waiting.idempotency_key, waiting.attempts) == ("many-1", 1)
+    assert "broker down" in waiting.last_error
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=False).count() == 2

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from carriers.subscribers import subscriber
 from exchanges.models import Swap
-from exchanges.swaps.selectors import swap_shipment_ids
+from exchanges.swaps.selectors import swap_shipment_exists
 from hotline.models import Case
 from partners.models import EventType, PublicCase
 from partners.selectors import case_public_view
@@ -78,7 +78,7 @@ def public_case_open(*, case: Case, external_reference: str | None) -> PublicCas
     return public
 
 
-@subscriber(relevant=swap_shipment_ids)
+@subscriber(exists=swap_shipment_exists)
 def shipment_event(shipment, event) -> None:
     """A courier's news on a swap's parcel: a tracking milestone for the case's partners."""
     swaps = Swap.objects.filter(outbound=shipment) | Swap.objects.filter(collection=shipment)
