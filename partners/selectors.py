@@ -235,10 +235,10 @@ def courier_and_link(carrier: str, tracking_number: str) -> tuple[str, str | Non
     has no public page for it), by today's settings."""
     try:
         courier = carrier_get(carrier).name or carrier
-    except UnknownCarrier:  # a carrier removed from settings since: show its code
-        courier = carrier
-    url = tracking_url(SimpleNamespace(carrier=carrier, tracking_number=tracking_number)) \
-        if tracking_number else ""
+        url = tracking_url(SimpleNamespace(carrier=carrier, tracking_number=tracking_number)) \
+            if tracking_number else ""
+    except UnknownCarrier:  # a carrier removed from settings since: its code, no link
+        courier, url = carrier, ""
     return courier, url if url.startswith("http") else None
 
 
