@@ -3,7 +3,6 @@ open (idempotent, with the distributor's own reference), detail by number or ref
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -29,7 +28,7 @@ from partners.services.idempotency import (
     idempotent_finish,
 )
 from partners.services.public import public_case_open
-from partners.snapshot import case_views, cases_answered, stamped
+from partners.snapshot import case_answered, case_views, stamped
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -145,7 +144,9 @@ class CaseDetailApi(PartnerApiMixin, generics.GenericAPIView):
     @extend_schema(responses={200: CasePublicSerializer})
     def get(self, request, number):
         distributor = self.distributor
-        case = get_object_or_404(cases_answered(distributor=distributor), number=number)
+        case = case_answered(distributor=distributor, number=number)
+        if case is None:
+            raise Http404
         return Response(_one(case_views([case], staff=distributor is None)))
 
 
@@ -161,9 +162,9 @@ class CaseByReferenceApi(PartnerApiMixin, generics.GenericAPIView):
         if distributor is None:
             raise PartnerError(_("References belong to distributors: look the case up by "
                                  "number."), field="reference")
-        case = get_object_or_404(
-            cases_answered(distributor=distributor),
-            public__distributor=distributor, public__external_reference=reference)
+        case = case_answered(distributor=distributor, reference=reference)
+        if case is None:
+            raise Http404
         return Response(_one(case_views([case], staff=False)))
 
 
