@@ -27,7 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from hotline.models import Distributor, Profile
 from partners.models import DistributorKey
-from partners.services.keys import api_user
+from partners.services.keys import api_user, key_use_marker
 
 GENERATION = "partners:api-key:generation"
 ENTRY = "partners:api-key:{prefix}"
@@ -35,15 +35,19 @@ ENTRY = "partners:api-key:{prefix}"
 
 def key_identity(raw: str) -> tuple[DistributorKey, object]:
     """Return the usable, valid key for `raw` ("prefix.secret") and the user it acts as;
-    raise DistributorKey.DoesNotExist for an unknown, revoked or wrong key."""
+    raise DistributorKey.DoesNotExist for an unknown, revoked or wrong key. A key from the
+    cache knows, from the same round trip, whether its last use was written less than a
+    minute ago (`key.use_recorded`: partners.services.keys.key_used)."""
     prefix = raw.partition(".")[0]
     seconds = settings.PARTNERS_API_KEY_CACHE_SECONDS
     found = None
+    recorded = False
     if seconds:
-        entry_name = ENTRY.format(prefix=prefix)
-        got = cache.get_many([entry_name, GENERATION])
+        entry_name, used_name = ENTRY.format(prefix=prefix), key_use_marker(prefix)
+        got = cache.get_many([entry_name, GENERATION, used_name])
         generation = got.get(GENERATION) or _generation_start()
         entry = got.get(entry_name)
+        recorded = used_name in got
         if entry is not None and entry[0] == generation:
             found = entry[1:]
     if found is None:
@@ -57,6 +61,7 @@ def key_identity(raw: str) -> tuple[DistributorKey, object]:
     key, user = found
     if key.revoked or not key.is_valid(raw):
         raise DistributorKey.DoesNotExist("Key is not valid.")
+    key.use_recorded = recorded
     return key, user
 
 
