@@ -11,7 +11,9 @@ production) with 429 and Retry-After.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -105,6 +107,8 @@ class KeyRateThrottle(SimpleRateThrottle):
 
 def _count(cache, *, current: str, last: str, timeout: float) -> tuple[int, int]:
     """Count a request in `current`; return the counts of `last` and `current`."""
+    if isinstance(cache, ConnectionProxy):  # DRF's `default_cache`
+        cache = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(cache, RedisCache):  # one round trip
         current_key, last_key = cache.make_and_validate_key(current), \
             cache.make_and_validate_key(last)
