@@ -11,9 +11,6 @@ production) with 429 and Retry-After.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.redis import RedisCache
-from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -22,8 +19,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
+from partners import ratecount
 from partners.keycache import key_identity
 from partners.models import DistributorKey, Scope
+from partners.ratecount import rate_window
 from partners.services.keys import key_used
 
 WEBHOOK_ROUTES = "partners-api-webhook"
@@ -37,7 +36,7 @@ class DistributorKeyAuthentication(BaseAuthentication):
         if not raw:
             return None
         try:
-            key, user = key_identity(raw)
+            key, user = key_identity(raw, rate_seconds=KeyRateThrottle().duration)
         except DistributorKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Unknown or revoked API key.")) from None
         if key.has_expired:
@@ -86,15 +85,19 @@ class KeyRateThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = self.timer()
-        window, into = divmod(now, self.duration)
-        current, last = f"{self.key}:{int(window)}", f"{self.key}:{int(window) - 1}"
-        before, count = _count(self.cache, current=current, last=last,
-                               timeout=2 * self.duration)
+        counted = getattr(request.auth, "rate_count", None)  # by the key's own round trip
+        if counted is None or counted[0] != self.duration:
+            now = self.timer()
+            current, last, into = rate_window(request.auth.prefix, now=now,
+                                              duration=self.duration)
+            _found, before, count = ratecount.count(current=current, last=last,
+                                                    timeout=2 * self.duration)
+        else:
+            _duration, current, into, before, count = counted
         share = 1 - into / self.duration  # of the last window, still in the sliding one
         if before * share + count <= self.num_requests:
             return True
-        _uncount(self.cache, current)  # a refused request is not counted
+        ratecount.uncount(current)  # a refused request is not counted
         # Until enough of the last window has slid out, else until this window ends.
         excess = before * share + count - self.num_requests
         self.wait_seconds = excess / before * self.duration \
@@ -103,33 +106,6 @@ class KeyRateThrottle(SimpleRateThrottle):
 
     def wait(self):
         return max(1.0, self.wait_seconds)
-
-
-def _count(cache, *, current: str, last: str, timeout: float) -> tuple[int, int]:
-    """Count a request in `current`; return the counts of `last` and `current`."""
-    if isinstance(cache, ConnectionProxy):  # DRF's `default_cache`
-        cache = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(cache, RedisCache):  # one round trip
-        current_key, last_key = cache.make_and_validate_key(current), \
-            cache.make_and_validate_key(last)
-        pipe = cache._cache.get_client(current_key, write=True).pipeline(transaction=False)
-        pipe.get(last_key).incr(current_key).expire(current_key, int(timeout))
-        before, count, _set = pipe.execute()
-        return int(before or 0), int(count)
-    cache.add(current, 0, timeout)
-    try:
-        count = cache.incr(current)
-    except ValueError:  # expired in between
-        cache.set(current, 1, timeout)
-        count = 1
-    return int(cache.get(last) or 0), count
-
-
-def _uncount(cache, current: str) -> None:
-    try:
-        cache.decr(current)
-    except ValueError:
-        pass
 
 
 class UserExceptKeyRateThrottle(UserRateThrottle):

@@ -142,6 +142,23 @@ def test_a_keys_rate_slides_over_the_last_minute_and_refused_requests_do_not_cou
     assert later == [200, 200, 200, 429]
 
 
+@pytest.mark.parametrize("backend", list(CACHES))
+def test_requests_with_a_wrong_secret_spend_nothing_of_the_keys_rate(backend, key_client,
+                                                                     settings):
+    settings.CACHES = {"default": CACHES[backend]}
+    settings.PARTNERS_API_RATE, settings.PARTNERS_API_KEY_CACHE_SECONDS = "2/minute", 300
+    cache.clear()
+    _key, secret = api_key(DistributorFactory())
+    client = key_client(secret)
+    client.get(LIST)  # the key into the cache
+    prefix = secret.partition(".")[0]
+
+    wrong = [key_client(f"{prefix}.{'x' * 32}").get(LIST).status_code for _i in range(3)]
+
+    assert wrong == [401, 401, 401]
+    assert [client.get(LIST).status_code for _i in range(2)] == [200, 429]
+
+
 def test_each_user_has_its_own_rate_and_a_429_says_when_to_retry(monkeypatch, operator,
                                                                    supervisor):
     monkeypatch.setattr(UserExceptKeyRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
