@@ -122,7 +122,7 @@ class _Compiled:
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(connection)
-        sql, params, slots, compiler, build = compiled
+        sql, params, slots, convert, build = compiled
         params = list(params)
         for name, positions in slots.items():
             value = values[name]
@@ -132,7 +132,7 @@ class _Compiled:
         with _prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [build(row) for row in compiler.results_iter([rows])] if rows else []
+        return [build(row) for row in convert(rows)] if rows else []
 
     def _compile(self, connection):
         queryset = self.make(**self.placeholders)
@@ -158,7 +158,15 @@ class _Compiled:
                 setattr(obj, name, row[position])
             return obj
 
-        return sql, params, slots, compiler, build
+        fields = [column[0] for column in select[:compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        if compiler.has_composite_fields(fields):
+            raise ValueError("composite primary keys are not supported here")
+
+        def convert(rows):
+            return compiler.apply_converters(rows, converters) if converters else rows
+
+        return sql, params, slots, convert, build
 
 
 def _prepared_cursor(connection):
@@ -230,7 +238,7 @@ def view_read(case: Case, *, staff: bool) -> dict | None:
         internal_status=case.status if staff else None,
         channel=case.channel,
         symptom=case.symptom,
-        symptom_label=case.get_symptom_display(),
+        symptom_label=_display(Case, case.symptom, "symptom"),
         customer=case.customer.full_name,
         handset=None if handset is None else {
             "imei": handset.imei,
@@ -267,13 +275,13 @@ def _shipment_labelled(shipment: dict, carrier: str) -> dict:
 
 
 @cache
-def _choices(model) -> dict:
-    return dict(model._meta.get_field("status").flatchoices)
+def _choices(model, field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
 
 
-def _display(model, value: str) -> str:
-    """As `get_status_display()` says it, in the active language."""
-    return force_str(_choices(model).get(value, value), strings_only=True)
+def _display(model, value: str, field: str = "status") -> str:
+    """As `get_<field>_display()` says it, in the active language (its choices read once)."""
+    return force_str(_choices(model, field).get(value, value), strings_only=True)
 
 
 def case_views(cases, *, staff: bool) -> list[dict]:

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -230,3 +231,19 @@ def test_a_refresh_after_the_change_stores_the_view_the_next_reads_use(telco):
 
     assert stored(case, telco, staff=False) == live(case, staff=False)
     assert stored(case, telco, staff=False)["quote"]["status"] == "pending"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL prepares")
+def test_on_postgresql_the_look_up_is_prepared_once_per_connection(telco, key_client):
+    case = _case(telco, "open")
+    public_case_refresh(case_id=case.pk)
+    _key, secret = api_key(telco)
+    api = key_client(secret)
+
+    for _i in range(7):
+        assert api.get(reverse("api-case-detail", args=[case.number])).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s", ['%"hotline_case"."number" = $%'])
+        assert [row[0] for row in cursor.fetchall()] == [7]
