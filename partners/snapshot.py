@@ -41,6 +41,7 @@ except ImportError:  # the embedded mode needs no PostgreSQL driver
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.db.models.query import get_related_populators
 from django.utils import timezone
@@ -184,12 +185,28 @@ def _prepared_cursor(connection):
         tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
         if connection.timezone != tzloader.timezone:  # as Django's own cursors
             register_tzloader(connection.timezone, raw)
-        return connection._prepare_cursor(raw)
+        connection.validate_thread_sharing()
+        if connection.queries_logged:
+            return _LoggedCursor(raw, connection)
+        return connection.make_cursor(raw)
 
 
 class _PreparingCursor(psycopg.Cursor if psycopg is not None else object):
     def execute(self, query, params=None, **kwargs):
         return super().execute(query, params, prepare=True, **kwargs)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug cursor, logging the statement with its values: Django reads them back
+    from the cursor only for its own client-binding ones."""
+
+    def execute(self, sql, params=None):
+        try:
+            logged = self.db.ops.compose_sql(sql, params)
+        except Exception:  # noqa: BLE001 (only what is logged)
+            logged = sql
+        with self.debug_sql(logged, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 # Values no request sends, for the compiled queries' parameters.
