@@ -36,12 +36,16 @@ def _data() -> tuple[str, str]:
     from hotline.tests.factories import CaseFactory, DistributorFactory
     from partners.models import DistributorKey, Scope
     from partners.services.keys import key_create
+    from partners.services.public import public_case_refresh
 
     empty(DistributorKey, Case, Handset, Customer, Distributor)
     # The keys' API users of an earlier run would be left linked to no distributor.
     get_user_model().objects.filter(username__startswith="api-").delete()
     distributor = DistributorFactory()
     case = CaseFactory(distributor=distributor)
+    # Its public view, as the refresh after its opening stores it in production (without
+    # it the API answers live: partners.snapshot).
+    public_case_refresh(case_id=case.pk)
     _key, secret = key_create(distributor=distributor, name="bench",
                               scopes=[Scope.READ_STATUS])
     return case.number, secret

@@ -104,6 +104,12 @@ DATABASES = {
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600, min_value=0),
         health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True)),
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Statements a view runs through a server-binding cursor (the status API's look-up,
+    # partners.snapshot) are prepared once per connection; Django's own cursors bind on the
+    # client and never are. Off behind a transaction-pooling PgBouncer older than 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env.bool("DATABASE_PREPARED_STATEMENTS", True) else None)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded mode serves a small team: several operators write at once. WAL lets readers
     # go on while one writes; a write transaction takes the lock when it begins (IMMEDIATE),

@@ -16,6 +16,7 @@ processes of a revocation.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.conf import settings
@@ -26,24 +27,40 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from hotline.models import Distributor, Profile
+from partners import ratecount
 from partners.models import DistributorKey
-from partners.services.keys import api_user
+from partners.ratecount import rate_window
+from partners.services.keys import api_user, key_use_marker
 
 GENERATION = "partners:api-key:generation"
 ENTRY = "partners:api-key:{prefix}"
 
 
-def key_identity(raw: str) -> tuple[DistributorKey, object]:
+def key_identity(raw: str, *, rate_seconds: int | None = None) -> tuple[DistributorKey, object]:
     """Return the usable, valid key for `raw` ("prefix.secret") and the user it acts as;
-    raise DistributorKey.DoesNotExist for an unknown, revoked or wrong key."""
+    raise DistributorKey.DoesNotExist for an unknown, revoked or wrong key. A key from the
+    cache knows, from the same round trip, whether its last use was written less than a
+    minute ago (`key.use_recorded`: partners.services.keys.key_used) and, with Redis and a
+    rate window of `rate_seconds`, has its request counted (`key.rate_count`:
+    partners.auth.KeyRateThrottle; taken back if the key is refused)."""
     prefix = raw.partition(".")[0]
     seconds = settings.PARTNERS_API_KEY_CACHE_SECONDS
     found = None
+    recorded = False
+    counted = None
     if seconds:
-        entry_name = ENTRY.format(prefix=prefix)
-        got = cache.get_many([entry_name, GENERATION])
+        entry_name, used_name = ENTRY.format(prefix=prefix), key_use_marker(prefix)
+        names = [entry_name, GENERATION, used_name]
+        if rate_seconds and ratecount.one_round_trip():
+            current, last, into = rate_window(prefix, now=time.time(), duration=rate_seconds)
+            got, before, count = ratecount.count(current=current, last=last,
+                                                 timeout=2 * rate_seconds, also=names)
+            counted = (rate_seconds, current, into, before, count)
+        else:
+            got = cache.get_many(names)
         generation = got.get(GENERATION) or _generation_start()
         entry = got.get(entry_name)
+        recorded = used_name in got
         if entry is not None and entry[0] == generation:
             found = entry[1:]
     if found is None:
@@ -56,7 +73,10 @@ def key_identity(raw: str) -> tuple[DistributorKey, object]:
             cache.set(entry_name, (generation, *found), seconds)
     key, user = found
     if key.revoked or not key.is_valid(raw):
+        if counted is not None:
+            ratecount.uncount(counted[1])  # a wrong key spends no one's rate
         raise DistributorKey.DoesNotExist("Key is not valid.")
+    key.use_recorded, key.rate_count = recorded, counted
     return key, user
 
 

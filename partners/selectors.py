@@ -7,6 +7,7 @@ operator's name, no internal note, no technician's name.
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
@@ -42,11 +43,16 @@ def cases_visible(*, distributor=None) -> QuerySet[Case]:
 
 def case_list(*, distributor=None, status: str | None = None,
               updated_since: datetime.datetime | None = None, imei: str | None = None,
-              external_reference: str | None = None) -> QuerySet[Case]:
-    """Cases visible to `distributor`, filtered by public status, last public change, IMEI
-    or the distributor's own reference; newest first."""
+              external_reference: str | None = None,
+              cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Cases visible to `distributor` (among `cases`: all by default, read as cases_visible
+    reads them), filtered by public status, last public change, IMEI or the distributor's
+    own reference; newest first."""
     public_cases_fill()
-    cases = cases_visible(distributor=distributor)
+    if cases is None:
+        cases = cases_visible()
+    if distributor is not None:
+        cases = cases.visible_to_distributor(distributor)
     if status:
         cases = cases.filter(public__status=status)
     if updated_since is not None:
@@ -204,15 +210,11 @@ def _shipment(swap) -> dict | None:
     shipment = swap.outbound if swap is not None else None
     if shipment is None:
         return None
-    try:
-        courier = carrier_get(shipment.carrier).name or shipment.carrier
-    except UnknownCarrier:  # a carrier removed from settings since: show its code
-        courier = shipment.carrier
-    url = tracking_url(shipment) if shipment.tracking_number else ""
+    courier, link = courier_and_link(shipment.carrier, shipment.tracking_number)
     return {
         "courier": courier,
         "tracking_number": shipment.tracking_number or None,
-        "tracking_url": url if url.startswith("http") else None,
+        "tracking_url": link,
         "status": shipment.status,
         "status_label": shipment.get_status_display(),
         "events": [
@@ -221,3 +223,22 @@ def _shipment(swap) -> dict | None:
             for event in shipment.events.all()  # in order (Meta.ordering, or the prefetch's)
         ],
     }
+
+
+def current_swap(case):
+    """The swap the public view speaks of (read with the case by cases_visible)."""
+    return _current(case.swaps.all())
+
+
+def courier_and_link(carrier: str, tracking_number: str) -> tuple[str, str | None]:
+    """The courier's name and the customer's tracking link of a parcel (None when the courier
+    has no public page for it), by today's settings."""
+    try:
+        courier = carrier_get(carrier).name or carrier
+        url = tracking_url(SimpleNamespace(carrier=carrier, tracking_number=tracking_number)) \
+            if tracking_number else ""
+    except UnknownCarrier:  # a carrier removed from settings since: its code, no link
+        courier, url = carrier, ""
+    return courier, url if url.startswith("http") else None
+
+

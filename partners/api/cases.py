@@ -2,7 +2,7 @@
 open (idempotent, with the distributor's own reference), detail by number or reference."""
 
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -28,6 +28,7 @@ from partners.services.idempotency import (
     idempotent_finish,
 )
 from partners.services.public import public_case_open
+from partners.snapshot import case_answered, case_views, stamped
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -77,9 +78,10 @@ class CaseListCreateApi(PartnerApiMixin, generics.GenericAPIView):
         query = CaseListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = {k: v for k, v in query.validated_data.items() if k != "cursor"}
-        cases = selectors.case_list(distributor=self.distributor, **filters)
+        cases = selectors.case_list(distributor=self.distributor, cases=stamped(Case.objects.all()),
+                                    **filters)
         page = self.paginate_queryset(cases)
-        return self.get_paginated_response([self.render_case(case) for case in page])
+        return self.get_paginated_response(case_views(page, staff=self.distributor is None))
 
     @extend_schema(request=CaseOpenSerializer, parameters=[IDEMPOTENCY],
                    responses={201: CasePublicSerializer, 200: CasePublicSerializer,
@@ -141,9 +143,11 @@ class CaseDetailApi(PartnerApiMixin, generics.GenericAPIView):
 
     @extend_schema(responses={200: CasePublicSerializer})
     def get(self, request, number):
-        case = get_object_or_404(selectors.cases_visible(distributor=self.distributor),
-                                 number=number)
-        return Response(self.render_case(case))
+        distributor = self.distributor
+        case = case_answered(distributor=distributor, number=number)
+        if case is None:
+            raise Http404
+        return Response(_one(case_views([case], staff=distributor is None)))
 
 
 class CaseByReferenceApi(PartnerApiMixin, generics.GenericAPIView):
@@ -158,7 +162,13 @@ class CaseByReferenceApi(PartnerApiMixin, generics.GenericAPIView):
         if distributor is None:
             raise PartnerError(_("References belong to distributors: look the case up by "
                                  "number."), field="reference")
-        case = get_object_or_404(
-            selectors.cases_visible(distributor=distributor),
-            public__distributor=distributor, public__external_reference=reference)
-        return Response(self.render_case(case))
+        case = case_answered(distributor=distributor, reference=reference)
+        if case is None:
+            raise Http404
+        return Response(_one(case_views([case], staff=False)))
+
+
+def _one(views: list[dict]) -> dict:
+    if not views:  # deleted between two statements
+        raise Http404
+    return views[0]

@@ -57,7 +57,8 @@ class DistributorKey(AbstractAPIKey):
 
 class PublicCase(models.Model):
     """What partners see of a case: its public status (kept current after every change, for
-    filters and webhooks) and the reference the distributor gave it."""
+    filters and webhooks), the reference the distributor gave it, and its whole public view
+    ready to answer (`view`, checked against the case at every read)."""
 
     case = models.OneToOneField("hotline.Case", on_delete=models.CASCADE, primary_key=True,
                                 related_name="public")
@@ -72,6 +73,10 @@ class PublicCase(models.Model):
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True,
                                       help_text=_("Last change partners can see: status or "
                                                   "tracking."))
+    # The serialized public view with the stamp of what it was read from (partners.snapshot):
+    # the status API answers from it while the stamp is still the case's. Null until the
+    # first refresh or read (cases of before: the API reads them live meanwhile).
+    view = models.JSONField(_("stored public view"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("public view of a case")

@@ -83,10 +83,16 @@ def key_used(*, key: DistributorKey, now=None) -> None:
     now = now or timezone.now()
     if key.last_used_at is not None and now - key.last_used_at < LAST_USE_PRECISION:
         return
-    if cache.add(f"partners:api-key-used:{key.prefix}", True,
-                 LAST_USE_PRECISION.total_seconds()):
+    if getattr(key, "use_recorded", False):  # seen in the key's own cache round trip
+        return
+    if cache.add(key_use_marker(key.prefix), True, LAST_USE_PRECISION.total_seconds()):
         DistributorKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now
+
+
+def key_use_marker(prefix: str) -> str:
+    """The cache entry that says a key's last use was written less than a minute ago."""
+    return f"partners:api-key-used:{prefix}"
 
 
 def api_user(distributor):

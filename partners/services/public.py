@@ -20,6 +20,7 @@ from hotline.models import Case
 from partners.models import EventType, PublicCase
 from partners.selectors import case_public_view
 from partners.services.webhooks import webhook_event_emit
+from partners.snapshot import view_store
 from partners.status import public_status, public_timeline
 
 
@@ -64,6 +65,7 @@ def public_case_refresh(*, case_id: int) -> PublicCase | None:
             public.changed_at = news[-1].at if news and news[-1].status == status \
                 else timezone.now()
             public.save(update_fields=["status", "changed_at"])
+        view_store(case_id=case.pk)  # what the status API answers from (partners.snapshot)
     return public
 
 
@@ -85,6 +87,7 @@ def shipment_event(shipment, event) -> None:
     for swap in swaps.select_related("case"):
         with transaction.atomic():
             PublicCase.objects.filter(case=swap.case).update(changed_at=timezone.now())
+            view_store(case_id=swap.case_id)
             _emit(swap.case, EventType.TRACKING,
                   tracking={"direction": "delivery" if swap.outbound_id == shipment.pk
                             else "collection",

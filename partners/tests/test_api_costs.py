@@ -22,14 +22,19 @@ from hotline.tests.factories import DistributorFactory, make_distributor_user
 from hotline.workflow import record_event
 from partners.models import DistributorKey
 from partners.services.keys import key_revoke, key_rotate
+from partners.services.public import public_case_refresh
 from partners.tests.factories import api_key, case_opened_by
 
 pytestmark = pytest.mark.django_db
 
-# The case with its handset, model, customer, distributor and public view; its swaps (with
-# their parcels), the parcels' tracking events, visits, referrals, mail-in repairs, quotes
-# and audit trail: one statement each.
-CASE_STATEMENTS = 8
+# The case with its handset, model, customer, distributor and stored public view, and the
+# stamp of now (partners.snapshot): one statement, whatever the case holds.
+CASE_STATEMENTS = 1
+# When the stored view is not the case's now (a change committed, its refresh not run yet):
+# that statement, the live view's (the case with its neighbours; its swaps with their
+# parcels, the parcels' tracking events, visits, referrals, mail-in repairs, quotes and audit
+# trail: one each), and the UPDATE that stores it for the next reads.
+STALE_STATEMENTS = 1 + 8 + 1
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +64,7 @@ def busy_case(distributor, *, tracking_events: int):
                          total=Decimal("12.00"),
                          expires_at=timezone.now() + datetime.timedelta(days=7))
     record_event(swap, action="ship", source="booked", target="in_transit", case=case)
+    public_case_refresh(case_id=case.pk)  # as after the transition's commit
     return case
 
 
@@ -81,6 +87,40 @@ def test_a_status_request_with_a_key_runs_the_same_statements_whatever_the_case_
             case.swaps.get().outbound.events.last().location
         assert (body["visit"]["status"], body["quote"]["total"]) == ("technician_scheduled",
                                                                     "12.00")
+
+
+def test_a_request_after_a_change_answers_live_in_a_fixed_number_and_stores_the_view(
+        key_client, telco, django_assert_num_queries):
+    cases = [busy_case(telco, tracking_events=n) for n in (1, 12)]
+    _key, secret = api_key(telco)
+    api = key_client(secret)
+    api.get(detail(cases[0]))
+
+    for case in cases:
+        record_event(case.swaps.get(), action="deliver", source="in_transit",
+                     target="delivered", case=case)  # its refresh still to run
+        with django_assert_num_queries(STALE_STATEMENTS):
+            stale = api.get(detail(case)).json()
+        with django_assert_num_queries(CASE_STATEMENTS):
+            fresh = api.get(detail(case)).json()
+
+        assert stale == fresh
+        assert stale["timeline"][-1]["at"] > stale["timeline"][-2]["at"]
+
+
+def test_a_page_of_cases_reads_in_one_statement_whatever_they_hold(
+        key_client, telco, django_assert_num_queries):
+    for n in (1, 2, 12):
+        busy_case(telco, tracking_events=n)
+    _key, secret = api_key(telco)
+    api = key_client(secret)
+    api.get(reverse("api-case-list"))
+
+    # the cases with no public view yet (none here), then the page
+    with django_assert_num_queries(1 + CASE_STATEMENTS):
+        body = api.get(reverse("api-case-list")).json()
+
+    assert [len(c["shipment"]["events"]) for c in body["results"]] == [12, 2, 1]
 
 
 def test_a_status_request_with_a_token_reads_its_user_in_two_more_statements(

@@ -2,8 +2,10 @@
 last use recorded, throttled per key with 429 and Retry-After."""
 
 import datetime
+import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -109,6 +111,52 @@ def test_each_key_has_its_own_rate_and_a_429_says_when_to_retry(key_client, sett
     assert answers == [200, 200, 429]
     assert int(throttled["Retry-After"]) > 0
     assert key_client(second).get(LIST).status_code == 200
+
+
+CACHES = {"local memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "throttle"}}
+if os.environ.get("CACHE_URL", "").startswith("redis://"):  # as in production
+    CACHES["redis"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                       "LOCATION": os.environ["CACHE_URL"], "KEY_PREFIX": "test-throttle"}
+
+
+@pytest.mark.parametrize("backend", list(CACHES))
+def test_a_keys_rate_slides_over_the_last_minute_and_refused_requests_do_not_count(
+        backend, key_client, settings):
+    settings.CACHES = {"default": CACHES[backend]}
+    settings.PARTNERS_API_RATE = "4/minute"
+    cache.clear()
+    _key, secret = api_key(DistributorFactory())
+    client = key_client(secret)
+    start = datetime.datetime(2026, 12, 7, 9, 0, 45, tzinfo=datetime.UTC)  # 3/4 into a minute
+
+    with time_machine.travel(start, tick=False):
+        first = [client.get(LIST).status_code for _i in range(5)]
+        refused = client.get(LIST)
+    # A minute later, a quarter of the last minute still counts (4 x 1/4): 3 more.
+    with time_machine.travel(start + datetime.timedelta(seconds=60), tick=False):
+        later = [client.get(LIST).status_code for _i in range(4)]
+
+    assert first == [200, 200, 200, 200, 429]
+    assert 0 < int(refused["Retry-After"]) <= 15
+    assert later == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("backend", list(CACHES))
+def test_requests_with_a_wrong_secret_spend_nothing_of_the_keys_rate(backend, key_client,
+                                                                     settings):
+    settings.CACHES = {"default": CACHES[backend]}
+    settings.PARTNERS_API_RATE, settings.PARTNERS_API_KEY_CACHE_SECONDS = "2/minute", 300
+    cache.clear()
+    _key, secret = api_key(DistributorFactory())
+    client = key_client(secret)
+    client.get(LIST)  # the key into the cache
+    prefix = secret.partition(".")[0]
+
+    wrong = [key_client(f"{prefix}.{'x' * 32}").get(LIST).status_code for _i in range(3)]
+
+    assert wrong == [401, 401, 401]
+    assert [client.get(LIST).status_code for _i in range(2)] == [200, 429]
 
 
 def test_each_user_has_its_own_rate_and_a_429_says_when_to_retry(monkeypatch, operator,
