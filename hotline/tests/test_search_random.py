@@ -2,8 +2,8 @@
 staff API (`/api/v1/customers/?q=`) answers what the console's page shows.
 
 `check_search_against_python` and `check_api_against_console` are run here on SQLite and by
-the integration suite on PostgreSQL (tests/integration/test_search_postgres.py), where the name search takes other
-paths (the trigram index's LIKE over the joined columns, the planner's bounded plans).
+the integration suite on PostgreSQL (tests/integration/test_search_postgres.py), where the
+name search takes other paths (the trigram index's LIKE over the joined columns, the planner's bounded plans).
 """
 
 import random
