@@ -173,3 +173,11 @@ def test_the_search_runs_a_fixed_number_of_statements(staff_api, django_assert_n
     assert response.status_code == 200
     if kind != "case":
         assert "+33612345678" in response.json()["results"][0]["phones"]
+
+
+def test_the_refusal_of_a_second_page_is_in_the_callers_language(staff_api):
+    _martins(NAME_CANDIDATES + 1)
+
+    response = staff_api.get(URL, {"q": "martin", "page": 2}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.json()["detail"].startswith("Plus de 200 clients correspondent")
