@@ -11,7 +11,9 @@ from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext as _
 
+from hotline.errors import NotFound
 from hotline.models import Case, Customer, CustomerPhone, Handset
 from hotline.validators import normalise_imei, normalise_phone
 
@@ -27,33 +29,46 @@ NAME_CANDIDATES = 200
 
 
 def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
-                cap: int = NAME_CANDIDATES) -> dict:
-    """What the console's search page shows for what an operator typed, in few statements.
+                cap: int = NAME_CANDIDATES, page: int = 1) -> dict:
+    """What the console's search page (page 1) or the staff API shows for what was typed.
 
     At most `size` cases, handsets and customers (each with `page_phones`, read in one
     statement for the page), and how many customers match: `count` when it is known exactly,
     else `more_than` (a common name: counting or sorting every match would read each of
-    them, several thousand rows).
+    them, several thousand rows); `has_next` when a further page can be served.
 
     A name search reads its candidates whole (`_name_candidates`: at most `cap` + 1
     customers, in one bounded statement) and sorts them by name. Up to `cap` matches, the
-    page is exactly the first `size` customers by name, as `search(...)["customers"]` orders
-    them; beyond, the first `size` by name of the `cap` + 1 found first, and `more_than` =
-    `cap`.
+    page is exactly the `page`-th `size` customers by name, as `search(...)["customers"]`
+    orders them; beyond, page 1 is the first `size` by name of the `cap` + 1 found first,
+    `more_than` = `cap`, and no further page exists (the candidates are not the first by
+    name, nor the same from one statement to the next). A phone number's customers are read
+    a page at a time in name order (its index: a handful of rows), `size` + 1 to know whether
+    more follow; an IMEI's (at most 10 handsets) and a case's are one page.
+
+    Raises NotFound (field "page") for a page that does not exist or cannot be served.
     """
     result = search(query=query, region=region)
-    page = {"kind": result["kind"], "customers": [], "count": 0, "more_than": None,
-            "handsets": [], "cases": []}
+    offset = (page - 1) * size
+    answer = {"kind": result["kind"], "customers": [], "count": 0, "more_than": None,
+              "handsets": [], "cases": [], "has_next": False}
     if result["kind"] == "case":
-        page["cases"] = list(result["cases"][:size])
-        return page
+        answer["cases"] = list(result["cases"][:size])
+        return _page_exists(answer, page)
     if result["kind"] == "imei":
         handsets = list(result["handsets"][:size])  # already read by search()
         customers = sorted({h.owner.pk: h.owner for h in handsets if h.owner}.values(),
                            key=_by_name_order)
-        page["handsets"] = handsets
+        answer["handsets"] = handsets
+        answer["count"] = len(customers)
+        customers = customers[offset:offset + size]
+        answer["has_next"] = offset + size < answer["count"]
     elif result["kind"] == "phone":
-        customers = list(result["customers"].prefetch_related(None)[:size + 1])
+        customers = list(result["customers"].prefetch_related(None)[offset:offset + size + 1])
+        if len(customers) > size:
+            answer["more_than"], answer["has_next"] = offset + size, True
+        else:
+            answer["count"] = offset + len(customers)
     elif result["kind"] == "none":  # fewer than 2 characters
         customers = []
     else:
@@ -61,16 +76,28 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
         # customers are built from the rows shown.
         rows = sorted(_name_candidates(result["customers"], cap + 1, words=len(query.split())),
                       key=lambda row: (row[_LAST], row[_FIRST], row[_PK]))
+        if len(rows) > cap:
+            answer["more_than"] = cap
+            if page > 1:
+                raise NotFound(_("More than %(cap)d customers match: only the first page can "
+                                 "be shown. Type the first name too, or more of the name, to "
+                                 "narrow the search.") % {"cap": cap},
+                               field="page", code="too_many_matches")
+        else:
+            answer["count"] = len(rows)
+            answer["has_next"] = offset + size < len(rows)
         customers = [Customer.from_db(connection.alias, _CUSTOMER_COLUMNS, row)
-                     for row in rows[:size]]
-    found = len(rows) if result["kind"] == "name" else len(customers)
-    limit = cap if result["kind"] == "name" else size
-    if found > limit:
-        page["more_than"] = limit
-    else:
-        page["count"] = found
-    page["customers"] = _with_phones(customers[:size])
-    return page
+                     for row in rows[offset:offset + size]]
+    answer["customers"] = _with_phones(customers[:size])
+    return _page_exists(answer, page)
+
+
+def _page_exists(answer: dict, page: int) -> dict:
+    """Return the answer, or refuse a page after the last (page 1 always exists)."""
+    if page > 1 and not answer["customers"] and not answer["cases"]:
+        raise NotFound(_("There is no page %(page)d of this search.") % {"page": page},
+                       field="page", code="no_such_page")
+    return answer
 
 
 _CUSTOMER_COLUMNS = [field.attname for field in Customer._meta.concrete_fields]

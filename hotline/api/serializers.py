@@ -71,12 +71,44 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
     phones = serializers.SerializerMethodField()
 
     def get_phones(self, customer) -> list[str]:
-        """Return the customer's numbers in E.164 (a PhoneNumber object is not JSON)."""
-        return [str(phone.number) for phone in customer.phones.all()]
+        """Return the customer's numbers in E.164 (a PhoneNumber object is not JSON): those a
+        search page read for all its customers at once, else the customer's own."""
+        phones = getattr(customer, "page_phones", None)
+        if phones is None:
+            phones = customer.phones.all()
+        return [str(phone.number) for phone in phones]
 
     class Meta:
         model = Customer
         fields = ["id", "first_name", "last_name", "email", "country", "language", "phones"]
+
+
+class CustomerSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(min_length=2, max_length=100, help_text=_(
+        "A phone number (any common format), an IMEI or its first 14 digits, a case number, "
+        "or parts of a name or e-mail address (every word must match)."))
+    page = serializers.IntegerField(required=False, default=1, min_value=1,
+                                    max_value=1_000_000, help_text=_(
+        "Pages of 50 customers. A name search that matches more than 200 customers has only "
+        "page 1 (404 too_many_matches beyond): narrow the search instead."))
+
+
+class CustomerSearchOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["name", "phone", "imei", "case"],
+        help_text=_("How the query was read. A case number finds no customers here: ask "
+                    "/api/v1/cases/{number}/."))
+    count = serializers.IntegerField(allow_null=True, help_text=_(
+        "How many customers match, when it is known exactly; else null and more_than says "
+        "how many at least."))
+    more_than = serializers.IntegerField(allow_null=True, help_text=_(
+        "When count is null: more than this many customers match (a common name: more than "
+        "200, only page 1, the first by name of the first found; a phone number shared by "
+        "more customers than this page shows: see next)."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CustomerOutputSerializer(many=True, help_text=_(
+        "At most 50 customers, by last name, first name and id."))
 
 
 class AddressOutputSerializer(serializers.ModelSerializer):

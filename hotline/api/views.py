@@ -1,15 +1,17 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from hotline import selectors, services
 from hotline.api.permissions import HasCapability, IsDistributorOrStaff
 from hotline.api.serializers import (
     CustomerOutputSerializer,
+    CustomerSearchInputSerializer,
+    CustomerSearchOutputSerializer,
 )
 from hotline.capabilities import WORK_CASES
 from hotline.errors import CaseError
@@ -72,16 +74,32 @@ class ImeiApi(APIView):
         return Response(identify_imei(imei).as_dict())
 
 
-class CustomerSearchApi(generics.ListAPIView):
-    """Customers matching a phone number, IMEI or name (hotline staff only)."""
+class CustomerSearchApi(APIView):
+    """Customers matching a phone number, IMEI or name (hotline staff only), a page at a time,
+    bounded like the console's search page (`selectors.search_page`): how many match is
+    `count` when known exactly, else `more_than`; a name that matches more than 200 customers
+    has only its first page."""
 
     permission_classes = [HasCapability]
     capability = WORK_CASES
-    serializer_class = CustomerOutputSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    @extend_schema(parameters=[CustomerSearchInputSerializer],
+                   responses={200: CustomerSearchOutputSerializer})
+    def get(self, request):
+        params = CustomerSearchInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = params.validated_data["page"]
+        found = selectors.search_page(query=params.validated_data["q"], page=page)
+        data = {
+            "kind": found["kind"],
+            "count": None if found["more_than"] is not None else found["count"],
+            "more_than": found["more_than"],
+            "next": self._page_link(request, page + 1) if found["has_next"] else None,
+            "previous": self._page_link(request, page - 1) if page > 1 else None,
+            "results": CustomerOutputSerializer(found["customers"], many=True).data,
+        }
+        return Response(data)
 
-    def get_queryset(self):
-        return selectors.search(query=self.request.query_params.get("q", ""))["customers"]
+    @staticmethod
+    def _page_link(request, number: int) -> str:
+        return replace_query_param(request.build_absolute_uri(), "page", number)

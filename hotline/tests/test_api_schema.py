@@ -213,3 +213,23 @@ def test_a_path_that_matches_no_url_is_a_json_404_that_conforms(api, staff_token
     assert response.status_code == 404
     assert response.headers["content-type"] == ["application/json"]
     assert response.json() == {"detail": "Not found."}
+
+
+def test_the_customer_search_conforms_with_a_count_a_more_than_and_a_refused_page(
+        api, staff_token):
+    from hotline.models import Customer
+    from hotline.selectors import NAME_CANDIDATES
+
+    Customer.objects.bulk_create(Customer(last_name="Martin", first_name=f"P{n:03d}")
+                                 for n in range(NAME_CANDIDATES + 1))
+
+    many = call(api, "/api/v1/customers/", token=staff_token, query={"q": "martin"})
+    one = call(api, "/api/v1/customers/", token=staff_token, query={"q": "P007"})
+    second = call(api, "/api/v1/customers/", token=staff_token,
+                  query={"q": "martin", "page": 2})
+    short = call(api, "/api/v1/customers/", token=staff_token, query={"q": "m"})
+
+    assert (many.json()["count"], many.json()["more_than"]) == (None, NAME_CANDIDATES)
+    assert (one.json()["count"], one.json()["more_than"]) == (1, None)
+    assert second.status_code == 404 and second.json()["field"] == "page"
+    assert short.status_code == 400 and "q" in short.json()

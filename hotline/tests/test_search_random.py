@@ -1,8 +1,9 @@
-"""The search finds exactly the customers a plain Python filter finds, on random data.
+"""The search finds exactly the customers a plain Python filter finds, on random data, and the
+staff API (`/api/v1/customers/?q=`) answers what the console's page shows.
 
-`check_search_against_python` is run here on SQLite and by the integration suite on
-PostgreSQL (tests/integration/test_search_postgres.py), where the name search takes other
-paths (the trigram index's LIKE over the joined columns, the planner's bounded plans).
+`check_search_against_python` and `check_api_against_console` are run here on SQLite and by
+the integration suite on PostgreSQL (tests/integration/test_search_postgres.py), where the
+name search takes other paths (the trigram index's LIKE over the joined columns, the planner's bounded plans).
 """
 
 import random
@@ -13,7 +14,7 @@ from django.core.validators import validate_email
 from django.db import connection
 
 from hotline.models import Customer
-from hotline.selectors import search, search_page
+from hotline.selectors import NAME_CANDIDATES, PAGE_SIZE, search, search_page
 
 # Letters that make names overlap (so parts of names match several customers), some accents,
 # LIKE's wildcards and its escape character.
@@ -132,10 +133,53 @@ def check_search_against_python(seed: int, customers: int = 300, queries: int = 
     assert seen == {"e-mail", "short", "part", "none", "some", "over the cap"}, seen
 
 
+def check_api_against_console(seed: int, client, customers: int = 450,
+                              queries: int = 60) -> None:
+    """The API's first page is the console's page (same customers, same order, the same count
+    or "more than"); up to the cap, its pages put together are every match in name order."""
+    rng = random.Random(seed)
+    everyone = _random_customers(rng, customers)
+    seen = set()
+    for _ in range(queries):
+        text = _random_query(rng, everyone)
+        if search(query=text)["kind"] != "name":
+            continue
+        expected = python_search(everyone, text)
+        page = search_page(query=text)
+
+        body = client.get("/api/v1/customers/", {"q": text}).json()
+
+        assert [c["id"] for c in body["results"]] == [c.pk for c in page["customers"]], text
+        if page["more_than"] is not None:
+            seen.add("over the cap")
+            assert (body["count"], body["more_than"], body["next"]) == (
+                None, NAME_CANDIDATES, None), text
+            continue
+        seen.add("paged" if len(expected) > PAGE_SIZE else "one page")
+        assert (body["count"], body["more_than"]) == (len(expected), None), text
+        ids = [c["id"] for c in body["results"]]
+        while body["next"]:
+            body = client.get(body["next"]).json()
+            ids += [c["id"] for c in body["results"]]
+        assert ids == [c.pk for c in expected], text
+    assert seen == {"over the cap", "paged", "one page"}, seen
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_search_finds_exactly_what_a_python_filter_finds(seed):
     check_search_against_python(seed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_api_answers_what_the_console_shows(seed, operator):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(operator)
+
+    check_api_against_console(seed, client)
 
 
 @pytest.mark.django_db

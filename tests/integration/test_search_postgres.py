@@ -67,6 +67,18 @@ def test_the_search_finds_exactly_what_a_python_filter_finds_on_postgresql(seed)
     check_search_against_python(seed)
 
 
+@pytest.mark.parametrize("seed", [13])
+def test_the_customer_api_answers_what_the_console_shows_on_postgresql(seed, operator):
+    from rest_framework.test import APIClient
+
+    from hotline.tests.test_search_random import check_api_against_console
+
+    client = APIClient()
+    client.force_authenticate(operator)
+
+    check_api_against_console(seed, client)
+
+
 def test_whole_names_and_e_mail_addresses_use_their_b_tree_indexes():
     CustomerFactory(last_name="Li", first_name="Wu", email="li.wu@example.org")
 
