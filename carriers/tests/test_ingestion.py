@@ -446,3 +446,36 @@ def test_a_message_queued_before_batches_still_reaches_its_subscriber():
     shipment_notify.run(event_id=row.pk, subscriber="carriers.tests.test_ingestion.record_call")
 
     assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]
+
+
+def test_with_a_broker_a_swaps_parcel_costs_one_more_statement_and_one_update_after_commit(
+        settings, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from unittest import mock
+
+    from carriers.tasks import shipment_notify
+    from hotline.celery import app as celery_app
+
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_return",
+                                            "carriers.tests.test_ingestion.record_return_too"]
+    collection = ShipmentFactory(direction=Direction.RETURN)  # both subscribers want it
+    ContentType.objects.get_for_model(Shipment)
+    sent = []
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
+    try:
+        with mock.patch.object(shipment_notify, "apply_async",
+                               side_effect=lambda **kwargs: sent.append(kwargs)):
+            with django_capture_on_commit_callbacks() as callbacks:
+                # The four statements, and the two messages' INSERT (savepoint pair: the test's).
+                with django_assert_num_queries(7):
+                    ingest(*_timeline(collection.tracking_number)[:5])
+            with django_assert_num_queries(1):  # after commit: one UPDATE marks both sent
+                for callback in callbacks:
+                    callback()
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+    assert [kwargs["kwargs"]["subscriber"] for kwargs in sent] == [
+        "carriers.tests.test_ingestion.record_return",
+        "carriers.tests.test_ingestion.record_return_too"]
+    assert len({id(kwargs["producer"]) for kwargs in sent}) == 1
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
