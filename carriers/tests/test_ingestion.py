@@ -362,7 +362,10 @@ def test_subscribers_that_name_their_parcels_by_an_expression_are_told_only_of_t
 
     assert sorted(CALLS) == [("return", collection.tracking_number, TrackingStatus.PICKED_UP),
                              ("too", collection.tracking_number, TrackingStatus.PICKED_UP)]
-    assert OutboxMessage.objects.filter(task="carriers.tasks.shipment_notify").count() == 2
+    # Both told of the same changes: one message for the two.
+    message = OutboxMessage.objects.get(task="carriers.tasks.shipment_notify")
+    assert message.kwargs["subscribers"] == ["carriers.tests.test_ingestion.record_return",
+                                             "carriers.tests.test_ingestion.record_return_too"]
 
 
 def test_a_subscriber_names_its_parcels_one_way():
@@ -465,17 +468,47 @@ def test_with_a_broker_a_swaps_parcel_costs_one_more_statement_and_one_update_af
         with mock.patch.object(shipment_notify, "apply_async",
                                side_effect=lambda **kwargs: sent.append(kwargs)):
             with django_capture_on_commit_callbacks() as callbacks:
-                # The four statements, and the two messages' INSERT (savepoint pair: the test's).
+                # The four statements, and the message's INSERT (savepoint pair: the test's).
                 with django_assert_num_queries(7):
                     ingest(*_timeline(collection.tracking_number)[:5])
-            with django_assert_num_queries(1):  # after commit: one UPDATE marks both sent
+            with django_assert_num_queries(1):  # after commit: one UPDATE marks it sent
                 for callback in callbacks:
                     callback()
     finally:
         celery_app.conf.task_always_eager = eager
 
-    assert [kwargs["kwargs"]["subscriber"] for kwargs in sent] == [
+    # One message, one send, for the two subscribers told of the same changes.
+    assert [kwargs["kwargs"]["subscribers"] for kwargs in sent] == [[
         "carriers.tests.test_ingestion.record_return",
-        "carriers.tests.test_ingestion.record_return_too"]
-    assert len({id(kwargs["producer"]) for kwargs in sent}) == 1
+        "carriers.tests.test_ingestion.record_return_too"]]
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def refuse(shipment, event):
+    raise RuntimeError("subscriber down")
+
+
+def test_a_failing_subscriber_keeps_no_other_from_its_calls_and_only_it_is_retried(
+        monkeypatch):
+    from celery.exceptions import Retry
+
+    from carriers.tasks import shipment_notify
+
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1))
+    row = shipment.events.get()
+    retried = {}
+
+    def retry(*, exc, countdown, kwargs=None):
+        retried.update(kwargs=kwargs, exc=exc)
+        return Retry(exc=exc, when=countdown)
+
+    monkeypatch.setattr(shipment_notify, "retry", retry)
+    with pytest.raises(Retry):
+        shipment_notify.run(event_ids=[row.pk], subscribers=[
+            "carriers.tests.test_ingestion.refuse", "carriers.tests.test_ingestion.record_call"])
+
+    assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]
+    assert retried["kwargs"] == {"subscribers": ["carriers.tests.test_ingestion.refuse"],
+                                 "event_ids": [row.pk], "event_id": None}
+    assert "subscriber down" in str(retried["exc"])
