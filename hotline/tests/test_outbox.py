@@ -1,3 +1,4 @@
+import json
 from unittest import mock
 
 import pytest
@@ -130,6 +131,8 @@ def test_with_a_broker_a_batch_of_messages_is_sent_through_one_producer_and_one_
     def send(**kwargs):
         sent.append(kwargs["task_id"])
         producers.add(id(kwargs["producer"]))
+        # Shown to monitoring as JSON, not through Celery's slower safe repr.
+        assert json.loads(kwargs["kwargsrepr"]) == kwargs["kwargs"]
 
     with mock.patch.object(task, "apply_async", side_effect=send):
         with django_capture_on_commit_callbacks() as callbacks:
