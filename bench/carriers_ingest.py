@@ -12,11 +12,13 @@ and one INSERT of the body's events in one transaction per webhook (what any ing
 at least do). Runs on DATABASE_URL's database when set (a scratch one: the tables it fills
 are emptied), else a throw-away SQLite file (see bench/common.py).
 
-`--subscribers K` registers K status-change subscribers that want every parcel (as a swap's
-parcel is wanted by exchanges and partners: K=2), so that each webhook that moves its parcel
-also records K outbox messages and sends them after commit: to the broker when
-CELERY_BROKER_URL is set (production; nothing consumes them: use a scratch Redis database),
-else run in-process as the embedded mode does.
+`--subscribers K` registers K status-change subscribers that want every parcel; the default,
+2, is the realistic case: in production every tracked parcel is a swap's (or a repair's),
+wanted by exchanges and partners. Each webhook that moves its parcel then also records K
+outbox messages and sends them after commit: to the broker when CELERY_BROKER_URL is set
+(production, e.g. redis://127.0.0.1:6379/13: no worker needs to run, the messages just
+queue; use a scratch Redis database), else run in-process as the embedded mode does.
+`--subscribers 0` is the bare case (a parcel no one follows).
 """
 
 import argparse
@@ -34,8 +36,9 @@ def main() -> None:
     parser.add_argument("--events", default="5,50",
                         help="events per webhook body, a comma-separated list of sizes")
     parser.add_argument("--bookings", type=int, default=50)
-    parser.add_argument("--subscribers", type=int, default=0,
-                        help="subscribers that want every parcel (a swap's parcel: 2)")
+    parser.add_argument("--subscribers", type=int, default=2,
+                        help="subscribers that want every parcel (a swap's parcel: 2, the "
+                             "default; 0: a parcel no one follows)")
     args = parser.parse_args()
     setup()
     _subscribe(args.subscribers)

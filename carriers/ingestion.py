@@ -213,14 +213,16 @@ def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
 
 
 def _notify(changes, listeners: list[_Listener]) -> None:
-    """Queue one message per subscriber for the batch's status changes, in their order; a
-    subscriber that says which shipments it cares about gets only theirs, and no message
-    when none is (most parcels concern one subscriber, or none)."""
+    """Queue the batch's status changes for its subscribers, in their order: one message for
+    the subscribers told of the same changes (a swap's parcel: exchanges and partners; the
+    task calls each in turn and retries those that fail); a subscriber that says which
+    shipments it cares about gets only theirs, and no message when none is (most parcels
+    concern one subscriber, or none)."""
     if not changes:
         return
     moved = {row.shipment_id: row.shipment for row, _previous in changes}
     answers = {}  # subscribers sharing a `relevant` function ask it once
-    messages = []
+    told: dict[tuple[int, ...], list[str]] = {}  # the events' ids -> the subscribers told
     for listener in listeners:
         if listener.column is not None:
             keep = {pk for pk, shipment in moved.items() if getattr(shipment, listener.column)}
@@ -230,12 +232,15 @@ def _notify(changes, listeners: list[_Listener]) -> None:
             keep = answers[listener.key]
         else:
             keep = moved
-        ids = [row.pk for row, _previous in changes if row.shipment_id in keep]
+        ids = tuple(row.pk for row, _previous in changes if row.shipment_id in keep)
         if ids:
-            digest = hashlib.sha256(listener.path.encode()).hexdigest()[:16]
-            messages.append(("carriers.tasks.shipment_notify",
-                             {"event_ids": ids, "subscriber": listener.path},
-                             f"carriers-event-{ids[0]}-{digest}"))
+            told.setdefault(ids, []).append(listener.path)
+    messages = []
+    for ids, paths in told.items():
+        digest = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:16]
+        who = {"subscriber": paths[0]} if len(paths) == 1 else {"subscribers": paths}
+        messages.append(("carriers.tasks.shipment_notify", {"event_ids": list(ids), **who},
+                         f"carriers-event-{ids[0]}-{digest}"))
     # The keys name events this batch just stored: no message can have them yet.
     outbox_enqueue_many(messages, new_keys=True)
 

@@ -18,6 +18,8 @@ def retry_countdown(retries: int) -> float:
     return min(cap, base * 2 ** min(max(retries, 0), _MAX_DOUBLINGS))
 
 
-def retry_later(task, exc: BaseException):
-    """Return the task's Retry exception (to raise) with the backoff countdown."""
-    return task.retry(exc=exc, countdown=retry_countdown(task.request.retries))
+def retry_later(task, exc: BaseException, *, kwargs: dict | None = None):
+    """Return the task's Retry exception (to raise) with the backoff countdown; `kwargs`:
+    the arguments of the retry when they are not the task's own (what is left to do)."""
+    options = {"kwargs": kwargs} if kwargs is not None else {}
+    return task.retry(exc=exc, countdown=retry_countdown(task.request.retries), **options)

@@ -362,7 +362,10 @@ def test_subscribers_that_name_their_parcels_by_an_expression_are_told_only_of_t
 
     assert sorted(CALLS) == [("return", collection.tracking_number, TrackingStatus.PICKED_UP),
                              ("too", collection.tracking_number, TrackingStatus.PICKED_UP)]
-    assert OutboxMessage.objects.filter(task="carriers.tasks.shipment_notify").count() == 2
+    # Both told of the same changes: one message for the two.
+    message = OutboxMessage.objects.get(task="carriers.tasks.shipment_notify")
+    assert message.kwargs["subscribers"] == ["carriers.tests.test_ingestion.record_return",
+                                             "carriers.tests.test_ingestion.record_return_too"]
 
 
 def test_a_subscriber_names_its_parcels_one_way():
@@ -446,3 +449,66 @@ def test_a_message_queued_before_batches_still_reaches_its_subscriber():
     shipment_notify.run(event_id=row.pk, subscriber="carriers.tests.test_ingestion.record_call")
 
     assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]
+
+
+def test_with_a_broker_a_swaps_parcel_costs_one_more_statement_and_one_update_after_commit(
+        settings, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from unittest import mock
+
+    from carriers.tasks import shipment_notify
+    from hotline.celery import app as celery_app
+
+    settings.HOTLINE_CARRIER_SUBSCRIBERS = ["carriers.tests.test_ingestion.record_return",
+                                            "carriers.tests.test_ingestion.record_return_too"]
+    collection = ShipmentFactory(direction=Direction.RETURN)  # both subscribers want it
+    ContentType.objects.get_for_model(Shipment)
+    sent = []
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
+    try:
+        with mock.patch.object(shipment_notify, "apply_async",
+                               side_effect=lambda **kwargs: sent.append(kwargs)):
+            with django_capture_on_commit_callbacks() as callbacks:
+                # The four statements, and the message's INSERT (savepoint pair: the test's).
+                with django_assert_num_queries(7):
+                    ingest(*_timeline(collection.tracking_number)[:5])
+            with django_assert_num_queries(1):  # after commit: one UPDATE marks it sent
+                for callback in callbacks:
+                    callback()
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+    # One message, one send, for the two subscribers told of the same changes.
+    assert [kwargs["kwargs"]["subscribers"] for kwargs in sent] == [[
+        "carriers.tests.test_ingestion.record_return",
+        "carriers.tests.test_ingestion.record_return_too"]]
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def refuse(shipment, event):
+    raise RuntimeError("subscriber down")
+
+
+def test_a_failing_subscriber_keeps_no_other_from_its_calls_and_only_it_is_retried(
+        monkeypatch):
+    from celery.exceptions import Retry
+
+    from carriers.tasks import shipment_notify
+
+    shipment = ShipmentFactory()
+    ingest(event(shipment.tracking_number, TrackingStatus.PICKED_UP, 1))
+    row = shipment.events.get()
+    retried = {}
+
+    def retry(*, exc, countdown, kwargs=None):
+        retried.update(kwargs=kwargs, exc=exc)
+        return Retry(exc=exc, when=countdown)
+
+    monkeypatch.setattr(shipment_notify, "retry", retry)
+    with pytest.raises(Retry):
+        shipment_notify.run(event_ids=[row.pk], subscribers=[
+            "carriers.tests.test_ingestion.refuse", "carriers.tests.test_ingestion.record_call"])
+
+    assert CALLS == [(shipment.tracking_number, TrackingStatus.PICKED_UP)]
+    assert retried["kwargs"] == {"subscribers": ["carriers.tests.test_ingestion.refuse"],
+                                 "event_ids": [row.pk], "event_id": None}
+    assert "subscriber down" in str(retried["exc"])

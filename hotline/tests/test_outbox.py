@@ -1,3 +1,4 @@
+import json
 from unittest import mock
 
 import pytest
@@ -91,7 +92,7 @@ def test_messages_said_to_have_new_keys_skip_the_look_up_yet_a_known_key_is_stil
     case = CaseFactory()
     outbox_enqueue(task=touch_case.name, kwargs={"case_id": case.pk, "note": "before"},
                    key="known")
-    with django_assert_num_queries(3):  # savepoint, one INSERT, release: no look-up
+    with django_assert_num_queries(1):  # one INSERT that skips known keys: no look-up
         outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": "new"}, "fresh")],
                             new_keys=True)
 
@@ -121,20 +122,28 @@ def _batch(case):
                          for n in range(3)])
 
 
-def test_with_a_broker_a_batch_of_messages_is_sent_under_one_lock_and_one_update(
+def test_with_a_broker_a_batch_of_messages_is_sent_through_one_producer_and_one_update(
         django_capture_on_commit_callbacks, django_assert_num_queries, broker):
     case = CaseFactory()
     task = celery_app.tasks[touch_case.name]
-    sent = []
+    sent, producers = [], set()
 
-    with mock.patch.object(task, "apply_async",
-                           side_effect=lambda **kwargs: sent.append(kwargs["task_id"])):
+    def send(**kwargs):
+        sent.append(kwargs["task_id"])
+        producers.add(id(kwargs["producer"]))
+        # Shown to monitoring as JSON, not through Celery's slower safe repr.
+        assert json.loads(kwargs["kwargsrepr"]) == kwargs["kwargs"]
+
+    with mock.patch.object(task, "apply_async", side_effect=send):
         with django_capture_on_commit_callbacks() as callbacks:
             _batch(case)
-        with django_assert_num_queries(4):  # savepoint, the lock, one UPDATE, release
+        # Born claimed by this process: the relay leaves them alone meanwhile.
+        assert not OutboxMessage.objects.due().exists()
+        with django_assert_num_queries(1):  # one UPDATE marks them sent: no lock
             callbacks[0]()
 
     assert sent == ["many-0", "many-1", "many-2"]
+    assert len(producers) == 1
     assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
 
@@ -156,3 +165,37 @@ def test_with_a_broker_a_message_it_refuses_waits_while_the_rest_of_its_batch_is
     assert (waiting.idempotency_key, waiting.attempts) == ("many-1", 1)
     assert "broker down" in waiting.last_error
     assert OutboxMessage.objects.filter(dispatched_at__isnull=False).count() == 2
+
+
+def test_with_a_broker_messages_whose_sender_died_after_commit_are_sent_by_the_relay(
+        django_capture_on_commit_callbacks, broker):
+    case = CaseFactory()
+    task = celery_app.tasks[touch_case.name]
+    sent = []
+
+    with django_capture_on_commit_callbacks():  # committed, then the process dies: no send
+        _batch(case)
+    with mock.patch.object(task, "apply_async",
+                           side_effect=lambda **kwargs: sent.append(kwargs["task_id"])):
+        assert outbox_relay() == 0  # still claimed by the process that recorded them
+        with time_machine.travel(OutboxMessage.objects.first().available_at, tick=False):
+            assert outbox_relay() == 3
+
+    assert sent == ["many-0", "many-1", "many-2"]
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_with_a_broker_no_producer_to_be_had_leaves_each_message_with_its_error(
+        django_capture_on_commit_callbacks, broker):
+    case = CaseFactory()
+    task = celery_app.tasks[touch_case.name]
+
+    with mock.patch.object(celery_app, "producer_or_acquire",
+                           side_effect=ConnectionError("broker down")), \
+            mock.patch.object(task, "apply_async", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            _batch(case)
+
+    waiting = list(OutboxMessage.objects.values_list("attempts", "last_error"))
+    assert waiting == [(1, "ConnectionError: broker down")] * 3
+    assert outbox_relay() == 0  # they back off

@@ -58,3 +58,36 @@ def test_the_cache_is_redis_and_round_trips():
 
     assert cache.get("hotline-integration") == {"ok": 1}
     assert type(caches["default"]).__name__ == "RedisCache"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_messages_sent_after_commit_through_one_producer_reaches_a_real_worker():
+    from django.db import connection
+    from psycopg import pq
+
+    from hotline.models import OutboxMessage
+    from hotline.outbox import outbox_enqueue_many
+
+    handset = HandsetFactory()
+    case = services.case_open(customer=handset.owner, handset=handset, symptom="audio")
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                      shutdown_timeout=10):
+        with transaction.atomic():
+            outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": f"batch {n}"},
+                                  f"batch-{case.pk}-{n}") for n in range(2)])
+        # Marked sent after commit, with its own relaxed commit: the connection is left in
+        # autocommit, outside any transaction.
+        assert connection.get_autocommit() and not connection.in_atomic_block
+        assert connection.connection.info.transaction_status == pq.TransactionStatus.IDLE
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if AuditEvent.objects.filter(case=case, action="worker_check").count() == 2:
+                break
+            time.sleep(0.2)
+
+    assert sorted(AuditEvent.objects.filter(case=case, action="worker_check")
+                  .values_list("reason", flat=True)) == ["batch 0", "batch 1"]
+    assert list(OutboxMessage.objects.filter(idempotency_key__startswith=f"batch-{case.pk}-")
+                .values_list("attempts", flat=True)) == [1, 1]
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
