@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from hotline.celery import app as celery_app
@@ -65,9 +64,10 @@ def outbox_enqueue_many(messages: Sequence[tuple[str, dict, str]], *,
         return
     if claimed:
         transaction.on_commit(lambda: outbox_send_claimed(new))
-    else:
-        ids = [message.pk for message in new]
-        transaction.on_commit(lambda: outbox_dispatch_many(message_ids=ids))
+        return
+    # Embedded (no broker): each task runs in-process inside its message's transaction.
+    ids = [message.pk for message in new]
+    transaction.on_commit(lambda: [outbox_dispatch(message_id=pk) for pk in ids])
 
 
 def _insert_skipping_known(new: list[OutboxMessage]) -> list[OutboxMessage]:
@@ -164,30 +164,6 @@ def outbox_dispatch(*, message_id: int) -> bool:
         message.last_error = ""
         message.save(update_fields=["attempts", "dispatched_at", "last_error"])
         return True
-
-
-def outbox_dispatch_many(*, message_ids: Sequence[int]) -> int:
-    """Hand several messages to Celery in their order; return how many were sent.
-
-    With a broker: one transaction locks them all and one UPDATE marks those sent (a tracking
-    batch's messages, sent from the web request after its commit). Without one (embedded),
-    each task runs in-process inside its message's transaction, so each message keeps its
-    own, as `outbox_dispatch` does."""
-    if celery_app.conf.task_always_eager or len(message_ids) == 1:
-        return sum(outbox_dispatch(message_id=pk) for pk in message_ids)
-    with transaction.atomic():
-        messages = list(OutboxMessage.objects.select_for_update(skip_locked=True)
-                        .filter(pk__in=list(message_ids), dispatched_at__isnull=True)
-                        .order_by("pk"))
-        sent = []
-        for message in messages:
-            message.attempts += 1
-            if _send(message):
-                sent.append(message.pk)
-        if sent:
-            OutboxMessage.objects.filter(pk__in=sent).update(
-                dispatched_at=timezone.now(), last_error="", attempts=F("attempts") + 1)
-    return len(sent)
 
 
 def _send(message: OutboxMessage, *, producer=None) -> bool:
