@@ -18,16 +18,25 @@ wanted by exchanges and partners. Each webhook that moves its parcel then also r
 outbox messages and sends them after commit: to the broker when CELERY_BROKER_URL is set
 (production, e.g. redis://127.0.0.1:6379/13: no worker needs to run, the messages just
 queue; use a scratch Redis database), else run in-process as the embedded mode does.
-`--subscribers 0` is the bare case (a parcel no one follows).
+With a broker the messages are sent by the listening relay, as in production (there a thread
+of the beat): the bench runs `manage.py outbox_listen` in a process of its own, and a run's
+time lasts until the relay has sent every message (the wait after the last webhook and the
+relay's CPU seconds are printed). `--subscribers 0` is the bare case (a parcel no one
+follows).
 """
 
 import argparse
 import datetime
 import functools
 import json
+import os
+import subprocess
+import sys
 import tempfile
+import time
+from pathlib import Path
 
-from common import Timer, empty, machine, setup
+from common import ROOT, Timer, empty, machine, setup
 
 
 def main() -> None:
@@ -151,15 +160,59 @@ def floor(bodies: list[bytes]) -> Timer:
     return timer
 
 
-def webhooks(bodies: list[bytes]) -> Timer:
+def webhooks(bodies: list[bytes], relay: "Relay | None" = None) -> Timer:
+    """Receive the signed bodies one after the other; with a `relay`, the time runs on until
+    it has sent every message they recorded (`timer.drain`: the wait after the last one;
+    `timer.relay`: the relay process's CPU seconds)."""
     from carriers import services
     from carriers.signing import HEADER, signature_make
 
     requests = [(body, {HEADER: signature_make(secret="bench", body=body)}) for body in bodies]
+    relay_cpu = relay.cpu() if relay else 0.0
     with Timer() as timer:
         for body, headers in requests:
             services.webhook_receive(carrier="sandbox", body=body, headers=headers)
+        received = time.perf_counter()
+        if relay:
+            relay.drained()
+    timer.drain = time.perf_counter() - received
+    timer.relay = relay.cpu() - relay_cpu if relay else None
     return timer
+
+
+class Relay:
+    """`manage.py outbox_listen` in a process of its own, on the bench's database and broker
+    (the beat's thread in production)."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "outbox_listen", "--wait", "1"],
+            cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "outbox: listening"
+        import psycopg
+
+        # The drain's look-ups on a connection of their own: not counted as the webhooks'.
+        self.probe = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+
+    def drained(self) -> None:
+        from hotline.models import OutboxMessage
+
+        table = OutboxMessage._meta.db_table
+        while self.probe.execute(
+                f"SELECT EXISTS(SELECT 1 FROM {table} WHERE dispatched_at IS NULL)"
+        ).fetchone()[0]:
+            time.sleep(0.001)
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        self.probe.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def run(count: int, per: int, bookings: int) -> None:
@@ -181,8 +234,18 @@ def run(count: int, per: int, bookings: int) -> None:
     total = count * per
     floor_timer, floor_sql = counted(floor, _bodies("FL", count, per, now))
     bodies = _bodies("HX", count, per, now)
-    first, first_sql = counted(webhooks, bodies)
-    again, again_sql = counted(webhooks, bodies)
+    from django.db import connection
+
+    relay = Relay() if (settings.HOTLINE_CARRIER_SUBSCRIBERS and connection.vendor ==
+                        "postgresql" and not settings.CELERY_TASK_ALWAYS_EAGER) else None
+    try:
+        first, first_sql = counted(webhooks, bodies, relay)
+        again, again_sql = counted(webhooks, bodies, relay)
+    finally:
+        if relay:
+            relay.close()
+    unsent = OutboxMessage.objects.filter(dispatched_at__isnull=True).count()
+    assert unsent == 0, unsent
     stored = TrackingEvent.objects.filter(shipment__tracking_number__startswith="HX").count()
     assert stored == total, (stored, total)
 
@@ -191,7 +254,8 @@ def run(count: int, per: int, bookings: int) -> None:
     print(f"{count} webhooks x {per} events = {total} events" + (
         f"; {subscribed} subscribers want every parcel, their messages "
         + ("run in-process (no broker)" if settings.CELERY_TASK_ALWAYS_EAGER
-           else "sent to the broker") if subscribed else ""))
+           else "sent to the broker by the listening relay (a process of its own), the time "
+                "running until it has sent them all") if subscribed else ""))
     print(f"floor (signature, parse, one INSERT per webhook): {total / floor_timer.wall:,.0f} "
           f"events/s wall, {total / floor_timer.cpu:,.0f} per CPU-second; "
           f"{_per_webhook(floor_timer, floor_sql, count)}")
@@ -199,6 +263,9 @@ def run(count: int, per: int, bookings: int) -> None:
           f"({first.wall:.2f} s), {total / first.cpu:,.0f} per CPU-second; "
           f"{floor_timer.wall / first.wall:.2f}x the floor (wall), "
           f"{floor_timer.cpu / first.cpu:.2f}x (CPU); {_per_webhook(first, first_sql, count)}")
+    if first.relay is not None:
+        print(f"  the relay: {first.drain * 1000:.0f} ms after the last webhook to have sent "
+              f"every message; {first.relay / count * 1000:.2f} ms of its CPU a webhook")
     print(f"duplicate events (stored once): {total / again.wall:,.0f} events/s wall, "
           f"{total / again.cpu:,.0f} per CPU-second; {_per_webhook(again, again_sql, count)}")
     if not bookings:

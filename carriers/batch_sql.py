@@ -14,40 +14,100 @@ from django.db import connection
 from django.db.models import OuterRef
 
 from carriers.models import Shipment, TrackingEvent
+from hotline.models import AuditEvent
 
-# What judging an event reads and writes of its shipment (the rest is not loaded).
-LOOKUP_FIELDS = ("id", "tracking_number", "last_event_at", "updated_at", "ship_date", "status",
-                 "status_reason", "status_at")
+# What judging an event reads and writes of its shipment (the rest is not loaded), in the
+# model's order of fields (as `Model.from_db` takes the values of some of them).
+LOOKUP_FIELDS = tuple(field.attname for field in Shipment._meta.concrete_fields
+                      if field.attname in {"id", "tracking_number", "last_event_at",
+                                           "updated_at", "ship_date", "status",
+                                           "status_reason", "status_at"})
 
 
 def shipments_locked(*, carrier: str, numbers: Sequence[str], keys: Sequence[str],
-                     wanted: Mapping[str, Callable]) -> list[Shipment]:
+                     wanted: Mapping[str, Callable],
+                     ids: int = 0) -> tuple[list[Shipment], list[int], list[int]]:
     """Return the carrier's shipments with these tracking numbers, by primary key, locked
-    for the transaction (FOR UPDATE where the database has it), each with `_stored` (whether
-    one of these event keys is already stored for it) and one attribute per `wanted`
-    column: its subscriber's `exists(shipment)`."""
+    for the transaction (FOR UPDATE where the database has it), each with `_stored` and one
+    attribute per `wanted` column: its subscriber's `exists(shipment)`. On PostgreSQL
+    `_stored` lists the event keys among these already stored for it, and the statement
+    also takes `ids` primary keys from the sequences of the events and of the audit events,
+    returned beside the shipments; elsewhere `_stored` says whether one of the keys is
+    stored, and no keys are taken (two empty lists)."""
     ops = connection.ops
+    arrays = connection.vendor == "postgresql"
     shipment, event = Shipment._meta, TrackingEvent._meta
     table = ops.quote_name(shipment.db_table)
     column = functools.partial(_column, ops)
     selected = [f"{table}.{column(shipment, name)}" for name in LOOKUP_FIELDS]
     marks = ", ".join(["%s"] * len(keys))
-    selected.append(
-        f"EXISTS(SELECT 1 FROM {ops.quote_name(event.db_table)} AS e WHERE "
-        f"e.{column(event, 'shipment')} = {table}.{column(shipment, 'id')} "
-        f"AND e.{column(event, 'dedupe_key')} IN ({marks})) AS _stored")
+    stored = (f"FROM {ops.quote_name(event.db_table)} AS e WHERE "
+              f"e.{column(event, 'shipment')} = {table}.{column(shipment, 'id')} "
+              f"AND e.{column(event, 'dedupe_key')} IN ({marks})")
+    selected.append(f"ARRAY(SELECT e.{column(event, 'dedupe_key')} {stored}) AS _stored"
+                    if arrays else f"EXISTS(SELECT 1 {stored}) AS _stored")
     params: list = list(keys)
     for name, exists in wanted.items():
         sql, extra = _exists_sql(exists, connection.vendor)
         selected.append(f"{sql} AS {ops.quote_name(name)}")
         params.extend(extra)
+    taken = arrays and ids > 0
+    if taken:
+        # Evaluated once for the statement (an InitPlan), whatever the rows.
+        for model, name in ((TrackingEvent, "_taken_events"), (AuditEvent, "_taken_audit")):
+            selected.append(
+                "(SELECT array_agg(nextval(q)) FROM generate_series(1, %s), "
+                f"CAST(pg_get_serial_sequence(%s, %s) AS regclass) AS q) AS {name}")
+            params.extend([ids, model._meta.db_table, model._meta.pk.column])
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = (f"SELECT {', '.join(selected)} FROM {table} "
            f"WHERE {table}.{column(shipment, 'carrier')} = %s AND "
            f"{table}.{column(shipment, 'tracking_number')} IN "
            f"({', '.join(['%s'] * len(numbers))}) "
            f"ORDER BY {table}.{column(shipment, 'id')}{lock}")
-    return list(Shipment.objects.raw(sql, [*params, carrier, *numbers]))
+    extras = ["_stored", *wanted]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, carrier, *numbers])
+        rows = cursor.fetchall()
+    # Instances built from the rows as the ORM would (its converters: SQLite's datetimes),
+    # without a RawQuerySet's mapping of columns, which cost more than the statement.
+    converters = _converters(connection)
+    width = len(LOOKUP_FIELDS)
+    shipments = []
+    for row in rows:
+        values = [convert(value) if convert else value
+                  for convert, value in zip(converters, row[:width], strict=True)]
+        shipment = Shipment.from_db(connection.alias, LOOKUP_FIELDS, values)
+        for name, value in zip(extras, row[width:], strict=False):
+            setattr(shipment, name, value)
+        shipments.append(shipment)
+    if not taken or not rows:
+        return shipments, [], []
+    # The keys taken, last in each row (the same on every row).
+    return shipments, rows[0][-2], rows[0][-1]
+
+
+def _converters(connection) -> list:
+    """For each of LOOKUP_FIELDS, a function turning the database's value into the field's
+    (None where there is nothing to do), as the ORM's compiler would."""
+    found = _CONVERTERS.get(connection.alias)
+    if found is None:
+        found = []
+        for name in LOOKUP_FIELDS:
+            col = Shipment._meta.get_field(name).get_col(Shipment._meta.db_table)
+            steps = (connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            found.append(functools.partial(_convert, steps, col, connection) if steps else None)
+        _CONVERTERS[connection.alias] = found
+    return found
+
+
+_CONVERTERS: dict[str, list] = {}
+
+
+def _convert(steps, col, connection, value):
+    for step in steps:
+        value = step(value, col, connection)
+    return value
 
 
 def events_stored(*, shipment_ids: Sequence[int], keys: Sequence[str]) -> set[tuple[int, str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,7 +29,7 @@ from carriers.domain import (
 )
 from carriers.models import Shipment, ShipmentStatus, TrackingEvent
 from hotline.outbox import outbox_enqueue_many
-from hotline.rawsql import rows_insert
+from hotline.rawsql import Statements
 from hotline.workflow import record_events
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
                   result: IngestResult) -> None:
     listeners = _listeners()
     keys = {event.dedupe_key for event in events}
-    shipments = _batch_shipments(carrier, events, keys, listeners)
+    shipments, event_ids, audit_ids = _batch_shipments(carrier, events, keys, listeners)
     seen = _seen(shipments.values(), keys)
     now = timezone.now()
     rows, changes, touched = [], [], {}
@@ -109,15 +109,23 @@ def _ingest_batch(carrier: str, events: Sequence[CarrierEvent], source: str,
         result.stored += 1
     if not rows:
         return
-    rows_insert(rows)
-    _shipments_update(touched.values())
+    # The writes go to the database together (one round trip on PostgreSQL, whose look-up
+    # took the new rows' primary keys from their sequences); the outbox's INSERT, last,
+    # sends them.
+    writes = Statements(TrackingEvent)
+    for row, pk in zip(rows, event_ids, strict=False):
+        row.pk = pk
+    writes.insert(rows)
+    _shipments_update(touched.values(), writes)
     record_events([(row.shipment, {
         "action": "tracking", "actor_label": carrier, "source": previous, "target": row.status,
         "reason": row.raw_text, "data": {"raw_code": row.raw_code, "reason": row.reason,
                                          "occurred_at": row.occurred_at.isoformat(),
-                                         "source": source}}) for row, previous in changes])
+                                         "source": source}}) for row, previous in changes],
+                  statements=writes, ids=audit_ids)
     result.changed += len(changes)
-    _notify(changes, listeners)
+    _notify(changes, listeners, writes)
+    writes.run()
 
 
 @dataclass(frozen=True)
@@ -149,31 +157,36 @@ def _listeners() -> list[_Listener]:
 
 
 def _batch_shipments(carrier: str, events: Sequence[CarrierEvent], keys: set[str],
-                     listeners: list[_Listener]) -> dict[str, Shipment]:
-    """Look the batch's shipments up and lock them, in one statement that also says whether
-    any of the batch's events is already stored for each, and which subscribers want it."""
+                     listeners: list[_Listener]) -> tuple[dict[str, Shipment], list, list]:
+    """Look the batch's shipments up and lock them, in one statement that also says which
+    of the batch's events are already stored for each (or only whether some are, where the
+    database has no arrays), and which subscribers want it; on PostgreSQL it also takes the
+    primary keys of the events and audit rows to come (as many as events: some go unused)."""
     wanted = {listener.column: listener.relevant for listener in listeners
               if listener.column is not None}
-    found = batch_sql.shipments_locked(
+    found, event_ids, audit_ids = batch_sql.shipments_locked(
         carrier=carrier, numbers=sorted({event.tracking_number for event in events}),
-        keys=sorted(keys), wanted=wanted)
-    return {s.tracking_number: s for s in found}
+        keys=sorted(keys), wanted=wanted, ids=len(events))
+    return {s.tracking_number: s for s in found}, event_ids, audit_ids
 
 
 def _seen(shipments, keys: set[str]) -> set[tuple[int, str]]:
-    """Return the (shipment, key) pairs of the batch already stored: a query only for the
-    shipments that have some (a courier sending again what it sent)."""
-    again = [s.pk for s in shipments if s._stored]
-    if not again:
-        return set()
-    return batch_sql.events_stored(shipment_ids=again, keys=sorted(keys))
+    """Return the (shipment, key) pairs of the batch already stored: those the look-up
+    listed, or a query for the shipments it said have some (a courier sending again what it
+    sent), where it could only say whether."""
+    seen = {(s.pk, key) for s in shipments if isinstance(s._stored, list) for key in s._stored}
+    again = [s.pk for s in shipments if s._stored is True or s._stored == 1]
+    if again:
+        seen |= batch_sql.events_stored(shipment_ids=again, keys=sorted(keys))
+    return seen
 
 
-def _shipments_update(shipments) -> None:
-    """Write the moved shipments' tracking fields: one UPDATE by primary key each, sent in
-    one `executemany` (the ORM's bulk_update builds a CASE per field and row, whose cost grows
-    with the square of a batch of hundreds of parcels)."""
-    db = connections[router.db_for_write(Shipment)]  # not the proxy: read per value below
+def _shipments_update(shipments, writes: Statements) -> None:
+    """Write the moved shipments' tracking fields: one UPDATE by primary key each, added to
+    the batch's writes where they are held, else sent in one `executemany` (the ORM's
+    bulk_update builds a CASE per field and row, whose cost grows with the square of a batch
+    of hundreds of parcels)."""
+    db = writes.connection
     ops, meta = db.ops, Shipment._meta
     columns = [meta.get_field(name) for name in _SHIPMENT_FIELDS]
     assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in columns)
@@ -181,6 +194,10 @@ def _shipments_update(shipments) -> None:
            f"WHERE {ops.quote_name(meta.pk.column)} = %s")
     rows = [[field.get_db_prep_save(getattr(shipment, field.attname), db)
              for field in columns] + [shipment.pk] for shipment in shipments]
+    if writes.held:
+        for row in rows:
+            writes.add(sql, row)
+        return
     with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -212,7 +229,7 @@ def _judge(shipment: Shipment, event: CarrierEvent, source: str, key: str, now):
     return row, ((row, previous) if changed else None)
 
 
-def _notify(changes, listeners: list[_Listener]) -> None:
+def _notify(changes, listeners: list[_Listener], writes: Statements) -> None:
     """Queue the batch's status changes for its subscribers, in their order: one message for
     the subscribers told of the same changes (a swap's parcel: exchanges and partners; the
     task calls each in turn and retries those that fail); a subscriber that says which
@@ -242,7 +259,7 @@ def _notify(changes, listeners: list[_Listener]) -> None:
         messages.append(("carriers.tasks.shipment_notify", {"event_ids": list(ids), **who},
                          f"carriers-event-{ids[0]}-{digest}"))
     # The keys name events this batch just stored: no message can have them yet.
-    outbox_enqueue_many(messages, new_keys=True)
+    outbox_enqueue_many(messages, new_keys=True, statements=writes)
 
 
 def _moves_status(shipment: Shipment, status: str, occurred_at: datetime.datetime) -> bool:

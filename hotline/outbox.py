@@ -7,22 +7,23 @@ import datetime
 import functools
 import json
 import logging
+import threading
 from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, close_old_connections, connections, router, transaction
 from django.utils import timezone
 
 from hotline.celery import app as celery_app
 from hotline.models import OutboxMessage
-from hotline.rawsql import rows_insert
+from hotline.rawsql import Statements, rows_insert
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = datetime.timedelta(minutes=10)
-# How long a batch's messages are left to the process that recorded them (to send after its
-# commit) before the relay takes them as abandoned; the relay runs every 30 seconds.
-CLAIM = datetime.timedelta(seconds=60)
+# The channel on which a transaction that recorded messages for the relay says so (NOTIFY,
+# delivered at commit) to the listening relay.
+CHANNEL = "hotline_outbox"
 
 
 def outbox_enqueue(*, task: str, kwargs: dict, key: str) -> OutboxMessage:
@@ -36,45 +37,48 @@ def outbox_enqueue(*, task: str, kwargs: dict, key: str) -> OutboxMessage:
 
 
 def outbox_enqueue_many(messages: Sequence[tuple[str, dict, str]], *,
-                        new_keys: bool = False) -> None:
-    """Record several (task, kwargs, key) messages at once: one INSERT, sent after commit in
-    their order; keys already recorded are skipped, as by `outbox_enqueue`.
+                        new_keys: bool = False, statements: Statements | None = None) -> None:
+    """Record several (task, kwargs, key) messages at once: one INSERT; keys already
+    recorded are skipped, as by `outbox_enqueue`. For the paths that record messages at a
+    high rate (courier tracking batches).
     `new_keys`: the caller made the keys from rows this transaction created (none can be
     recorded yet), so the look-up is skipped; a clash would still be skipped by the insert.
+    `statements`: the caller's held writes, sent with the messages' INSERT (one round trip).
 
-    With a broker the messages are born claimed by this process for `CLAIM` (their
-    `available_at`), so that the relay leaves them alone while it sends them after commit
-    (`outbox_send_claimed`: no lock, one UPDATE); if it dies first, the relay sends them
-    once the claim runs out."""
+    With a broker the recording process does not send them: they are recorded due, and on
+    PostgreSQL a NOTIFY on `CHANNEL` (delivered when the transaction commits) wakes the
+    listening relay (`outbox_listen`, run beside the beat), which sends them within
+    milliseconds, many at once; the beat's relay (every 30 s) is the safety net. Without a
+    broker (the embedded mode) each task runs in-process after commit, in their order."""
     if not messages:
         return
     wanted = {key: (task, kwargs) for task, kwargs, key in messages}
     known = set() if new_keys else set(
         OutboxMessage.objects.filter(idempotency_key__in=list(wanted))
         .values_list("idempotency_key", flat=True))
-    claimed = not celery_app.conf.task_always_eager
-    available = timezone.now() + CLAIM if claimed else None
-    new = [OutboxMessage(task=task, kwargs=kwargs, idempotency_key=key,
-                         **({"available_at": available} if claimed else {}))
+    new = [OutboxMessage(task=task, kwargs=kwargs, idempotency_key=key)
            for key, (task, kwargs) in wanted.items() if key not in known]
     if not new:
         return
-    new = _insert_skipping_known(new)
-    if not new:
-        return
-    if claimed:
-        transaction.on_commit(lambda: outbox_send_claimed(new))
+    statements = statements or Statements(OutboxMessage)
+    relayed = not celery_app.conf.task_always_eager
+    if relayed and statements.connection.vendor == "postgresql":
+        statements.add(f"NOTIFY {CHANNEL}")  # held: sent with the INSERT
+    new = _insert_skipping_known(new, statements)
+    if not new or relayed:
         return
     # Embedded (no broker): each task runs in-process inside its message's transaction.
     ids = [message.pk for message in new]
     transaction.on_commit(lambda: [outbox_dispatch(message_id=pk) for pk in ids])
 
 
-def _insert_skipping_known(new: list[OutboxMessage]) -> list[OutboxMessage]:
-    """INSERT the messages in one statement, skipping a key already recorded (a concurrent
-    writer's); return those inserted, their primary keys set."""
-    connection = connections[router.db_for_write(OutboxMessage)]
+def _insert_skipping_known(new: list[OutboxMessage],
+                           statements: Statements) -> list[OutboxMessage]:
+    """INSERT the messages in one statement (after the `statements` held), skipping a key
+    already recorded (a concurrent writer's); return those inserted, their primary keys set."""
+    connection = statements.connection
     if not connection.features.can_return_rows_from_bulk_insert:
+        statements.run()
         try:
             with transaction.atomic():
                 rows_insert(new)
@@ -85,42 +89,15 @@ def _insert_skipping_known(new: list[OutboxMessage]) -> list[OutboxMessage]:
             return []
         return new
     key = OutboxMessage._meta.get_field("idempotency_key").column
-    inserted = {value: pk for pk, value in rows_insert(new, conflict=key, returning=key)}
+    inserted = {value: pk for pk, value in statements.insert(new, conflict=key, returning=key)}
     for message in new:
         message.pk = inserted.get(message.idempotency_key)
         message._state.adding, message._state.db = message.pk is None, connection.alias
     return [message for message in new if message.pk is not None]
 
 
-def outbox_send_claimed(messages: Sequence[OutboxMessage]) -> int:
-    """Hand messages recorded claimed by this process (`outbox_enqueue_many` with a broker)
-    to Celery in their order, through one producer connection, and mark those sent in one
-    UPDATE (no lock: the claim keeps the relay away); a message the broker refuses waits,
-    with its error, for the relay. Return how many were sent."""
-    sent, pending = [], list(messages)
-    try:
-        with celery_app.producer_or_acquire() as producer:
-            while pending:
-                message = pending.pop(0)
-                message.attempts += 1
-                if _send(message, producer=producer):
-                    sent.append(message.pk)
-    except Exception:  # no producer to be had: each message left tries alone, or says why
-        for message in pending:
-            message.attempts += 1
-            if _send(message):
-                sent.append(message.pk)
-    if sent:
-        _mark_sent(sent)
-    return len(sent)
-
-
 def _mark_sent(ids: list[int]) -> None:
-    """Mark the messages sent, in one UPDATE. On PostgreSQL, outside any transaction (a
-    request's after-commit), its commit does not wait for the disk (synchronous_commit off,
-    in the same round trip): the mark alone can be lost in a crash of the database within a
-    fraction of a second, and then the relay sends the messages again once their claim runs
-    out (at least once, as ever); the wait for a second WAL flush per webhook is saved."""
+    """Mark the messages sent, in one UPDATE."""
     connection = connections[router.db_for_write(OutboxMessage)]
     ops, meta = connection.ops, OutboxMessage._meta
     column = functools.partial(_column, ops, meta)
@@ -129,18 +106,8 @@ def _mark_sent(ids: list[int]) -> None:
            f"WHERE {column('id')} IN ({', '.join(['%s'] * len(ids))}) "
            f"AND {column('dispatched_at')} IS NULL")
     now = meta.get_field("dispatched_at").get_db_prep_save(timezone.now(), connection)
-    relaxed = (connection.vendor == "postgresql" and not connection.in_atomic_block
-               and connection.get_autocommit())
     with connection.cursor() as cursor:
-        if not relaxed:
-            cursor.execute(sql, [now, *ids])
-            return
-        try:  # one round trip: psycopg's client-side binding sends the text as it is
-            cursor.execute(f"BEGIN; SET LOCAL synchronous_commit TO OFF; {sql}; COMMIT",
-                           [now, *ids])
-        except Exception:
-            cursor.execute("ROLLBACK")  # the block is left open when a statement fails
-            raise
+        cursor.execute(sql, [now, *ids])
 
 
 def _column(ops, meta, name: str) -> str:
@@ -189,6 +156,89 @@ def _send(message: OutboxMessage, *, producer=None) -> bool:
 
 
 def outbox_relay(*, limit: int = 500) -> int:
-    """Send the messages that are due; return how many were sent."""
-    ids = list(OutboxMessage.objects.due().values_list("pk", flat=True)[:limit])
-    return sum(outbox_dispatch(message_id=pk) for pk in ids)
+    """Send the messages that are due, oldest first, up to `limit`, in one transaction: locked
+    (SKIP LOCKED: relays running at once take different messages), handed to Celery through
+    one producer connection, marked sent in one UPDATE; a message the broker refuses keeps
+    its error and waits (it backs off). Return how many were sent."""
+    with transaction.atomic():
+        due = list(OutboxMessage.objects.due().select_for_update(skip_locked=True)
+                   .order_by("available_at", "pk")[:limit])
+        if not due:
+            return 0
+        sent, pending = [], list(due)
+        try:
+            with celery_app.producer_or_acquire() as producer:
+                while pending:
+                    message = pending.pop(0)
+                    message.attempts += 1
+                    if _send(message, producer=producer):
+                        sent.append(message.pk)
+        except Exception:  # no producer to be had: each message left tries alone, or says why
+            for message in pending:
+                message.attempts += 1
+                if _send(message):
+                    sent.append(message.pk)
+        if sent:
+            _mark_sent(sent)
+    return len(sent)
+
+
+def outbox_listen(*, stop: threading.Event, wait: float = 5.0, limit: int = 500,
+                  gather: float = 0.02) -> None:
+    """Relay the outbox as soon as messages are recorded, until `stop` is set: run in a thread
+    of the beat process (`hotline.celery`), or alone (`manage.py outbox_listen`); several may
+    run at once. On PostgreSQL it LISTENs on `CHANNEL` (on a connection of its own) and
+    relays when a transaction that recorded messages commits; elsewhere, and when no
+    notification comes, every `wait` seconds. Woken, it waits `gather` seconds more, so that
+    one turn (one transaction, one producer) sends the messages of the transactions that
+    commit meanwhile: at a high rate, a turn per commit would cost more CPU than the sending.
+    A failure (database or broker down) is logged and tried again after `wait` seconds."""
+    try:
+        while not stop.is_set():
+            listener = None
+            try:
+                listener = _listener()
+                while not stop.is_set():
+                    while outbox_relay(limit=limit) == limit and not stop.is_set():
+                        pass  # a full batch: more may be due
+                    _wait_for_news(listener, wait, stop, gather)
+                    close_old_connections()
+            except Exception:  # noqa: BLE001 (the relay must outlive an outage)
+                log.exception("outbox listener failed; trying again")
+                close_old_connections()
+                stop.wait(wait)
+            finally:
+                if listener is not None:
+                    listener.close()
+    finally:
+        connections.close_all()  # this thread's own
+
+
+def _listener():
+    """A connection LISTENing on CHANNEL (PostgreSQL), autocommit, apart from Django's: the
+    relay's own transactions would otherwise hold notifications back. None elsewhere."""
+    connection = connections[router.db_for_write(OutboxMessage)]
+    if connection.vendor != "postgresql":
+        return None
+    import psycopg
+
+    listener = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    listener.execute(f"LISTEN {CHANNEL}")
+    return listener
+
+
+def _wait_for_news(listener, wait: float, stop: threading.Event, gather: float) -> None:
+    """Return `gather` seconds after a notification comes (taking the others come by then:
+    one relay turn answers them all), after `wait` seconds, or soon after `stop` is set."""
+    if listener is None:
+        stop.wait(wait)
+        return
+    waited = 0.0
+    while waited < wait and not stop.is_set():
+        step = min(1.0, wait - waited)  # to see `stop` within a second
+        if any(True for _ in listener.notifies(timeout=step, stop_after=1)):
+            stop.wait(gather)
+            for _ in listener.notifies(timeout=0):
+                pass
+            return
+        waited += step

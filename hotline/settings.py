@@ -191,6 +191,9 @@ STORAGES = {
 
 # By default e-mails and SMS are not sent but appended to one file (hotline.message_log).
 OUTBOX_LOG_FILE = Path(env.str("OUTBOX_LOG_FILE", str(VAR_DIR / "log" / "outbox.log")))
+# The beat process runs the outbox's listening relay (hotline.celery): courier tracking
+# batches' messages are sent as soon as their transaction commits.
+HOTLINE_OUTBOX_LISTEN = env.bool("OUTBOX_LISTEN", True)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "hotline.message_log.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25, min_value=1, max_value=65535)

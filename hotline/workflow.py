@@ -8,6 +8,7 @@ AuditEvent in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +20,7 @@ from hotline.audit_hooks import audit_publish, audit_subscribers
 from hotline.errors import IllegalTransition, PermissionRefused, StaleObject
 from hotline.models import AuditEvent
 from hotline.names import event_name
-from hotline.rawsql import rows_insert
+from hotline.rawsql import Statements
 
 
 def actor_or_none(actor):
@@ -68,9 +69,13 @@ def record_event(
     return event
 
 
-def record_events(entries) -> list[AuditEvent]:
+def record_events(entries, *, statements: Statements | None = None,
+                  ids: Sequence[int] = ()) -> list[AuditEvent]:
     """Write several audit events at once (one insert): `entries` are (subject, fields) pairs,
-    the fields those of `record_event` (action, actor_label, source, target, reason, data)."""
+    the fields those of `record_event` (action, actor_label, source, target, reason, data).
+    `statements`: the caller's held writes, to which the insert is added; `ids`: primary keys
+    taken beforehand from the audit events' sequence, one per entry at least (then the
+    insert can be held)."""
     rows = [AuditEvent(
         content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk),
         case=subject if subject._meta.label == "hotline.Case" else getattr(subject, "case", None),
@@ -78,8 +83,16 @@ def record_events(entries) -> list[AuditEvent]:
         action=fields["action"], source=fields.get("source", ""),
         target=fields.get("target", ""), reason=fields.get("reason") or "",
         data=fields.get("data") or {}) for subject, fields in entries]
-    rows_insert(rows)
+    if ids:
+        for row, pk in zip(rows, ids, strict=False):
+            row.pk = pk
+    own = statements is None
+    statements = Statements(AuditEvent) if own else statements
+    statements.insert(rows)
     subscribers = audit_subscribers()
+    if own or any(s.wants(action=row.action, data=row.data)
+                  for row in rows for s in subscribers):
+        statements.run()  # what a subscriber is told of is written before it is queued
     for row in rows:
         audit_publish(row, subscribers=subscribers)
     return rows

@@ -3,6 +3,8 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.celery import app as celery_app
 from hotline.models import AuditEvent, OutboxMessage
@@ -122,7 +124,7 @@ def _batch(case):
                          for n in range(3)])
 
 
-def test_with_a_broker_a_batch_of_messages_is_sent_through_one_producer_and_one_update(
+def test_with_a_broker_a_batch_is_left_to_the_relay_which_sends_it_through_one_producer(
         django_capture_on_commit_callbacks, django_assert_num_queries, broker):
     case = CaseFactory()
     task = celery_app.tasks[touch_case.name]
@@ -137,19 +139,39 @@ def test_with_a_broker_a_batch_of_messages_is_sent_through_one_producer_and_one_
     with mock.patch.object(task, "apply_async", side_effect=send):
         with django_capture_on_commit_callbacks() as callbacks:
             _batch(case)
-        # Born claimed by this process: the relay leaves them alone meanwhile.
-        assert not OutboxMessage.objects.due().exists()
-        with django_assert_num_queries(1):  # one UPDATE marks them sent: no lock
-            callbacks[0]()
+        # Nothing for the recording process to do after commit: the messages are due, for
+        # the relay (woken by a NOTIFY on PostgreSQL).
+        assert callbacks == [] and sent == []
+        assert OutboxMessage.objects.due().count() == 3
+        # The lock of the due messages and one UPDATE that marks them sent (savepoints: the
+        # test's transaction).
+        with django_assert_num_queries(4):
+            assert outbox_relay() == 3
 
     assert sent == ["many-0", "many-1", "many-2"]
     assert len(producers) == 1
     assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+    assert outbox_relay() == 0
 
 
-def test_with_a_broker_a_message_it_refuses_waits_while_the_rest_of_its_batch_is_sent(
-        django_capture_on_commit_callbacks, broker):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="NOTIFY is PostgreSQL's")
+def test_with_a_broker_on_postgresql_a_batch_notifies_the_listening_relay_in_its_insert(
+        django_assert_num_queries, broker):
+    from hotline.outbox import CHANNEL, outbox_enqueue_many
+    from hotline.rawsql import Statements
+
+    case = CaseFactory()
+    statements = Statements(OutboxMessage)
+    with CaptureQueriesContext(connection) as queries:
+        outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": "n"}, "n-1")],
+                            statements=statements, new_keys=True)
+
+    assert len(queries.captured_queries) == 1  # the NOTIFY rides with the INSERT
+    assert queries.captured_queries[0]["sql"].startswith(f"NOTIFY {CHANNEL};")
+
+
+def test_with_a_broker_a_message_it_refuses_waits_while_the_rest_of_its_batch_is_sent(broker):
     case = CaseFactory()
     task = celery_app.tasks[touch_case.name]
 
@@ -157,45 +179,69 @@ def test_with_a_broker_a_message_it_refuses_waits_while_the_rest_of_its_batch_is
         if kwargs["task_id"] == "many-1":
             raise ConnectionError("broker down")
 
+    _batch(case)
     with mock.patch.object(task, "apply_async", side_effect=refuse_the_second):
-        with django_capture_on_commit_callbacks(execute=True):
-            _batch(case)
+        assert outbox_relay() == 2
 
     waiting = OutboxMessage.objects.get(dispatched_at__isnull=True)
     assert (waiting.idempotency_key, waiting.attempts) == ("many-1", 1)
     assert "broker down" in waiting.last_error
     assert OutboxMessage.objects.filter(dispatched_at__isnull=False).count() == 2
+    assert outbox_relay() == 0  # it backs off
+    with mock.patch.object(task, "apply_async"), \
+            time_machine.travel(waiting.available_at, tick=False):
+        assert outbox_relay() == 1
 
 
-def test_with_a_broker_messages_whose_sender_died_after_commit_are_sent_by_the_relay(
-        django_capture_on_commit_callbacks, broker):
+def test_the_relay_sends_at_most_its_limit_oldest_first(broker):
     case = CaseFactory()
     task = celery_app.tasks[touch_case.name]
     sent = []
 
-    with django_capture_on_commit_callbacks():  # committed, then the process dies: no send
-        _batch(case)
+    _batch(case)
     with mock.patch.object(task, "apply_async",
                            side_effect=lambda **kwargs: sent.append(kwargs["task_id"])):
-        assert outbox_relay() == 0  # still claimed by the process that recorded them
-        with time_machine.travel(OutboxMessage.objects.first().available_at, tick=False):
-            assert outbox_relay() == 3
+        assert outbox_relay(limit=2) == 2
+        assert outbox_relay(limit=2) == 1
 
     assert sent == ["many-0", "many-1", "many-2"]
-    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
 
 
-def test_with_a_broker_no_producer_to_be_had_leaves_each_message_with_its_error(
-        django_capture_on_commit_callbacks, broker):
+def test_with_a_broker_no_producer_to_be_had_leaves_each_message_with_its_error(broker):
     case = CaseFactory()
     task = celery_app.tasks[touch_case.name]
 
+    _batch(case)
     with mock.patch.object(celery_app, "producer_or_acquire",
                            side_effect=ConnectionError("broker down")), \
             mock.patch.object(task, "apply_async", side_effect=ConnectionError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            _batch(case)
+        assert outbox_relay() == 0
 
     waiting = list(OutboxMessage.objects.values_list("attempts", "last_error"))
     assert waiting == [(1, "ConnectionError: broker down")] * 3
     assert outbox_relay() == 0  # they back off
+
+
+def test_the_listener_relays_until_stopped_and_outlives_a_failure(broker, monkeypatch):
+    """`outbox_listen` without notifications (SQLite; PostgreSQL's NOTIFY is in the
+    integration suite): it relays, waits, and a failing turn is logged, then tried again."""
+    import threading
+
+    from hotline import outbox
+
+    stop = threading.Event()
+    turns = []
+
+    def relay(*, limit):
+        turns.append(limit)
+        if len(turns) == 1:
+            raise ConnectionError("database down")
+        if len(turns) >= 3:
+            stop.set()
+        return 0
+
+    monkeypatch.setattr(outbox, "outbox_relay", relay)
+    monkeypatch.setattr(outbox, "_listener", lambda: None)
+    outbox.outbox_listen(stop=stop, wait=0.01, limit=7)
+
+    assert turns == [7, 7, 7]

@@ -17,6 +17,7 @@ from hotline.celery import app as celery_app
 from hotline.models import AuditEvent
 from hotline.workflow import record_event
 from tests.integration.concurrency import run_concurrently
+from tests.integration.test_postgres_and_celery import listening_relay
 
 
 def subscriber_records(shipment, event):
@@ -71,7 +72,7 @@ def test_a_celery_worker_tells_subscribers_of_a_status_change(sandbox_only):
     shipment = ShipmentFactory(carrier="sandbox", tracking_number="HS1234567897")
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=10):
+                      shutdown_timeout=10), listening_relay():
         services.tracking_ingest(carrier="sandbox", source="webhook", events=[CarrierEvent(
             tracking_number="HS1234567897", status=TrackingStatus.DELIVERED,
             occurred_at=timezone.now(), raw_code="SB-DLV", raw_text="Delivered")])

@@ -1,3 +1,5 @@
+import contextlib
+import threading
 import time
 
 import pytest
@@ -60,11 +62,26 @@ def test_the_cache_is_redis_and_round_trips():
     assert type(caches["default"]).__name__ == "RedisCache"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_of_messages_sent_after_commit_through_one_producer_reaches_a_real_worker():
-    from django.db import connection
-    from psycopg import pq
+@contextlib.contextmanager
+def listening_relay():
+    """The beat's listening relay (`outbox_listen`), in a thread, with a long `wait`: what it
+    sends within the test, it sent because a NOTIFY woke it."""
+    from hotline.outbox import outbox_listen
 
+    stop = threading.Event()
+    thread = threading.Thread(target=outbox_listen, kwargs={"stop": stop, "wait": 60.0})
+    thread.start()
+    time.sleep(0.5)  # listening
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_messages_is_sent_by_the_listening_relay_at_commit_to_a_real_worker():
     from hotline.models import OutboxMessage
     from hotline.outbox import outbox_enqueue_many
 
@@ -72,14 +89,10 @@ def test_a_batch_of_messages_sent_after_commit_through_one_producer_reaches_a_re
     case = services.case_open(customer=handset.owner, handset=handset, symptom="audio")
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=10):
+                      shutdown_timeout=10), listening_relay():
         with transaction.atomic():
             outbox_enqueue_many([(touch_case.name, {"case_id": case.pk, "note": f"batch {n}"},
                                   f"batch-{case.pk}-{n}") for n in range(2)])
-        # Marked sent after commit, with its own relaxed commit: the connection is left in
-        # autocommit, outside any transaction.
-        assert connection.get_autocommit() and not connection.in_atomic_block
-        assert connection.connection.info.transaction_status == pq.TransactionStatus.IDLE
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if AuditEvent.objects.filter(case=case, action="worker_check").count() == 2:
@@ -91,3 +104,20 @@ def test_a_batch_of_messages_sent_after_commit_through_one_producer_reaches_a_re
     assert list(OutboxMessage.objects.filter(idempotency_key__startswith=f"batch-{case.pk}-")
                 .values_list("attempts", flat=True)) == [1, 1]
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_starts_the_listening_relay_unless_told_not_to(settings):
+    from hotline import celery as hotline_celery
+
+    settings.HOTLINE_OUTBOX_LISTEN = False
+    assert hotline_celery._start_outbox_listener() is None
+    settings.HOTLINE_OUTBOX_LISTEN = True
+    hotline_celery.OUTBOX_LISTENER_STOP.clear()
+    thread = hotline_celery._start_outbox_listener()
+    try:
+        assert thread.is_alive() and thread.daemon
+    finally:
+        hotline_celery.OUTBOX_LISTENER_STOP.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
