@@ -242,3 +242,20 @@ def _wait_for_news(listener, wait: float, stop: threading.Event, gather: float) 
                 pass
             return
         waited += step
+
+
+def outbox_purge(*, keep_days: int | None = None, chunk: int = 10_000) -> int:
+    """Delete the messages sent more than `keep_days` (OUTBOX_KEEP_DAYS) ago, `chunk` at a
+    time (each delete a short transaction of its own); return how many were deleted. Those
+    not sent are kept, whatever their age."""
+    from django.conf import settings
+
+    days = settings.HOTLINE_OUTBOX_KEEP_DAYS if keep_days is None else keep_days
+    before = timezone.now() - datetime.timedelta(days=days)
+    old = OutboxMessage.objects.filter(dispatched_at__lt=before).order_by()
+    deleted = 0
+    while True:
+        ids = list(old.values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return deleted
+        deleted += OutboxMessage.objects.filter(pk__in=ids).delete()[0]

@@ -194,6 +194,9 @@ OUTBOX_LOG_FILE = Path(env.str("OUTBOX_LOG_FILE", str(VAR_DIR / "log" / "outbox.
 # The beat process runs the outbox's listening relay (hotline.celery): courier tracking
 # batches' messages are sent as soon as their transaction commits.
 HOTLINE_OUTBOX_LISTEN = env.bool("OUTBOX_LISTEN", True)
+# Sent outbox messages are deleted after this many days (hourly, by the beat): a message's
+# key keeps the same side effect from being sent twice only while it is kept.
+HOTLINE_OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", 30, min_value=1)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "hotline.message_log.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25, min_value=1, max_value=65535)
@@ -245,6 +248,7 @@ if CELERY_VISIBILITY_TIMEOUT_SECONDS <= CELERY_RETRY_MAX_SECONDS:
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "hotline.tasks.outbox_relay", "schedule": 30.0},
+    "outbox-purge": {"task": "hotline.tasks.outbox_purge", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -20,6 +20,12 @@ def outbox_relay() -> int:
     return outbox.outbox_relay()
 
 
+@shared_task(name="hotline.tasks.outbox_purge", ignore_result=True)
+def outbox_purge() -> int:
+    """Delete the outbox messages sent more than OUTBOX_KEEP_DAYS ago."""
+    return outbox.outbox_purge()
+
+
 @shared_task(bind=True, name="hotline.tasks.notification_deliver", ignore_result=True,
              max_retries=5)
 def notification_deliver(self, *, notification_id: int) -> None:

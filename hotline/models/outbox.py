@@ -30,6 +30,12 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # What the relay reads, many times a second under load: the messages not sent
+            # yet, by when they are due; the table keeps the sent ones (OUTBOX_KEEP_DAYS).
+            models.Index(fields=["available_at", "id"], name="outbox_pending",
+                         condition=models.Q(dispatched_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.task} [{self.idempotency_key}]"

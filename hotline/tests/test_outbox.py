@@ -245,3 +245,29 @@ def test_the_listener_relays_until_stopped_and_outlives_a_failure(broker, monkey
     outbox.outbox_listen(stop=stop, wait=0.01, limit=7)
 
     assert turns == [7, 7, 7]
+
+
+def test_sent_messages_are_purged_after_the_days_kept_and_those_not_sent_never(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from hotline.outbox import outbox_purge
+
+    settings.HOTLINE_OUTBOX_KEEP_DAYS = 30
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create([
+        OutboxMessage(task="t", idempotency_key="old-sent",
+                      dispatched_at=now - datetime.timedelta(days=31)),
+        OutboxMessage(task="t", idempotency_key="old-sent-2",
+                      dispatched_at=now - datetime.timedelta(days=40)),
+        OutboxMessage(task="t", idempotency_key="recent-sent",
+                      dispatched_at=now - datetime.timedelta(days=29)),
+        OutboxMessage(task="t", idempotency_key="old-waiting",
+                      available_at=now - datetime.timedelta(days=90))])
+
+    assert outbox_purge(chunk=1) == 2
+
+    assert sorted(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == [
+        "old-waiting", "recent-sent"]
+    assert outbox_purge() == 0
