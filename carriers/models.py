@@ -84,8 +84,10 @@ class Shipment(models.Model):
     label_zpl = models.FileField(_("label (ZPL)"), upload_to=_label_path, blank=True)
     carrier_label = models.FileField(_("courier's own label"), upload_to=_label_path, blank=True)
     slip_pdf = models.FileField(_("customer slip (PDF)"), upload_to=_label_path, blank=True)
+    # No index of its own: the (status, last_event_at) index serves a look-up by status, and
+    # every tracking event that moves a parcel rewrites its entries.
     status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices,
-                              default=ShipmentStatus.PENDING, db_index=True)
+                              default=ShipmentStatus.PENDING)
     status_reason = models.CharField(_("failure reason"), max_length=20, blank=True,
                                      choices=FailureReason.choices)
     status_at = models.DateTimeField(_("status since"), null=True, blank=True)
@@ -152,7 +154,9 @@ class TrackingEvent(models.Model):
         WEBHOOK = "webhook", _("webhook")
         POLL = "poll", _("poll")
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the unique (shipment, dedupe_key) constraint, which leads with it.
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events",
+                                 db_index=False)
     status = models.CharField(_("status"), max_length=20, choices=TrackingStatus.choices)
     reason = models.CharField(_("reason"), max_length=20, blank=True,
                               choices=FailureReason.choices)

@@ -12,7 +12,8 @@ from hotline.names import state_name
 class AuditEvent(models.Model):
     """Who did what to which object, when, and why: one row per state change or decision."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Indexed by the (content_type, object_id, at) index, which leads with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=160)  # room for string keys (API keys: 150)
     subject = GenericForeignKey("content_type", "object_id")
     case = models.ForeignKey(

@@ -21,7 +21,8 @@ class OutboxMessage(models.Model):
     kwargs = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     idempotency_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    available_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Read through the partial index of the messages not sent (outbox_pending).
+    available_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
