@@ -17,7 +17,7 @@ from hotline.celery import app as celery_app
 from hotline.models import AuditEvent
 from hotline.workflow import record_event
 from tests.integration.concurrency import run_concurrently
-from tests.integration.test_postgres_and_celery import listening_relay
+from tests.integration.relay import listening_relay
 
 
 def subscriber_records(shipment, event):

@@ -1,5 +1,3 @@
-import contextlib
-import threading
 import time
 
 import pytest
@@ -14,6 +12,7 @@ from hotline.outbox import outbox_enqueue
 from hotline.tests.factories import HandsetFactory
 from hotline.tests.worker_tasks import touch_case
 from tests.integration.concurrency import run_concurrently
+from tests.integration.relay import listening_relay
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,24 +59,6 @@ def test_the_cache_is_redis_and_round_trips():
 
     assert cache.get("hotline-integration") == {"ok": 1}
     assert type(caches["default"]).__name__ == "RedisCache"
-
-
-@contextlib.contextmanager
-def listening_relay():
-    """The beat's listening relay (`outbox_listen`), in a thread, with a long `wait`: what it
-    sends within the test, it sent because a NOTIFY woke it."""
-    from hotline.outbox import outbox_listen
-
-    stop = threading.Event()
-    thread = threading.Thread(target=outbox_listen, kwargs={"stop": stop, "wait": 60.0})
-    thread.start()
-    time.sleep(0.5)  # listening
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,6 +15,7 @@ from exchanges.swaps.services import swap_reserve
 from exchanges.tests.factories import swap_case
 from hotline.celery import app as celery_app
 from hotline.outbox import outbox_relay
+from tests.integration.relay import listening_relay
 
 
 def together(count, target):
@@ -135,8 +136,10 @@ def test_the_happy_path_runs_on_postgres_with_a_worker(sandbox_only):
 
     case, decision = swap_case(stock=1)
 
+    # The worker, and the beat's listening relay: it sends the messages of the courier's
+    # tracking batches (the parcel's news, which move the swap on).
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=10):
+                      shutdown_timeout=10), listening_relay():
         swap = swap_request(case=case, decision=decision)
         assert wait_for(lambda: Swap.objects.filter(pk=swap.pk, status="booked").exists())
         sandbox_advance(until=timezone.now() + datetime.timedelta(hours=50))
