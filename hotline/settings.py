@@ -548,7 +548,14 @@ CELERY_BEAT_SCHEDULE |= {
     "partners-webhooks-retry": {"task": "partners.tasks.webhooks_retry_due", "schedule": 60.0},
     "partners-idempotency-purge": {"task": "partners.tasks.idempotency_purge",
                                    "schedule": 3600.0},
+    "partners-public-cases-fill": {"task": "partners.tasks.public_cases_fill",
+                                   "schedule": 600.0},
 }
+# A case with no public view (made before partners, or by a path that wrote no audit event)
+# gets one from the beat once nothing has changed it for this long: a case just changed is
+# left to its own refresh, which tells the distributors of the change.
+PARTNERS_PUBLIC_FILL_AFTER_MINUTES = env.int("PARTNERS_PUBLIC_FILL_AFTER_MINUTES", 60,
+                                             min_value=1)
 # The API docs load Redoc and Swagger UI from our own static files (no CDN).
 SPECTACULAR_SETTINGS |= {"REDOC_DIST": "SIDECAR", "SWAGGER_UI_DIST": "SIDECAR",
                          "SWAGGER_UI_FAVICON_HREF": "SIDECAR"}

@@ -10,7 +10,9 @@ import datetime
 from types import SimpleNamespace
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from carriers.domain import UnknownCarrier
 from carriers.models import TrackingEvent
@@ -47,8 +49,9 @@ def case_list(*, distributor=None, status: str | None = None,
               cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases visible to `distributor` (among `cases`: all by default, read as cases_visible
     reads them), filtered by public status, last public change, IMEI or the distributor's
-    own reference; newest first."""
-    public_cases_fill()
+    own reference; newest first. (Reads only: a case still without its public view is
+    listed with its status as of now, and found by the two filters once the refresh after
+    its change, or `public_cases_fill`, has given it one.)"""
     if cases is None:
         cases = cases_visible()
     if distributor is not None:
@@ -67,10 +70,16 @@ def case_list(*, distributor=None, status: str | None = None,
     return cases.order_by("-created_at", "-pk")
 
 
-def public_cases_fill(*, limit: int = 5000) -> int:
-    """Give a public view to the cases that have none yet (made before partners, or by a
-    path that wrote no audit event); return how many."""
-    missing = list(Case.objects.filter(public__isnull=True)
+def public_cases_fill(*, limit: int = 5000, quiet_minutes: int | None = None) -> int:
+    """Give a public view, silently, to the cases that have none yet though nothing changed
+    them for `quiet_minutes` (PARTNERS_PUBLIC_FILL_AFTER_MINUTES): made before partners, or by
+    a path that wrote no audit event; return how many. Run by the beat. A case changed since
+    is left to the refresh that its change queued: it makes the view and tells the
+    distributors of that change, which a view made here first would have hidden."""
+    quiet = settings.PARTNERS_PUBLIC_FILL_AFTER_MINUTES if quiet_minutes is None \
+        else quiet_minutes
+    before = timezone.now() - datetime.timedelta(minutes=quiet)
+    missing = list(Case.objects.filter(public__isnull=True, updated_at__lt=before)
                    .prefetch_related(*[m.related_name for m in ORDER_MACHINES])[:limit])
     PublicCase.objects.bulk_create(
         [PublicCase(case=case, distributor_id=case.distributor_id,

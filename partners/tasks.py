@@ -24,6 +24,14 @@ def webhooks_retry_due() -> int:
     return len(pairs)
 
 
+@shared_task(name="partners.tasks.public_cases_fill", ignore_result=True)
+def public_cases_fill() -> int:
+    """Give a public view to the quiet cases that have none (beat, every 10 minutes)."""
+    from partners.selectors import public_cases_fill as fill
+
+    return fill()
+
+
 @shared_task(name="partners.tasks.idempotency_purge", ignore_result=True)
 def idempotency_purge() -> int:
     """Forget Idempotency-Keys past their retention (beat, hourly)."""

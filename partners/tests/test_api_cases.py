@@ -80,12 +80,47 @@ def test_a_bad_updated_since_is_a_400_on_it(api):
 
 
 def test_the_list_filters_by_public_status(api, telco):
-    diagnosing = case_opened_by(telco, status="diagnosing")
-    case_opened_by(telco, status="open")
+    diagnosing = case_opened_by(telco, status="diagnosing", public=True)
+    case_opened_by(telco, status="open", public=True)
 
     body = api.get(LIST, {"status": "diagnosing"}).json()
 
     assert [c["number"] for c in body["results"]] == [diagnosing.number]
+
+
+def test_listing_writes_nothing_and_shows_a_case_still_without_its_view_as_it_is(
+        api, telco):
+    from partners.models import PublicCase
+
+    fresh = case_opened_by(telco, status="diagnosing")  # its refresh has not run yet
+
+    body = api.get(LIST).json()
+
+    assert [(c["number"], c["status"]) for c in body["results"]] == [
+        (fresh.number, "diagnosing")]
+    assert not PublicCase.objects.exists()
+
+
+def test_the_beat_gives_a_view_only_to_cases_quiet_for_long_enough(telco, settings):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from partners.models import PublicCase
+    from partners.selectors import public_cases_fill
+
+    settings.PARTNERS_PUBLIC_FILL_AFTER_MINUTES = 60
+    old = case_opened_by(telco, status="diagnosing")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61), tick=False):
+        recent = case_opened_by(telco, status="open")
+
+        # The recent one is its own refresh's to make: that one tells the distributors.
+        assert public_cases_fill() == 1
+
+    assert list(PublicCase.objects.values_list("case_id", flat=True)) == [old.pk]
+    assert PublicCase.objects.get(case=old).status == "diagnosing"
+    assert not PublicCase.objects.filter(case=recent).exists()
 
 
 def test_the_list_pages_with_a_cursor(api, telco):
