@@ -51,13 +51,15 @@ def tracking_ingest(*, carrier: str, events: Sequence[CarrierEvent],
                     source: str) -> IngestResult:
     """Store each event once; move the shipment's status only forward in time.
 
-    A batch (a webhook body, a polling answer) costs a handful of statements whatever its size:
-    one look-up of its shipments (locked, so that two batches about a parcel never interleave;
-    it also says which have some of the batch's events stored and which subscribers want
-    each), one of the events already stored when there are some, one insert of the new
-    events, one update of the shipments, one insert of the audit rows (one per status change)
-    and one of the outbox messages (at most one per subscriber). The events are judged in the
-    order given, exactly as one by one."""
+    A batch (a webhook body, a polling answer) costs two round trips on PostgreSQL whatever
+    its size: one look-up of its shipments (locked, so that two batches about a parcel never
+    interleave; it also lists the batch's events already stored, says which subscribers want
+    each and takes the primary keys of the rows to come), then the writes sent together: the
+    insert of the new events, an update per moved shipment, the insert of the audit rows (one
+    per status change) and that of the outbox messages (at most one per group of subscribers
+    told of the same changes). Elsewhere each is a statement of its own, and a second look-up
+    says which events are stored when some are. The events are judged in the order given,
+    exactly as one by one."""
     result = IngestResult(received=len(events))
     if events:
         try:
