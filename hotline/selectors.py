@@ -73,11 +73,11 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
     elif result["kind"] == "none":  # fewer than 2 characters
         customers = []
     else:
-        # Rows, not instances (201 instances cost 3 ms on a loaded machine); the page's
-        # customers are built from the rows shown.
-        rows = sorted(_name_candidates(result["customers"], cap + 1, words=len(query.split())),
-                      key=lambda row: (row[_LAST], row[_FIRST], row[_PK]))
-        if len(rows) > cap:
+        # Only the page's customers come back (sorted among the candidates by the database):
+        # 201 rows read into Python cost ~1 ms more than 50 (their timestamps, their sort).
+        found, customers = _name_candidates(result["customers"], cap + 1,
+                                            words=len(query.split()), offset=offset, size=size)
+        if found > cap:
             answer["more_than"] = cap
             if page > 1:
                 raise NotFound(_("More than %(cap)d customers match: only the first page can "
@@ -85,10 +85,8 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
                                  "narrow the search.") % {"cap": cap},
                                field="page", code="too_many_matches")
         else:
-            answer["count"] = len(rows)
-            answer["has_next"] = offset + size < len(rows)
-        customers = [Customer.from_db(connection.alias, _CUSTOMER_COLUMNS, row)
-                     for row in rows[offset:offset + size]]
+            answer["count"] = found
+            answer["has_next"] = offset + size < found
     answer["customers"] = _with_phones(customers[:size])
     return _page_exists(answer, page)
 
@@ -102,7 +100,8 @@ def _page_exists(answer: dict, page: int) -> dict:
 
 
 _CUSTOMER_COLUMNS = [field.attname for field in Customer._meta.concrete_fields]
-_LAST, _FIRST, _PK = (_CUSTOMER_COLUMNS.index(name) for name in ("last_name", "first_name", "id"))
+_COLUMNS = ", ".join(connection.ops.quote_name(field.column)
+                     for field in Customer._meta.concrete_fields)
 
 
 def _by_name_order(customer: Customer) -> tuple:
@@ -121,9 +120,14 @@ def _with_phones(customers: list[Customer]) -> list[Customer]:
     return customers
 
 
-def _name_candidates(customers: QuerySet[Customer], limit: int,
-                     words: int = 1) -> list[tuple]:
-    """At most `limit` customers of a name search, in no order: rows of `_CUSTOMER_COLUMNS`.
+def _name_candidates(customers: QuerySet[Customer], limit: int, words: int = 1,
+                     offset: int = 0, size: int = PAGE_SIZE) -> tuple[int, list[Customer]]:
+    """How many customers of a name search one bounded statement finds (at most `limit`, in
+    no order), and those of them at `offset`, `size` of them, by name (last, first, id).
+
+    The candidates are read in no order and limited; the database numbers them by name and
+    returns the page's rows only, each with the number found (the row numbered 1 is always
+    returned, so that the number is known for a page past the last).
 
     Unordered and limited, the statement has two plans on PostgreSQL: the trigram index (a
     rare word: its few matches) or the table read until `limit` rows match (a frequent word
@@ -140,17 +144,26 @@ def _name_candidates(customers: QuerySet[Customer], limit: int,
     (Ordered by name instead, the statement walked the name index for a rare word, 48,029
     rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
     """
-    rows = customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
+    inner, params = (customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
+                     .query.sql_with_params())
+    statement = Customer.objects.raw(
+        f"SELECT * FROM (SELECT {_COLUMNS}, COUNT(*) OVER () AS found, ROW_NUMBER() OVER "
+        f"(ORDER BY last_name, first_name, id) AS number FROM ({inner}) AS candidates) AS page "
+        f"WHERE number = 1 OR (number > %s AND number <= %s) ORDER BY number",
+        [*params, offset, offset + size])
     if connection.vendor != "postgresql" or words < 2:
-        return list(rows)
-    outer = connection.in_atomic_block
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        try:
-            return list(rows)
-        finally:
-            if outer:  # the caller's transaction goes on: give it its plans back
-                cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+        rows = list(statement)
+    else:
+        outer = connection.in_atomic_block
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            try:
+                rows = list(statement)
+            finally:
+                if outer:  # the caller's transaction goes on: give it its plans back
+                    cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    found = rows[0].found if rows else 0
+    return found, [row for row in rows if row.number > offset]
 
 
 def search(*, query: str, region: str | None = None) -> dict:
