@@ -95,7 +95,10 @@ def _random_query(rng: random.Random, customers: list[Customer]) -> str:
         return " ".join(rng.sample([pair, longer], 2)) if pair.strip() else longer
     if kind == 7:
         return rng.choice(["example", "EXAMPLE.org", "mail"])  # most customers
-    if kind == 0:
+    if kind == 0:  # a part of a last name, or all of it (the whole-name part of the look-up)
+        if rng.random() < 0.3:
+            return "".join(ch.swapcase() if ch.isascii() and rng.random() < 0.5 else ch
+                           for ch in who.last_name)
         return part(who.last_name)
     if kind == 1:
         return f"{part(who.first_name)} {part(who.last_name)}"
