@@ -144,32 +144,10 @@ def _name_candidates(customers: QuerySet[Customer], limit: int, text: str = "",
     their frequencies.
     (Ordered by name instead, the statement walked the name index for a rare word, 48,029
     rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
-
-    On PostgreSQL, one word of 3 letters or more is first looked up as a whole last name,
-    through the B-tree on UPPER(last_name) (migration 0009), and then as a part of a name,
-    other last names only (UNION ALL, limited as a whole): a common surname ("Martin", 4,359 customers
-    at 1 M) fills the candidates from that index and the trigram index is never read (1.5 ms
-    instead of 2.5 in the database; its 4,872 trigram entries were gathered before the
-    first row); a rare one costs one more index probe. The two parts are disjoint, and
-    every row of the first matches the word: the candidates are still matches only, all of
-    them when fewer than `limit`. (SQLite's trigram table gains nothing from it: 50,000
-    customers, a common name 2.6 ms either way.)
     """
     words = text.split()
-    found_rows = customers.order_by().values_list(*_CUSTOMER_COLUMNS)
-    if (connection.vendor == "postgresql" and len(words) == 1 and len(words[0]) >= 3
-            and not ("@" in words[0] and _is_email(words[0]))):
-        # The whole name alone, not ANDed with the word's LIKE: the planner would intersect
-        # the B-tree's entries with the trigram index's (BitmapAnd), reading both. Written
-        # out (the ORM's compiling of a second queryset costs more than its 0.05 ms probe).
-        whole = Q(Exact(Upper("last_name"), Upper(Value(words[0]))))
-        inner, params = found_rows.exclude(whole)[:limit].query.sql_with_params()
-        inner = (f"SELECT * FROM (SELECT {_COLUMNS} FROM hotline_customer WHERE "
-                 f"UPPER(last_name) = UPPER(%s) LIMIT {int(limit)}) AS whole UNION ALL "
-                 f"SELECT * FROM ({inner}) AS part")
-        inner, params = f"SELECT * FROM ({inner}) AS parts LIMIT {int(limit)}", [words[0], *params]
-    else:
-        inner, params = found_rows[:limit].query.sql_with_params()
+    inner, params = (customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
+                     .query.sql_with_params())
     statement = Customer.objects.raw(
         f"SELECT * FROM (SELECT {_COLUMNS}, COUNT(*) OVER () AS found, ROW_NUMBER() OVER "
         f"(ORDER BY last_name, first_name, id) AS number FROM ({inner}) AS candidates) AS page "

@@ -149,29 +149,3 @@ def test_the_bigrams_of_a_text_hold_every_two_adjacent_characters(seed):
             # Every pair without the separator is an element (the search looks up no other).
             assert {p for p in pairs if "\x01" not in p} <= bigrams, text
 
-
-def test_a_whole_last_name_fills_the_candidates_from_its_b_tree_before_the_trigram_index():
-    from django.test.utils import CaptureQueriesContext
-
-    from hotline.selectors import search_page
-
-    for first in ["Anne", "Paul", "Zoé"]:
-        CustomerFactory(last_name="Martin", first_name=first)
-    CustomerFactory(last_name="Lamartine", first_name="Alphonse")
-    with CaptureQueriesContext(connection) as queries:
-        few = search_page(query="MARTIN", cap=2, size=2)  # 3 candidates: the 3 Martins
-    statement = next(q["sql"] for q in queries.captured_queries if "ROW_NUMBER" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {statement}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    every = search_page(query="martin")
-
-    assert few["more_than"] == 2 and [c.first_name for c in few["customers"]] == ["Anne", "Paul"]
-    whole = next(line for line in plan.splitlines() if "customer_last_name_upper" in line)
-    assert "(actual rows=3 " in whole, plan
-    assert "Bitmap Index Scan on customer_search_grams (never executed)" in plan, plan
-    # Below the cap, the other names that hold the word follow, once each.
-    assert [(c.last_name, c.first_name) for c in every["customers"]] == [
-        ("Lamartine", "Alphonse"), ("Martin", "Anne"), ("Martin", "Paul"), ("Martin", "Zoé")]
-    assert every["count"] == 4
