@@ -146,26 +146,35 @@ def _name_candidates(customers: QuerySet[Customer], limit: int, text: str = "",
     rows for 50 matches at 1 M customers, or sorted every match of a frequent one.)
     """
     words = text.split()
-    inner, params = (customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit]
-                     .query.sql_with_params())
-    statement = Customer.objects.raw(
-        f"SELECT * FROM (SELECT {_COLUMNS}, COUNT(*) OVER () AS found, ROW_NUMBER() OVER "
-        f"(ORDER BY last_name, first_name, id) AS number FROM ({inner}) AS candidates) AS page "
-        f"WHERE number = 1 OR (number > %s AND number <= %s) ORDER BY number",
-        [*params, offset, offset + size])
-    if connection.vendor != "postgresql" or len(words) < 2:
-        rows = list(statement)
-    else:
-        outer = connection.in_atomic_block
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-            try:
-                rows = list(statement)
-            finally:
-                if outer:  # the caller's transaction goes on: give it its plans back
-                    cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
-    found = rows[0].found if rows else 0
-    return found, [row for row in rows if row.number > offset]
+    # The candidates' statement as the ORM writes it, and its converters (SQLite's
+    # timestamps are text), for a plain cursor: a raw queryset costs ~0.15 ms more a search.
+    compiler = (customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit].query
+                .get_compiler(connection.alias))
+    inner, params = compiler.as_sql()
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    statement = (f"SELECT * FROM (SELECT {_COLUMNS}, COUNT(*) OVER (), ROW_NUMBER() OVER "
+                 f"(ORDER BY last_name, first_name, id) AS number FROM ({inner}) AS candidates) "
+                 f"AS page WHERE number = 1 OR (number > %s AND number <= %s) ORDER BY number")
+    params = [*params, offset, offset + size]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or len(words) < 2:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+        else:
+            outer = connection.in_atomic_block
+            with transaction.atomic(savepoint=False):
+                cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+                try:
+                    cursor.execute(statement, params)
+                    rows = cursor.fetchall()
+                finally:
+                    if outer:  # the caller's transaction goes on: give it its plans back
+                        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    found = rows[0][-2] if rows else 0
+    page = [row[:-2] for row in rows if row[-1] > offset]
+    if converters:
+        page = compiler.apply_converters(page, converters)
+    return found, [Customer.from_db(connection.alias, _CUSTOMER_COLUMNS, row) for row in page]
 
 
 def search(*, query: str, region: str | None = None) -> dict:
