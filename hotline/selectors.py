@@ -38,14 +38,15 @@ def search_page(*, query: str, region: str | None = None, size: int = PAGE_SIZE,
     else `more_than` (a common name: counting or sorting every match would read each of
     them, several thousand rows); `has_next` when a further page can be served.
 
-    A name search reads its candidates whole (`_name_candidates`: at most `cap` + 1
-    customers, in one bounded statement) and sorts them by name. Up to `cap` matches, the
-    page is exactly the `page`-th `size` customers by name, as `search(...)["customers"]`
-    orders them; beyond, page 1 is the first `size` by name of the `cap` + 1 found first,
-    `more_than` = `cap`, and no further page exists (the candidates are not the first by
-    name, nor the same from one statement to the next). A phone number's customers are read
-    a page at a time in name order (its index: a handful of rows), `size` + 1 to know whether
-    more follow; an IMEI's (at most 10 handsets) and a case's are one page.
+    A name search finds its candidates (`_name_candidates`: at most `cap` + 1 customers, in
+    one bounded statement that also sorts them by name and returns the page). Up to `cap`
+    matches, the page is exactly the `page`-th `size` customers by name, as
+    `search(...)["customers"]` orders them; beyond, page 1 is the first `size` by name of
+    the `cap` + 1 found first, `more_than` = `cap`, and no further page exists (the
+    candidates are not the first by name, nor the same from one statement to the next). A
+    phone number's customers are read a page at a time in name order (its index: a handful
+    of rows), `size` + 1 to know whether more follow; an IMEI's (at most 10 handsets) and a
+    case's are one page.
 
     Raises NotFound (field "page") for a page that does not exist or cannot be served.
     """
@@ -147,7 +148,7 @@ def _name_candidates(customers: QuerySet[Customer], limit: int, text: str = "",
     """
     words = text.split()
     # The candidates' statement as the ORM writes it, and its converters (SQLite's
-    # timestamps are text), for a plain cursor: a raw queryset costs ~0.15 ms more a search.
+    # timestamps are text), for a plain cursor: a raw queryset cost up to 0.15 ms more.
     compiler = (customers.order_by().values_list(*_CUSTOMER_COLUMNS)[:limit].query
                 .get_compiler(connection.alias))
     inner, params = compiler.as_sql()

@@ -210,3 +210,24 @@ def test_a_common_name_shows_a_page_and_more_than_the_cap():
     assert [c.first_name for c in few["customers"]] == [f"P{n:03d}" for n in range(10)]
     assert (few["count"], few["more_than"]) == (31, None)
     assert many["more_than"] == 20 and len(many["customers"]) == 10
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_candidates_still_knows_how_many_were_found():
+    from hotline.errors import NotFound
+
+    Customer.objects.bulk_create(Customer(last_name="Martin", first_name=f"P{n:03d}")
+                                 for n in range(30))
+
+    # Page 5 starts after the 21 candidates (cap 20): still "more than 20", first page only.
+    with pytest.raises(NotFound) as too_many:
+        search_page(query="martin", size=10, cap=20, page=5)
+    # With a cap of 40, all 30 are counted: page 4 is past the last one.
+    with pytest.raises(NotFound) as past_the_last:
+        search_page(query="martin", size=10, cap=40, page=4)
+    last = search_page(query="martin", size=10, cap=40, page=3)
+
+    assert (too_many.value.field, too_many.value.code) == ("page", "too_many_matches")
+    assert (past_the_last.value.field, past_the_last.value.code) == ("page", "no_such_page")
+    assert [c.first_name for c in last["customers"]] == [f"P{n:03d}" for n in range(20, 30)]
+    assert (last["count"], last["has_next"]) == (30, False)
