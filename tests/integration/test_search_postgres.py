@@ -149,3 +149,11 @@ def test_the_bigrams_of_a_text_hold_every_two_adjacent_characters(seed):
             # Every pair without the separator is an element (the search looks up no other).
             assert {p for p in pairs if "\x01" not in p} <= bigrams, text
 
+
+
+def test_a_page_past_the_candidates_still_knows_how_many_were_found_on_postgresql():
+    from hotline.tests.test_search_random import (
+        test_a_page_past_the_candidates_still_knows_how_many_were_found as check,
+    )
+
+    check()
