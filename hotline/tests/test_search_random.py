@@ -82,10 +82,23 @@ def _random_query(rng: random.Random, customers: list[Customer]) -> str:
                        for ch in piece) or "zz"
 
     who = rng.choice(customers)
-    kind = rng.randrange(8)
+    kind = rng.randrange(9)
+    if kind == 8:
+        # Two characters (no trigram: PostgreSQL's bigram path) beside a longer word.
+        source = rng.choice([who.last_name, who.email or who.last_name, who.first_name,
+                             "qz"])
+        start = rng.randrange(max(1, len(source) - 1))
+        pair = "".join(ch.swapcase() if ch.isascii() and rng.random() < 0.5 else ch
+                       for ch in source[start:start + 2])
+        longer = rng.choice([who.first_name, who.last_name, "example"])
+        longer = longer if len(longer) >= 3 else "example"
+        return " ".join(rng.sample([pair, longer], 2)) if pair.strip() else longer
     if kind == 7:
         return rng.choice(["example", "EXAMPLE.org", "mail"])  # most customers
-    if kind == 0:
+    if kind == 0:  # a part of a last name, or all of it (the whole-name part of the look-up)
+        if rng.random() < 0.3:
+            return "".join(ch.swapcase() if ch.isascii() and rng.random() < 0.5 else ch
+                           for ch in who.last_name)
         return part(who.last_name)
     if kind == 1:
         return f"{part(who.first_name)} {part(who.last_name)}"
@@ -112,8 +125,10 @@ def check_search_against_python(seed: int, customers: int = 300, queries: int = 
             continue  # digits that read as a phone number: not this test's subject
         found = list(result["customers"])
         assert [c.pk for c in found] == [c.pk for c in expected], text
+        words = text.split()
         seen.add("e-mail" if "@" in text and _is_email(text) else
-                 "short" if all(len(w) < 3 for w in text.split()) else "part")
+                 "short" if all(len(w) < 3 for w in words) else
+                 "two letters beside a word" if any(len(w) == 2 for w in words) else "part")
         seen.add("none" if not expected else "over the cap" if len(expected) > 120 else
                  "some")
 
@@ -130,7 +145,8 @@ def check_search_against_python(seed: int, customers: int = 300, queries: int = 
             assert all(pk in rank for pk in shown), text
             assert shown == sorted(shown, key=rank.__getitem__), text
     # The random queries went down every path, with and without matches.
-    assert seen == {"e-mail", "short", "part", "none", "some", "over the cap"}, seen
+    assert seen == {"e-mail", "short", "part", "two letters beside a word", "none", "some",
+                    "over the cap"}, seen
 
 
 def check_api_against_console(seed: int, client, customers: int = 450,
@@ -194,3 +210,24 @@ def test_a_common_name_shows_a_page_and_more_than_the_cap():
     assert [c.first_name for c in few["customers"]] == [f"P{n:03d}" for n in range(10)]
     assert (few["count"], few["more_than"]) == (31, None)
     assert many["more_than"] == 20 and len(many["customers"]) == 10
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_candidates_still_knows_how_many_were_found():
+    from hotline.errors import NotFound
+
+    Customer.objects.bulk_create(Customer(last_name="Martin", first_name=f"P{n:03d}")
+                                 for n in range(30))
+
+    # Page 5 starts after the 21 candidates (cap 20): still "more than 20", first page only.
+    with pytest.raises(NotFound) as too_many:
+        search_page(query="martin", size=10, cap=20, page=5)
+    # With a cap of 40, all 30 are counted: page 4 is past the last one.
+    with pytest.raises(NotFound) as past_the_last:
+        search_page(query="martin", size=10, cap=40, page=4)
+    last = search_page(query="martin", size=10, cap=40, page=3)
+
+    assert (too_many.value.field, too_many.value.code) == ("page", "too_many_matches")
+    assert (past_the_last.value.field, past_the_last.value.code) == ("page", "no_such_page")
+    assert [c.first_name for c in last["customers"]] == [f"P{n:03d}" for n in range(20, 30)]
+    assert (last["count"], last["has_next"]) == (30, False)
