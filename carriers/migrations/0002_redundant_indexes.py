@@ -5,31 +5,14 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from hotline.migration_ops import indexes_drop
+
 
 INDEXES = [
     ('carriers_shipment', 'carriers_shipment_status_70d43130', '"status"'),
     ('carriers_shipment', 'carriers_shipment_status_70d43130_like', '"status" varchar_pattern_ops'),
     ('carriers_trackingevent', 'carriers_trackingevent_shipment_id_a8cda2b3', '"shipment_id"'),
 ]
-
-
-def _dropper(indexes):
-    """Drop the indexes (table, name, columns) by name, on every database (DROP INDEX, not
-    AlterField's rebuild: on PostgreSQL it would drop and validate again a foreign key, a
-    scan of the whole table under lock); the reverse builds them again."""
-
-    def drop(apps, schema_editor):
-        for _table, name, _columns in indexes:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-    def restore(apps, schema_editor):
-        postgresql = schema_editor.connection.vendor == "postgresql"
-        for table, name, columns in indexes:
-            if "varchar_pattern_ops" in columns and not postgresql:
-                continue
-            schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
-
-    return migrations.RunPython(drop, restore)
 
 
 class Migration(migrations.Migration):
@@ -40,7 +23,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[_dropper(INDEXES)],
+            database_operations=[indexes_drop(INDEXES)],
             state_operations=[
                 migrations.AlterField(
                     model_name='shipment',
