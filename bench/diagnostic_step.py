@@ -4,7 +4,7 @@ connections, against the floor, a bare DRF view that locks the run, stores the s
 moves the run on (bench/status_floor.py), on a scratch PostgreSQL database.
 
     DATABASE_URL=postgres://.../scratch .venv/bin/python bench/diagnostic_step.py \\
-        [--seconds 5] [--runs 12000]
+        [--seconds 5] [--runs N]
 
 Every request answers the first question of a run of its own (the same script, runs made in
 bulk beforehand: `--runs` for each side). A Python load generator (one persistent HTTP
@@ -74,7 +74,9 @@ def _data(runs: int) -> tuple[str, list[int], list[int]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--runs", type=int, default=12000, help="runs made for each side")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs made for each side (by default enough for 1,000 answers a "
+                             "second through every round: 3 x 2 rounds of --seconds)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8107)))
     args = parser.parse_args()
     setup()
@@ -82,6 +84,8 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench/diagnostic_step.py runs on PostgreSQL: set DATABASE_URL")
+    if args.runs is None:  # each side answers one run a request, 1 then 4 clients, 3 rounds
+        args.runs = int(6 * args.seconds * 1000)
     print(f"making {2 * args.runs} runs...", flush=True)
     token, project_runs, floor_runs = _data(args.runs)
     print(f"machine: {machine()}")
