@@ -84,7 +84,7 @@ def shipments_locked(*, carrier: str, numbers: Sequence[str], keys: Sequence[str
     if not taken or not rows:
         return shipments, [], []
     # The keys taken, last in each row (the same on every row).
-    return shipments, rows[0][-2], rows[0][-1]
+    return shipments, rows[0][-2] or [], rows[0][-1] or []  # (NULL: a key with no sequence)
 
 
 def _converters(connection) -> list:
