@@ -69,15 +69,16 @@ def shipments_locked(*, carrier: str, numbers: Sequence[str], keys: Sequence[str
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, carrier, *numbers])
         rows = cursor.fetchall()
-    # Instances built from the rows as the ORM would (its converters: SQLite's datetimes),
-    # without a RawQuerySet's mapping of columns, which cost more than the statement.
-    converters = _converters(connection)
+    # Instances built from the rows as the ORM would, through its compiler's converters
+    # (SQLite's datetimes; as partners.snapshot and the search do), without a RawQuerySet's
+    # mapping of columns, which cost more than the statement.
+    compiler, converters = _converters(connection)
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
     width = len(LOOKUP_FIELDS)
     shipments = []
     for row in rows:
-        values = [convert(value) if convert else value
-                  for convert, value in zip(converters, row[:width], strict=True)]
-        shipment = Shipment.from_db(connection.alias, LOOKUP_FIELDS, values)
+        shipment = Shipment.from_db(connection.alias, LOOKUP_FIELDS, row[:width])
         for name, value in zip(extras, row[width:], strict=False):
             setattr(shipment, name, value)
         shipments.append(shipment)
@@ -87,27 +88,20 @@ def shipments_locked(*, carrier: str, numbers: Sequence[str], keys: Sequence[str
     return shipments, rows[0][-2] or [], rows[0][-1] or []  # (NULL: a key with no sequence)
 
 
-def _converters(connection) -> list:
-    """For each of LOOKUP_FIELDS, a function turning the database's value into the field's
-    (None where there is nothing to do), as the ORM's compiler would."""
+def _converters(connection) -> tuple:
+    """A compiler of the shipments and its converters for LOOKUP_FIELDS, the first columns of
+    the look-up's rows (`compiler.get_converters`), once per database."""
     found = _CONVERTERS.get(connection.alias)
     if found is None:
-        found = []
-        for name in LOOKUP_FIELDS:
-            col = Shipment._meta.get_field(name).get_col(Shipment._meta.db_table)
-            steps = (connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-            found.append(functools.partial(_convert, steps, col, connection) if steps else None)
+        compiler = Shipment.objects.all().query.get_compiler(connection.alias)
+        found = (compiler, compiler.get_converters(
+            [Shipment._meta.get_field(name).get_col(Shipment._meta.db_table)
+             for name in LOOKUP_FIELDS]))
         _CONVERTERS[connection.alias] = found
     return found
 
 
-_CONVERTERS: dict[str, list] = {}
-
-
-def _convert(steps, col, connection, value):
-    for step in steps:
-        value = step(value, col, connection)
-    return value
+_CONVERTERS: dict[str, tuple] = {}
 
 
 def events_stored(*, shipment_ids: Sequence[int], keys: Sequence[str]) -> set[tuple[int, str]]:
