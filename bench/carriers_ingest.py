@@ -34,9 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-from common import ROOT, Timer, empty, machine, setup
+from common import ROOT, Timer, empty, machine, process_cpu, setup
 
 
 def main() -> None:
@@ -206,8 +205,7 @@ class Relay:
             time.sleep(0.001)
 
     def cpu(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.process.pid)
 
     def close(self) -> None:
         self.probe.close()
