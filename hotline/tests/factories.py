@@ -132,3 +132,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     handset = factory.SubFactory(HandsetFactory)
     symptom = "battery_drain"
     number = factory.LazyFunction(services.case_number_next)
+
+
+def lefebvres_to_search():
+    """Customers for the search's statement counts: Li Lefebvre (an e-mail, a phone, a case
+    about a handset of hers) and three other Lis Lefebvre-<n> sharing her phone number.
+    Return (Li Lefebvre, her case)."""
+    lefebvre = CustomerFactory(last_name="Lefebvre", first_name="Li",
+                               email="li.lefebvre@example.org", phone="+33612345678")
+    case = CaseFactory(customer=lefebvre, handset=HandsetFactory(owner=lefebvre))
+    for n in range(3):
+        CustomerFactory(last_name=f"Lefebvre-{n}", first_name="Li", phone="+33612345678")
+    return lefebvre, case

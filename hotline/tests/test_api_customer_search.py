@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from hotline.models import Customer, CustomerPhone
 from hotline.selectors import NAME_CANDIDATES, search_page
-from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory
+from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory, lefebvres_to_search
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/customers/"
@@ -159,11 +159,7 @@ def test_the_search_runs_a_fixed_number_of_statements(staff_api, django_assert_n
     number 1. On PostgreSQL several words add the SET LOCAL that turns the scans off for
     their statement and, inside the test's transaction, the RESET after it (see
     tests/integration/test_search_postgres.py)."""
-    lefebvre = CustomerFactory(last_name="Lefebvre", first_name="Li",
-                               email="li.lefebvre@example.org", phone="+33612345678")
-    case = CaseFactory(customer=lefebvre, handset=HandsetFactory(owner=lefebvre))
-    for n in range(3):
-        CustomerFactory(last_name=f"Lefebvre-{n}", first_name="Li", phone="+33612345678")
+    _lefebvre, case = lefebvres_to_search()
     typed = {"name": "lefeb", "two letters": "li", "e-mail": "LI.LEFEBVRE@example.org",
              "several words": "li lefeb", "phone": "06 12 34 56 78", "imei": case.handset.imei,
              "case": case.number}[kind]

@@ -4,7 +4,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hotline.models import Case, Customer, Handset
-from hotline.tests.factories import CaseFactory, CustomerFactory, HandsetFactory, UserFactory
+from hotline.tests.factories import (
+    CaseFactory,
+    CustomerFactory,
+    HandsetFactory,
+    UserFactory,
+    lefebvres_to_search,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,11 +148,7 @@ def test_the_search_page_runs_a_fixed_number_of_statements(
     letters or an e-mail 2 (at most 201 candidates, the page's phones); a phone 2
     (customers, phones); an IMEI 2 (handsets with model and owner, the owners' phones); a
     case number 1 (then the redirect to the case)."""
-    lefebvre = CustomerFactory(last_name="Lefebvre", first_name="Li",
-                               email="li.lefebvre@example.org", phone="+33612345678")
-    case = CaseFactory(customer=lefebvre, handset=HandsetFactory(owner=lefebvre))
-    for n in range(3):
-        CustomerFactory(last_name=f"Lefebvre-{n}", first_name="Li", phone="+33612345678")
+    _lefebvre, case = lefebvres_to_search()
     typed = {"name": "lefeb", "two letters": "li", "e-mail": "Li.Lefebvre@example.org",
              "phone": "06 12 34 56 78", "imei": case.handset.imei, "case": case.number}[kind]
     operator_client.get(reverse("console:search"), {"q": typed}, HTTP_HX_REQUEST="true")
