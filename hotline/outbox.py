@@ -4,7 +4,6 @@ broker is down when the transaction commits."""
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import logging
 import threading
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, close_old_connections, connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hotline.celery import app as celery_app
@@ -96,24 +96,6 @@ def _insert_skipping_known(new: list[OutboxMessage],
     return [message for message in new if message.pk is not None]
 
 
-def _mark_sent(ids: list[int]) -> None:
-    """Mark the messages sent, in one UPDATE."""
-    connection = connections[router.db_for_write(OutboxMessage)]
-    ops, meta = connection.ops, OutboxMessage._meta
-    column = functools.partial(_column, ops, meta)
-    sql = (f"UPDATE {ops.quote_name(meta.db_table)} SET {column('dispatched_at')} = %s, "
-           f"{column('last_error')} = '', {column('attempts')} = {column('attempts')} + 1 "
-           f"WHERE {column('id')} IN ({', '.join(['%s'] * len(ids))}) "
-           f"AND {column('dispatched_at')} IS NULL")
-    now = meta.get_field("dispatched_at").get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *ids])
-
-
-def _column(ops, meta, name: str) -> str:
-    return ops.quote_name(meta.get_field(name).column)
-
-
 def outbox_dispatch(*, message_id: int) -> bool:
     """Hand one message to Celery; on failure leave it for the relay. Return True if sent."""
     with transaction.atomic():
@@ -178,8 +160,9 @@ def outbox_relay(*, limit: int = 500) -> int:
                 message.attempts += 1
                 if _send(message):
                     sent.append(message.pk)
-        if sent:
-            _mark_sent(sent)
+        if sent:  # one UPDATE marks them sent
+            OutboxMessage.objects.filter(pk__in=sent, dispatched_at__isnull=True).update(
+                dispatched_at=timezone.now(), last_error="", attempts=F("attempts") + 1)
     return len(sent)
 
 
